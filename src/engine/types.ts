@@ -1,0 +1,77 @@
+/**
+ * The engine's public contract (src/engine is pure: no HTTP, no store, no file I/O).
+ * The jobs call resolve(); the API/console call explainGroup() with the model saved with the job, so that
+ * explanations and (later) real-time matching reuse the same comparison code path.
+ */
+import type { FieldMeta, ProfileData } from '../model/profile.js';
+
+export interface EngineProfile {
+  id: string;
+  data: ProfileData;
+  /** Per-field provenance (optional for the engine; carried for merging). */
+  meta?: Record<string, FieldMeta>;
+}
+
+export interface EngineOptions {
+  /** Seed for every random choice (u sampling, EM init): same input + seed → same output. */
+  seed?: number;
+  /** Default country for phone parsing (ISO 3166-1 alpha-2), default 'US'. */
+  defaultCountry?: string;
+  /** Worker threads for comparison/scoring (default: available cores). 0 = run inline. */
+  workers?: number;
+  /** Minimum pair match probability for linking (documented default in docs/engine.md). */
+  threshold?: number;
+  /** Progress callback: stage name and fraction done in [0,1]. */
+  onProgress?: (stage: string, fraction: number) => void;
+}
+
+export interface MatchGroup {
+  /** Stable across runs when the group's members are unchanged. */
+  matchId: string;
+  profileIds: string[];
+  /** In [0,1]; definition in docs/engine.md (1.0 ≈ exact duplicates). */
+  confidenceScore: number;
+}
+
+export interface AttributeEvidence {
+  /** Comparison name, e.g. 'name', 'email', 'phone', 'address', 'birthDate'. */
+  attribute: string;
+  /** Comparison level label, e.g. 'exact', 'jaro-winkler ≥ 0.92', 'null'. */
+  level: string;
+  /** log2 Bayes factor contributed by this attribute (0 for null levels). */
+  weight: number;
+  valueA?: string;
+  valueB?: string;
+}
+
+export interface PairEvidence {
+  a: string;
+  b: string;
+  /** Posterior match probability. */
+  probability: number;
+  /** Prior log2 odds + sum of attribute weights. */
+  totalWeight: number;
+  attributes: AttributeEvidence[];
+}
+
+export interface LinkedPair { a: string; b: string; probability: number }
+
+export interface ResolveStats {
+  profiles: number;
+  candidatePairs: number;
+  linkedPairs: number;
+  groups: number;
+  timingsMs: Record<string, number>;
+}
+
+export interface ResolveResult {
+  groups: MatchGroup[];
+  pairs: LinkedPair[];
+  /** JSON-serializable trained model (m/u per level, prior, thresholds, blocking rules, TF tables). */
+  model: unknown;
+  stats: ResolveStats;
+}
+
+export type Resolve = (profiles: EngineProfile[], options?: EngineOptions) => Promise<ResolveResult>;
+/** Per-pair, per-attribute evidence for the profiles of one group, from a saved model. */
+export type ExplainGroup = (model: unknown, profiles: EngineProfile[]) => PairEvidence[];

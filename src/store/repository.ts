@@ -1,0 +1,170 @@
+/**
+ * The store's interface. Handlers, jobs and ingestion depend on this only (SQLite now, PostgreSQL later).
+ * Every method is async (a PostgreSQL implementation needs it) and every write method is ONE transaction:
+ * an operation that writes calls one method, so that a failure leaves nothing half-written.
+ * Times are epoch milliseconds. API-shaped sub-documents (Matching, AutoMerging…) use the generated types.
+ */
+import type {
+  AutoMerging, ExportingLocation, JobStats, MatchingRequest, RuleBasedMatchingRequest, ObjectTypeField, ObjectTypeKey,
+} from '../api/generated/types.js';
+import type { FieldMeta, ProfileData, StoredProfile } from '../model/profile.js';
+
+export type JobStatus =
+  | 'PENDING' | 'PREPROCESSING' | 'FIND_MATCHING' | 'MERGING' | 'COMPLETED' | 'PARTIAL_SUCCESS' | 'FAILED';
+
+export interface DomainRecord {
+  domainName: string;
+  defaultExpirationDays: number;
+  defaultEncryptionKey?: string;
+  deadLetterQueueUrl?: string;
+  /** As given to Create/UpdateDomain (Enabled, JobSchedule, AutoMerging, ExportingConfig). */
+  matching?: MatchingRequest;
+  ruleBasedMatching?: RuleBasedMatchingRequest;
+  tags: Record<string, string>;
+  createdAt: number;
+  lastUpdatedAt: number;
+}
+
+export interface DomainStats {
+  profileCount: number;
+  objectCount: number;
+  /** Bytes of stored profile and object content. */
+  totalSize: number;
+  meteringProfileCount: number;
+}
+
+export interface ProfileKeyRef { keyName: string; value: string }
+
+export interface ObjectTypeRecord {
+  domainName: string;
+  objectTypeName: string;
+  description: string;
+  templateId?: string;
+  expirationDays?: number;
+  encryptionKey?: string;
+  allowProfileCreation: boolean;
+  sourceLastUpdatedTimestampFormat?: string;
+  maxProfileObjectCount?: number;
+  fields: Record<string, ObjectTypeField>;
+  keys: Record<string, ObjectTypeKey[]>;
+  tags: Record<string, string>;
+  createdAt: number;
+  lastUpdatedAt: number;
+}
+
+export interface ProfileObjectRecord {
+  domainName: string;
+  objectTypeName: string;
+  /** ProfileObjectUniqueKey. */
+  uniqueKey: string;
+  profileId: string;
+  object: string;
+  /** Key name → values extracted from the object by the type's Keys. */
+  keys: Record<string, string[]>;
+  createdAt: number;
+}
+
+export type HistoryActionType =
+  | 'ADDED_PROFILE_KEY' | 'DELETED_PROFILE_KEY' | 'CREATED' | 'UPDATED' | 'INGESTED'
+  | 'DELETED_BY_CUSTOMER' | 'EXPIRED' | 'MERGED' | 'DELETED_BY_MERGE';
+
+export interface HistoryRecord {
+  id: string;
+  domainName: string;
+  profileId: string;
+  objectTypeName: string;
+  actionType: HistoryActionType;
+  createdAt: number;
+  lastUpdatedAt?: number;
+  performedBy?: string;
+  /** Full content of the profile (or object) at that time, as JSON text. */
+  content: string;
+}
+
+export interface JobRecord {
+  domainName: string;
+  jobId: string;
+  status: JobStatus;
+  message?: string;
+  jobStartTime: number;
+  jobEndTime?: number;
+  lastUpdatedAt: number;
+  jobExpirationTime?: number;
+  autoMerging?: AutoMerging;
+  exportingLocation?: ExportingLocation;
+  jobStats?: JobStats;
+}
+
+export interface MatchGroupRecord {
+  matchId: string;
+  profileIds: string[];
+  confidenceScore: number;
+}
+
+export interface Page<T> { items: T[]; nextToken?: string }
+export interface PageRequest { maxResults?: number; nextToken?: string }
+
+/** A profile write: field values plus the provenance to record for each field written. */
+export interface ProfileWrite {
+  data: ProfileData;
+  /** Dotted paths removed (UpdateProfile with empty string). */
+  removed?: string[];
+  source: string;
+  /** Source-last-updated time for RECENCY (defaults to now). */
+  sourceUpdatedAt?: number;
+}
+
+export interface Repository {
+  close(): Promise<void>;
+
+  // Domains
+  createDomain(d: DomainRecord): Promise<DomainRecord>;
+  getDomain(domainName: string): Promise<DomainRecord | undefined>;
+  updateDomain(domainName: string, patch: Partial<DomainRecord>): Promise<DomainRecord>;
+  /** Deletes the domain and everything in it (profiles, objects, types, history, jobs, matches, uploads). */
+  deleteDomain(domainName: string): Promise<void>;
+  listDomains(page: PageRequest): Promise<Page<DomainRecord>>;
+  getDomainStats(domainName: string): Promise<DomainStats>;
+
+  // Profiles
+  createProfile(domainName: string, write: ProfileWrite, now: number): Promise<StoredProfile>;
+  updateProfile(domainName: string, profileId: string, write: ProfileWrite, now: number): Promise<StoredProfile>;
+  deleteProfile(domainName: string, profileId: string, now: number): Promise<void>;
+  getProfile(domainName: string, profileId: string): Promise<StoredProfile | undefined>;
+  getProfiles(domainName: string, profileIds: string[]): Promise<StoredProfile[]>;
+  /** Streams every live profile of a domain in profileId order, in batches (for jobs and exports). */
+  scanProfiles(domainName: string, batchSize: number): AsyncIterable<StoredProfile[]>;
+  addProfileKey(domainName: string, profileId: string, key: ProfileKeyRef, now: number): Promise<void>;
+  deleteProfileKey(domainName: string, profileId: string, key: ProfileKeyRef, now: number): Promise<void>;
+  /** Profile ids that hold a key value ('_email', '_phone', '_fullName', '_account', '_profileId' or a domain key). */
+  findProfileIdsByKey(domainName: string, key: ProfileKeyRef): Promise<string[]>;
+  getProfileKeys(domainName: string, profileId: string): Promise<ProfileKeyRef[]>;
+
+  // Object types and objects
+  putObjectType(t: ObjectTypeRecord): Promise<ObjectTypeRecord>;
+  getObjectType(domainName: string, name: string): Promise<ObjectTypeRecord | undefined>;
+  listObjectTypes(domainName: string, page: PageRequest): Promise<Page<ObjectTypeRecord>>;
+  deleteObjectType(domainName: string, name: string): Promise<void>;
+  /**
+   * Stores an object and applies its profile write in one transaction: the object attaches to `profileId`,
+   * or to a new profile (with `write`) when profileId is undefined.
+   */
+  putProfileObject(obj: Omit<ProfileObjectRecord, 'profileId'> & { profileId?: string }, write: ProfileWrite, now: number): Promise<{ profileId: string; created: boolean }>;
+  listProfileObjects(domainName: string, objectTypeName: string, profileId: string, page: PageRequest): Promise<Page<ProfileObjectRecord>>;
+  deleteProfileObject(domainName: string, objectTypeName: string, profileId: string, uniqueKey: string, now: number): Promise<void>;
+
+  // History
+  listHistory(domainName: string, profileId: string, filter: { objectTypeName?: string; actionType?: HistoryActionType; performedBy?: string }, page: PageRequest): Promise<Page<HistoryRecord>>;
+  getHistoryRecord(domainName: string, profileId: string, id: string): Promise<HistoryRecord | undefined>;
+
+  // Identity resolution jobs
+  createJob(job: JobRecord): Promise<JobRecord>;
+  /** Updates a job; `expectStatus` makes it a compare-and-set (returns undefined when the status differs). */
+  updateJob(domainName: string, jobId: string, patch: Partial<JobRecord>, expectStatus?: JobStatus): Promise<JobRecord | undefined>;
+  getJob(domainName: string, jobId: string): Promise<JobRecord | undefined>;
+  /** Newest JobStartTime first. */
+  listJobs(domainName: string, page: PageRequest): Promise<Page<JobRecord>>;
+  deleteJob(domainName: string, jobId: string): Promise<void>;
+}
+
+export type { FieldMeta, ProfileData, StoredProfile };
