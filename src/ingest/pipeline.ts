@@ -1,0 +1,106 @@
+/**
+ * The import pipeline shared by the CLI and upload jobs: read (CSV or JSONL) → map and validate → drop duplicate
+ * unique keys → write in batches to a sink. Reading waits for the sink (backpressure), with one batch in flight
+ * so that parsing overlaps writing when the sink works off-thread; memory stays flat apart from the set of unique
+ * keys seen (for the in-file duplicate check).
+ */
+import { readCsv } from './csv-reader.js';
+import { readJsonl } from './jsonl-reader.js';
+import { RowMapper, type ImportMapping } from './mapping.js';
+import { isRowError, type ProfileRow, type ReadLimits, type RowError } from './types.js';
+
+export type ImportFormat = 'csv' | 'jsonl';
+
+export interface WriteResult { created: number; updated: number }
+
+export interface ImportSink {
+  /** Writes a batch of valid rows in one transaction. */
+  write(rows: ProfileRow[]): Promise<WriteResult>;
+}
+
+export interface ImportCounts {
+  read: number;
+  created: number;
+  updated: number;
+  rejected: number;
+}
+
+export interface ImportResult extends ImportCounts {
+  stopped: boolean;
+  ignoredColumns: string[];
+}
+
+export interface ImportOptions {
+  input: AsyncIterable<Buffer | string>;
+  format: ImportFormat;
+  mapping: ImportMapping;
+  sink: ImportSink;
+  batchSize?: number;
+  limits?: Partial<ReadLimits>;
+  /** Each rejected row, in line order. */
+  onReject?: (e: RowError) => void | Promise<void>;
+  /** After each batch is written. */
+  onProgress?: (c: ImportCounts) => void;
+  /** Checked between batches; true ends the import after the batches already written. */
+  shouldStop?: () => boolean;
+}
+
+export async function runImport(o: ImportOptions): Promise<ImportResult> {
+  const mapper = new RowMapper(o.mapping);
+  const batchSize = o.batchSize ?? 5000;
+  const counts: ImportCounts = { read: 0, created: 0, updated: 0, rejected: 0 };
+  const seen = o.mapping.uniqueKey ? new Map<string, number>() : undefined;
+  let batch: ProfileRow[] = [];
+  let inflight: Promise<void> | undefined;
+  let stopped = false;
+
+  const reject = async (e: RowError) => {
+    counts.rejected++;
+    await o.onReject?.(e);
+  };
+  const flush = async () => {
+    if (inflight) await inflight;
+    inflight = undefined;
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    inflight = o.sink.write(rows).then((r) => {
+      counts.created += r.created;
+      counts.updated += r.updated;
+      o.onProgress?.({ ...counts });
+    });
+  };
+
+  const reader = o.format === 'csv'
+    ? readCsv(o.input, { ...o.limits, onHeader: (cols) => mapper.checkHeader(cols) })
+    : readJsonl(o.input, o.limits);
+  try {
+    reading: for await (const items of reader) {
+      for (const item of items) {
+        counts.read++;
+        if (isRowError(item)) { await reject(item); continue; }
+        const row = mapper.map(item);
+        if (isRowError(row)) { await reject(row); continue; }
+        if (seen && row.uniqueKey !== undefined) {
+          const first = seen.get(row.uniqueKey);
+          if (first !== undefined) {
+            await reject({ line: row.line, reason: `duplicate unique key "${row.uniqueKey}" (first on line ${first})` });
+            continue;
+          }
+          seen.set(row.uniqueKey, row.line);
+        }
+        batch.push(row);
+        if (batch.length >= batchSize) {
+          await flush();
+          if (o.shouldStop?.()) { stopped = true; break reading; }
+        }
+      }
+    }
+    if (!stopped) await flush();
+  } finally {
+    // Never leave a write running behind the caller's back, even when reading failed.
+    if (inflight) await inflight;
+  }
+  if (!stopped) o.onProgress?.({ ...counts });
+  return { ...counts, stopped, ignoredColumns: [...mapper.ignoredColumns] };
+}
