@@ -8,6 +8,7 @@ import type {
   AutoMerging, ExportingLocation, JobStats, MatchingRequest, RuleBasedMatchingRequest, ObjectTypeField, ObjectTypeKey,
 } from '../api/generated/types.js';
 import type { FieldMeta, ProfileData, StoredProfile } from '../model/profile.js';
+import type { TokenCodec } from './tokens.js';
 
 export type JobStatus =
   | 'PENDING' | 'PREPROCESSING' | 'FIND_MATCHING' | 'MERGING' | 'COMPLETED' | 'PARTIAL_SUCCESS' | 'FAILED';
@@ -77,6 +78,8 @@ export interface HistoryRecord {
   createdAt: number;
   lastUpdatedAt?: number;
   performedBy?: string;
+  /** ProfileObjectUniqueKey of the object (INGESTED records). */
+  profileObjectUniqueKey?: string;
   /** Full content of the profile (or object) at that time, as JSON text. */
   content: string;
 }
@@ -112,10 +115,26 @@ export interface ProfileWrite {
   source: string;
   /** Source-last-updated time for RECENCY (defaults to now). */
   sourceUpdatedAt?: number;
+  /** Recorded as PerformedBy in the history record the write produces. */
+  performedBy?: string;
+}
+
+/** How PutProfileObject finds (or creates) the profile an object belongs to; resolved inside the write transaction. */
+export interface ObjectProfileResolution {
+  /** Lookup groups in order (PROFILE / LOOKUP_ONLY / NEW_ONLY keys first, then SECONDARY); first group with a hit wins. */
+  lookup: ProfileKeyRef[][];
+  /** Create a profile from the write when nothing is found (AllowProfileCreation). */
+  allowCreate: boolean;
+  /** Keys persisted on the profile (PROFILE, SECONDARY, ASSET, CASE, ORDER). */
+  persistKeys: ProfileKeyRef[];
+  /** Keys persisted only when the profile is created by this object (NEW_ONLY). */
+  newOnlyKeys?: ProfileKeyRef[];
 }
 
 export interface Repository {
   close(): Promise<void>;
+  /** Opaque HMAC-signed pagination tokens (secret per data dir); use a scope that includes the domain. */
+  readonly tokens: TokenCodec;
 
   // Domains
   createDomain(d: DomainRecord): Promise<DomainRecord>;
@@ -129,13 +148,15 @@ export interface Repository {
   // Profiles
   createProfile(domainName: string, write: ProfileWrite, now: number): Promise<StoredProfile>;
   updateProfile(domainName: string, profileId: string, write: ProfileWrite, now: number): Promise<StoredProfile>;
-  deleteProfile(domainName: string, profileId: string, now: number): Promise<void>;
+  deleteProfile(domainName: string, profileId: string, now: number, performedBy?: string): Promise<void>;
   getProfile(domainName: string, profileId: string): Promise<StoredProfile | undefined>;
   getProfiles(domainName: string, profileIds: string[]): Promise<StoredProfile[]>;
   /** Streams every live profile of a domain in profileId order, in batches (for jobs and exports). */
   scanProfiles(domainName: string, batchSize: number): AsyncIterable<StoredProfile[]>;
-  addProfileKey(domainName: string, profileId: string, key: ProfileKeyRef, now: number): Promise<void>;
-  deleteProfileKey(domainName: string, profileId: string, key: ProfileKeyRef, now: number): Promise<void>;
+  /** Adds one or several values (one ADDED_PROFILE_KEY history record per call). */
+  addProfileKey(domainName: string, profileId: string, key: ProfileKeyRef | ProfileKeyRef[], now: number, performedBy?: string): Promise<void>;
+  /** Removes values (one DELETED_PROFILE_KEY history record per call). */
+  deleteProfileKey(domainName: string, profileId: string, key: ProfileKeyRef | ProfileKeyRef[], now: number, performedBy?: string): Promise<void>;
   /** Profile ids that hold a key value ('_email', '_phone', '_fullName', '_account', '_profileId' or a domain key). */
   findProfileIdsByKey(domainName: string, key: ProfileKeyRef): Promise<string[]>;
   getProfileKeys(domainName: string, profileId: string): Promise<ProfileKeyRef[]>;
@@ -144,13 +165,16 @@ export interface Repository {
   putObjectType(t: ObjectTypeRecord): Promise<ObjectTypeRecord>;
   getObjectType(domainName: string, name: string): Promise<ObjectTypeRecord | undefined>;
   listObjectTypes(domainName: string, page: PageRequest): Promise<Page<ObjectTypeRecord>>;
-  deleteObjectType(domainName: string, name: string): Promise<void>;
+  /** Deletes the type and its objects and scrubs the profile fields it populated (as AWS does). */
+  deleteObjectType(domainName: string, name: string, now?: number): Promise<void>;
   /**
    * Stores an object and applies its profile write in one transaction: the object attaches to `profileId`,
-   * or to a new profile (with `write`) when profileId is undefined.
+   * or to a new profile (with `write`) when profileId is undefined. With `resolve`, the profile is looked up by
+   * keys (and possibly created) inside the same transaction; throws BadRequestException when none is found
+   * and creation is not allowed. Writes CREATED (new profile), UPDATED (fields changed) and INGESTED history.
    */
-  putProfileObject(obj: Omit<ProfileObjectRecord, 'profileId'> & { profileId?: string }, write: ProfileWrite, now: number): Promise<{ profileId: string; created: boolean }>;
-  listProfileObjects(domainName: string, objectTypeName: string, profileId: string, page: PageRequest): Promise<Page<ProfileObjectRecord>>;
+  putProfileObject(obj: Omit<ProfileObjectRecord, 'profileId'> & { profileId?: string }, write: ProfileWrite, now: number, resolve?: ObjectProfileResolution): Promise<{ profileId: string; created: boolean }>;
+  listProfileObjects(domainName: string, objectTypeName: string, profileId: string, page: PageRequest, filter?: { keyName: string; values: string[] }): Promise<Page<ProfileObjectRecord>>;
   deleteProfileObject(domainName: string, objectTypeName: string, profileId: string, uniqueKey: string, now: number): Promise<void>;
 
   // History

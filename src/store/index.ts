@@ -1,0 +1,31 @@
+/** Opening the store: `openStore(dataDir)` → a Repository on `<dataDir>/coalesce.db`, migrated to the latest schema. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Repository } from './repository.js';
+import { openDatabase, SqliteContext, type OpenOptions } from './sqlite/database.js';
+import { runMigrations } from './sqlite/migrations/index.js';
+import { SqliteStore } from './sqlite/store.js';
+import { HmacTokenCodec } from './tokens.js';
+
+export const DB_FILE = 'coalesce.db';
+
+export async function openStore(dataDir: string, opts: OpenOptions = {}): Promise<Repository> {
+  return openSqliteStore(dataDir, opts);
+}
+
+/** Same as openStore, typed as the SQLite implementation (for code that needs `store.context` / `store.db`). */
+export function openSqliteStore(dataDir: string, opts: OpenOptions = {}): SqliteStore {
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(join(dataDir, DB_FILE), opts);
+  try {
+    runMigrations(db);
+    const row = db.prepare("SELECT value FROM settings WHERE key = 'token_secret'").get() as { value: string };
+    return new SqliteStore(new SqliteContext(db, new HmacTokenCodec(Buffer.from(row.value, 'hex'))));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export type { Repository } from './repository.js';
+export { SqliteStore } from './sqlite/store.js';

@@ -1,0 +1,47 @@
+/**
+ * Opening the SQLite file and the per-connection context every area module receives:
+ * the `Database` handle, a prepared-statement cache (statements are prepared once per connection, not per call)
+ * and the pagination-token codec.
+ */
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { TokenCodec } from '../tokens.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Page cache per connection in KiB (negative cache_size); bulk loads of 1M rows need a large one. */
+  cacheKiB?: number;
+  readonly?: boolean;
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const db = new Database(file, { readonly: opts.readonly ?? false });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  db.pragma(`cache_size = -${opts.cacheKiB ?? 65536}`);
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+export class SqliteContext {
+  private readonly cache = new Map<string, Statement>();
+  constructor(readonly db: Db, readonly tokens: TokenCodec) {}
+
+  /** A cached prepared statement for `sql` (prepared on first use on this connection). */
+  stmt<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s as unknown as Statement<P, R>;
+  }
+
+  /** Runs fn in a transaction (a SAVEPOINT when already inside one, so area functions compose). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+}
