@@ -1,0 +1,72 @@
+/**
+ * Store methods of the identity-resolution-jobs area (results, merges, schedule queries). Part of `Repository`;
+ * SQLite implementation in src/store/sqlite/job-results.ts. Every write method is one transaction.
+ */
+import type { FieldMeta, ProfileData, StoredProfile } from '../model/profile.js';
+import type { JobStatus, MatchGroupRecord } from './repository.js';
+
+export type JobKind = 'FIRST' | 'SCHEDULED' | 'ON_DEMAND';
+
+export interface JobRunInfo {
+  kind: JobKind;
+  /** Stage name → milliseconds. */
+  stageTimings: Record<string, number>;
+  exportError?: string;
+  /** Whether the engine's model was saved (read it with getJobModel). */
+  hasModel: boolean;
+}
+
+export interface StoredMatchGroup extends MatchGroupRecord {
+  seq: number;
+  /** 0 not processed by MERGING yet, 1 processed, 2 failed. */
+  mergeState: 0 | 1 | 2;
+}
+
+/** The content a merge gives the main profile. */
+export interface MergedContent { data: ProfileData; meta: Record<string, FieldMeta> }
+
+/** One consolidation inside a group: computed from the live profiles inside the merge transaction. */
+export interface GroupMergePlan { mainProfileId: string; mergedProfileIds: string[]; result: MergedContent }
+
+export interface MergeOutcome {
+  mainProfileId: string;
+  mergedProfileIds: string[];
+  mergeId: string;
+}
+
+export interface JobsResultsRepository {
+  // ---- Identity resolution jobs area (src/store/sqlite/job-results.ts) ----
+  /** Creates or patches a job's run info (kind, stage timings, model, export error). */
+  saveJobRun(domainName: string, jobId: string, patch: Partial<Omit<JobRunInfo, 'hasModel'>> & { model?: unknown }): Promise<void>;
+  getJobRun(domainName: string, jobId: string): Promise<JobRunInfo | undefined>;
+  getJobModel(domainName: string, jobId: string): Promise<unknown | undefined>;
+  /** Replaces a job's match groups (in the given order) in one transaction. */
+  saveJobMatches(domainName: string, jobId: string, groups: MatchGroupRecord[]): Promise<void>;
+  /** Groups in order after `afterSeq`; `mergeState` filters. */
+  listJobMatches(domainName: string, jobId: string, afterSeq: number, limit: number, mergeState?: 0 | 1 | 2): Promise<StoredMatchGroup[]>;
+  countJobMatches(domainName: string, jobId: string): Promise<number>;
+  getJobMatch(domainName: string, jobId: string, matchId: string): Promise<StoredMatchGroup | undefined>;
+  /**
+   * Auto-merges one group in one transaction: loads the group's live profiles, calls `plan` with them, applies every
+   * planned merge (fields, keys, objects, deletions, MERGED / DELETED_BY_MERGE history, merge log) and marks the
+   * group processed. Idempotent per group: a processed group is skipped (returns []).
+   */
+  mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string): Promise<MergeOutcome[]>;
+  /** Marks a group failed (MERGING goes on with the others). */
+  markJobMatchFailed(domainName: string, jobId: string, seq: number): Promise<void>;
+  /**
+   * MergeProfiles: in one transaction loads the main and merged profiles (ResourceNotFoundException when one is not a
+   * live profile of the domain), calls `resolve` and applies the merge like mergeJobGroup.
+   */
+  mergeProfiles(domainName: string, mainProfileId: string, mergedProfileIds: string[], resolve: (main: StoredProfile, merged: StoredProfile[]) => MergedContent, now: number, performedBy?: string): Promise<MergeOutcome>;
+  /** For each id: itself when live, the live profile it was (transitively) merged into, or undefined (deleted). */
+  resolveLiveProfileIds(domainName: string, profileIds: string[]): Promise<Map<string, string | undefined>>;
+  /** The newest job (by JobStartTime) in COMPLETED or PARTIAL_SUCCESS that has results. */
+  latestCompletedJobId(domainName: string): Promise<string | undefined>;
+  /** Jobs in the given statuses across all domains (scheduler, crash recovery). */
+  listJobsByStatus(statuses: JobStatus[]): Promise<Array<{ domainName: string; jobId: string; status: JobStatus; jobStartTime: number }>>;
+  /** JobStartTimes of the domain's jobs that left PENDING with JobStartTime > since (weekly quota). */
+  listRunJobStartTimes(domainName: string, since: number): Promise<number[]>;
+  /** Deletes jobs whose JobExpirationTime ≤ now, with their results; returns how many. */
+  purgeExpiredJobs(now: number): Promise<number>;
+}

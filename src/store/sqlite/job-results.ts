@@ -1,0 +1,202 @@
+/** SQLite implementation of the jobs area's store methods (src/store/jobs-results.ts); tables in migration 010. */
+import { notFound } from '../../errors.js';
+import type { StoredProfile } from '../../model/profile.js';
+import type {
+  GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, StoredMatchGroup,
+} from '../jobs-results.js';
+import type { JobStatus, MatchGroupRecord } from '../repository.js';
+import type { SqliteContext } from './database.js';
+import { newId, writeHistory } from './history.js';
+import { loadProfile, profileContent, saveProfile, PROFILE_HISTORY_TYPE } from './profiles.js';
+
+export function saveJobRun(c: SqliteContext, domainName: string, jobId: string,
+  patch: Partial<Omit<JobRunInfo, 'hasModel'>> & { model?: unknown }): void {
+  c.tx(() => {
+    c.stmt(`INSERT OR IGNORE INTO job_runs (domain_name, job_id, kind) VALUES (?, ?, ?)`)
+      .run(domainName, jobId, patch.kind ?? 'SCHEDULED');
+    if (patch.kind) c.stmt('UPDATE job_runs SET kind = ? WHERE domain_name = ? AND job_id = ?').run(patch.kind, domainName, jobId);
+    if (patch.stageTimings) {
+      c.stmt('UPDATE job_runs SET stage_timings = ? WHERE domain_name = ? AND job_id = ?')
+        .run(JSON.stringify(patch.stageTimings), domainName, jobId);
+    }
+    if (patch.model !== undefined) {
+      c.stmt('UPDATE job_runs SET model = ? WHERE domain_name = ? AND job_id = ?').run(JSON.stringify(patch.model), domainName, jobId);
+    }
+    if (patch.exportError !== undefined) {
+      c.stmt('UPDATE job_runs SET export_error = ? WHERE domain_name = ? AND job_id = ?').run(patch.exportError, domainName, jobId);
+    }
+  });
+}
+
+export function getJobRun(c: SqliteContext, domainName: string, jobId: string): JobRunInfo | undefined {
+  const r = c.stmt<[string, string], { kind: string; stage_timings: string; export_error: string | null; has_model: number }>(
+    'SELECT kind, stage_timings, export_error, model IS NOT NULL AS has_model FROM job_runs WHERE domain_name = ? AND job_id = ?',
+  ).get(domainName, jobId);
+  if (!r) return undefined;
+  const info: JobRunInfo = { kind: r.kind as JobRunInfo['kind'], stageTimings: JSON.parse(r.stage_timings), hasModel: r.has_model === 1 };
+  if (r.export_error !== null) info.exportError = r.export_error;
+  return info;
+}
+
+export function getJobModel(c: SqliteContext, domainName: string, jobId: string): unknown | undefined {
+  const r = c.stmt<[string, string], { model: string | null }>('SELECT model FROM job_runs WHERE domain_name = ? AND job_id = ?')
+    .get(domainName, jobId);
+  return r?.model ? JSON.parse(r.model) : undefined;
+}
+
+export function saveJobMatches(c: SqliteContext, domainName: string, jobId: string, groups: MatchGroupRecord[]): void {
+  c.tx(() => {
+    c.stmt('DELETE FROM job_matches WHERE domain_name = ? AND job_id = ?').run(domainName, jobId);
+    const ins = c.stmt(`INSERT INTO job_matches (domain_name, job_id, seq, match_id, profile_ids, confidence_score)
+      VALUES (?, ?, ?, ?, ?, ?)`);
+    groups.forEach((g, i) => ins.run(domainName, jobId, i + 1, g.matchId, JSON.stringify(g.profileIds), g.confidenceScore));
+  });
+}
+
+interface MatchRow { seq: number; match_id: string; profile_ids: string; confidence_score: number; merge_state: number }
+const fromMatchRow = (r: MatchRow): StoredMatchGroup => ({
+  seq: r.seq, matchId: r.match_id, profileIds: JSON.parse(r.profile_ids), confidenceScore: r.confidence_score,
+  mergeState: r.merge_state as 0 | 1 | 2,
+});
+
+export function listJobMatches(c: SqliteContext, domainName: string, jobId: string, afterSeq: number, limit: number, mergeState?: 0 | 1 | 2): StoredMatchGroup[] {
+  return c.stmt<[string, string, number, number | null, number | null, number], MatchRow>(`SELECT seq, match_id, profile_ids,
+      confidence_score, merge_state FROM job_matches WHERE domain_name = ? AND job_id = ? AND seq > ?
+      AND (? IS NULL OR merge_state = ?) ORDER BY seq LIMIT ?`)
+    .all(domainName, jobId, afterSeq, mergeState ?? null, mergeState ?? null, limit).map(fromMatchRow);
+}
+
+export function countJobMatches(c: SqliteContext, domainName: string, jobId: string): number {
+  return c.stmt<[string, string], { n: number }>('SELECT count(*) AS n FROM job_matches WHERE domain_name = ? AND job_id = ?')
+    .get(domainName, jobId)!.n;
+}
+
+export function getJobMatch(c: SqliteContext, domainName: string, jobId: string, matchId: string): StoredMatchGroup | undefined {
+  const r = c.stmt<[string, string, string], MatchRow>(`SELECT seq, match_id, profile_ids, confidence_score, merge_state
+      FROM job_matches WHERE domain_name = ? AND job_id = ? AND match_id = ? LIMIT 1`).get(domainName, jobId, matchId);
+  return r ? fromMatchRow(r) : undefined;
+}
+
+/** Undo-ready snapshot of a profile: content, provenance, times, every key row and which objects it held. */
+function snapshot(c: SqliteContext, p: StoredProfile) {
+  const keys = c.stmt<[string, string], { key_name: string; value: string; derived: number }>(
+    'SELECT key_name, value, derived FROM profile_keys WHERE domain_name = ? AND profile_id = ?',
+  ).all(p.domainName, p.profileId);
+  const objects = c.stmt<[string, string], { object_type_name: string; unique_key: string }>(
+    'SELECT object_type_name, unique_key FROM profile_objects WHERE domain_name = ? AND profile_id = ?',
+  ).all(p.domainName, p.profileId);
+  return { ...p, keys, objects };
+}
+
+/** Applies one merge inside the caller's transaction. */
+function applyMerge(c: SqliteContext, main: StoredProfile, merged: StoredProfile[], result: MergedContent,
+  now: number, performedBy: string | undefined, jobId: string | null): MergeOutcome {
+  const domainName = main.domainName;
+  const mergeId = newId();
+  const before = [main, ...merged].map((p) => snapshot(c, p));
+  for (const m of merged) {
+    // Explicit keys and objects move to the main profile (predefined keys follow the main profile's new fields).
+    c.stmt(`INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)
+        SELECT domain_name, key_name, value, ?, 0 FROM profile_keys WHERE domain_name = ? AND profile_id = ? AND derived = 0`)
+      .run(main.profileId, domainName, m.profileId);
+    c.stmt('UPDATE profile_objects SET profile_id = ? WHERE domain_name = ? AND profile_id = ?')
+      .run(main.profileId, domainName, m.profileId);
+    c.stmt('DELETE FROM profiles WHERE domain_name = ? AND profile_id = ?').run(domainName, m.profileId);
+    c.stmt(`INSERT OR REPLACE INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)`)
+      .run(domainName, m.profileId, main.profileId, now);
+    writeHistory(c, {
+      domainName, profileId: m.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'DELETED_BY_MERGE',
+      createdAt: now, performedBy, content: profileContent(m),
+    });
+  }
+  saveProfile(c, main, { data: result.data, meta: result.meta }, now);
+  writeHistory(c, {
+    domainName, profileId: main.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'MERGED',
+    createdAt: now, performedBy, content: profileContent(main),
+  });
+  c.stmt(`INSERT INTO merge_log (domain_name, merge_id, job_id, main_profile_id, merged_profile_ids, before, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(merged.map((m) => m.profileId)), JSON.stringify(before), now);
+  return { mainProfileId: main.profileId, mergedProfileIds: merged.map((m) => m.profileId), mergeId };
+}
+
+export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: string, seq: number,
+  plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string): MergeOutcome[] {
+  return c.tx(() => {
+    const g = c.stmt<[string, string, number], MatchRow>(`SELECT seq, match_id, profile_ids, confidence_score, merge_state
+        FROM job_matches WHERE domain_name = ? AND job_id = ? AND seq = ?`).get(domainName, jobId, seq);
+    if (!g || g.merge_state !== 0) return [];
+    const live = (JSON.parse(g.profile_ids) as string[])
+      .map((id) => loadProfile(c, domainName, id)).filter((p): p is StoredProfile => p !== undefined);
+    const byId = new Map(live.map((p) => [p.profileId, p]));
+    const out: MergeOutcome[] = [];
+    for (const m of plan(live)) {
+      const main = byId.get(m.mainProfileId);
+      const merged = m.mergedProfileIds.map((id) => byId.get(id));
+      if (!main || merged.some((x) => !x) || merged.length === 0) continue;
+      out.push(applyMerge(c, main, merged as StoredProfile[], m.result, now, performedBy, jobId));
+    }
+    c.stmt('UPDATE job_matches SET merge_state = 1 WHERE domain_name = ? AND job_id = ? AND seq = ?').run(domainName, jobId, seq);
+    return out;
+  });
+}
+
+export function markJobMatchFailed(c: SqliteContext, domainName: string, jobId: string, seq: number): void {
+  c.stmt('UPDATE job_matches SET merge_state = 2 WHERE domain_name = ? AND job_id = ? AND seq = ?').run(domainName, jobId, seq);
+}
+
+export function mergeProfiles(c: SqliteContext, domainName: string, mainProfileId: string, mergedProfileIds: string[],
+  resolve: (main: StoredProfile, merged: StoredProfile[]) => MergedContent, now: number, performedBy?: string): MergeOutcome {
+  return c.tx(() => {
+    const load = (id: string) => {
+      const p = loadProfile(c, domainName, id);
+      if (!p) throw notFound(`Profile ${id} does not exist in domain ${domainName}.`);
+      return p;
+    };
+    const main = load(mainProfileId);
+    const merged = mergedProfileIds.map(load);
+    return applyMerge(c, main, merged, resolve(main, merged), now, performedBy, null);
+  });
+}
+
+export function resolveLiveProfileIds(c: SqliteContext, domainName: string, profileIds: string[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const exists = c.stmt<[string, string], { x: number }>('SELECT 1 AS x FROM profiles WHERE domain_name = ? AND profile_id = ?');
+  const into = c.stmt<[string, string], { main_profile_id: string }>(
+    'SELECT main_profile_id FROM merged_into WHERE domain_name = ? AND profile_id = ?');
+  for (const id of profileIds) {
+    let cur: string | undefined = id;
+    // Follow merge chains (bounded: a chain cannot be longer than the number of merges; 64 is plenty).
+    for (let i = 0; cur !== undefined && i < 64; i++) {
+      if (exists.get(domainName, cur)) break;
+      cur = into.get(domainName, cur)?.main_profile_id;
+    }
+    out.set(id, cur !== undefined && exists.get(domainName, cur) ? cur : undefined);
+  }
+  return out;
+}
+
+export function latestCompletedJobId(c: SqliteContext, domainName: string): string | undefined {
+  return c.stmt<[string], { job_id: string }>(`SELECT j.job_id FROM jobs j JOIN job_runs r
+      ON r.domain_name = j.domain_name AND r.job_id = j.job_id
+      WHERE j.domain_name = ? AND j.status IN ('COMPLETED', 'PARTIAL_SUCCESS')
+      ORDER BY j.job_start_time DESC, j.job_id DESC LIMIT 1`).get(domainName)?.job_id;
+}
+
+export function listJobsByStatus(c: SqliteContext, statuses: JobStatus[]) {
+  return c.db.prepare(`SELECT domain_name, job_id, status, job_start_time FROM jobs
+      WHERE status IN (${statuses.map(() => '?').join(',')}) ORDER BY job_start_time`)
+    .all(...statuses)
+    .map((r: any) => ({ domainName: r.domain_name as string, jobId: r.job_id as string, status: r.status as JobStatus, jobStartTime: r.job_start_time as number }));
+}
+
+export function listRunJobStartTimes(c: SqliteContext, domainName: string, since: number): number[] {
+  return c.stmt<[string, number], { t: number }>(`SELECT job_start_time AS t FROM jobs
+      WHERE domain_name = ? AND status <> 'PENDING' AND job_start_time > ?`).all(domainName, since).map((r) => r.t);
+}
+
+export function purgeExpiredJobs(c: SqliteContext, now: number): number {
+  return c.tx(() => c.stmt(`DELETE FROM jobs WHERE job_expiration_time IS NOT NULL AND job_expiration_time <= ?`).run(now).changes);
+}
+
+export type { MatchGroupRecord };
