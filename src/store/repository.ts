@@ -9,6 +9,7 @@ import type {
 } from '../api/generated/types.js';
 import type { FieldMeta, ProfileData, StoredProfile } from '../model/profile.js';
 import type { TokenCodec } from './tokens.js';
+import type { JobsResultsRepository } from './jobs-results.js';
 
 export type JobStatus =
   | 'PENDING' | 'PREPROCESSING' | 'FIND_MATCHING' | 'MERGING' | 'COMPLETED' | 'PARTIAL_SUCCESS' | 'FAILED';
@@ -131,7 +132,8 @@ export interface ObjectProfileResolution {
   newOnlyKeys?: ProfileKeyRef[];
 }
 
-export interface Repository {
+/** The jobs area's methods (results, merges, schedule queries) are declared in jobs-results.ts. */
+export interface Repository extends JobsResultsRepository {
   close(): Promise<void>;
   /** Opaque HMAC-signed pagination tokens (secret per data dir); use a scope that includes the domain. */
   readonly tokens: TokenCodec;

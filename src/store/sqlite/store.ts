@@ -16,7 +16,7 @@
  */
 import type { StoredProfile } from '../../model/profile.js';
 import type {
-  DomainRecord, HistoryActionType, JobRecord, JobStatus, ObjectProfileResolution, ObjectTypeRecord, PageRequest,
+  DomainRecord, HistoryActionType, JobRecord, JobStatus, MatchGroupRecord, ObjectProfileResolution, ObjectTypeRecord, PageRequest,
   ProfileKeyRef, ProfileObjectRecord, ProfileWrite, Repository,
 } from '../repository.js';
 import type { TokenCodec } from '../tokens.js';
@@ -24,6 +24,7 @@ import type { Db, SqliteContext } from './database.js';
 import * as domains from './domains.js';
 import * as history from './history.js';
 import * as jobs from './jobs.js';
+import * as jobResults from './job-results.js';
 import * as objects from './objects.js';
 import * as profiles from './profiles.js';
 
@@ -107,4 +108,27 @@ export class SqliteStore implements Repository {
   async getJob(domain: string, jobId: string) { return jobs.getJob(this.context, domain, jobId); }
   async listJobs(domain: string, page: PageRequest) { return jobs.listJobs(this.context, domain, page); }
   async deleteJob(domain: string, jobId: string) { jobs.deleteJob(this.context, domain, jobId); }
+
+  // ---- Identity resolution jobs: results, merges, schedule queries (jobs area, src/store/sqlite/job-results.ts)
+  async saveJobRun(domain: string, jobId: string, patch: Parameters<typeof jobResults.saveJobRun>[3]) { jobResults.saveJobRun(this.context, domain, jobId, patch); }
+  async getJobRun(domain: string, jobId: string) { return jobResults.getJobRun(this.context, domain, jobId); }
+  async getJobModel(domain: string, jobId: string) { return jobResults.getJobModel(this.context, domain, jobId); }
+  async saveJobMatches(domain: string, jobId: string, groups: MatchGroupRecord[]) { jobResults.saveJobMatches(this.context, domain, jobId, groups); }
+  async listJobMatches(domain: string, jobId: string, afterSeq: number, limit: number, mergeState?: 0 | 1 | 2) {
+    return jobResults.listJobMatches(this.context, domain, jobId, afterSeq, limit, mergeState);
+  }
+  async countJobMatches(domain: string, jobId: string) { return jobResults.countJobMatches(this.context, domain, jobId); }
+  async getJobMatch(domain: string, jobId: string, matchId: string) { return jobResults.getJobMatch(this.context, domain, jobId, matchId); }
+  async mergeJobGroup(domain: string, jobId: string, seq: number, plan: Parameters<typeof jobResults.mergeJobGroup>[4], now: number, performedBy: string) {
+    return jobResults.mergeJobGroup(this.context, domain, jobId, seq, plan, now, performedBy);
+  }
+  async markJobMatchFailed(domain: string, jobId: string, seq: number) { jobResults.markJobMatchFailed(this.context, domain, jobId, seq); }
+  async mergeProfiles(domain: string, mainId: string, mergedIds: string[], resolve: Parameters<typeof jobResults.mergeProfiles>[4], now: number, performedBy?: string) {
+    return jobResults.mergeProfiles(this.context, domain, mainId, mergedIds, resolve, now, performedBy);
+  }
+  async resolveLiveProfileIds(domain: string, ids: string[]) { return jobResults.resolveLiveProfileIds(this.context, domain, ids); }
+  async latestCompletedJobId(domain: string) { return jobResults.latestCompletedJobId(this.context, domain); }
+  async listJobsByStatus(statuses: JobStatus[]) { return jobResults.listJobsByStatus(this.context, statuses); }
+  async listRunJobStartTimes(domain: string, since: number) { return jobResults.listRunJobStartTimes(this.context, domain, since); }
+  async purgeExpiredJobs(now: number) { return jobResults.purgeExpiredJobs(this.context, now); }
 }
