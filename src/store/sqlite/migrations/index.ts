@@ -7,6 +7,7 @@
 import type { Db } from '../database.js';
 import { m001Core } from './001-core.js';
 import { m010Jobs } from './010-jobs.js';
+import { m020Uploads } from './020-uploads.js';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export interface Migration {
 export const migrations: Migration[] = [
   m001Core,
   m010Jobs,
+  m020Uploads,
 ];
 
 /** Applies pending migrations; safe when several connections/processes open the same file at once. */
