@@ -10,6 +10,7 @@ import type {
 import type { FieldMeta, ProfileData, StoredProfile } from '../model/profile.js';
 import type { TokenCodec } from './tokens.js';
 import type { JobsResultsRepository } from './jobs-results.js';
+import type { UploadsRepository } from './uploads.js';
 
 export type JobStatus =
   | 'PENDING' | 'PREPROCESSING' | 'FIND_MATCHING' | 'MERGING' | 'COMPLETED' | 'PARTIAL_SUCCESS' | 'FAILED';
@@ -132,8 +133,8 @@ export interface ObjectProfileResolution {
   newOnlyKeys?: ProfileKeyRef[];
 }
 
-/** The jobs area's methods (results, merges, schedule queries) are declared in jobs-results.ts. */
-export interface Repository extends JobsResultsRepository {
+/** The jobs area's methods (results, merges, schedule queries) are declared in jobs-results.ts, ingestion's in uploads.ts. */
+export interface Repository extends JobsResultsRepository, UploadsRepository {
   close(): Promise<void>;
   /** Opaque HMAC-signed pagination tokens (secret per data dir); use a scope that includes the domain. */
   readonly tokens: TokenCodec;

@@ -25,6 +25,7 @@ import * as domains from './domains.js';
 import * as history from './history.js';
 import * as jobs from './jobs.js';
 import * as jobResults from './job-results.js';
+import * as uploads from './uploads.js';
 import * as objects from './objects.js';
 import * as profiles from './profiles.js';
 
@@ -131,4 +132,16 @@ export class SqliteStore implements Repository {
   async listJobsByStatus(statuses: JobStatus[]) { return jobResults.listJobsByStatus(this.context, statuses); }
   async listRunJobStartTimes(domain: string, since: number) { return jobResults.listRunJobStartTimes(this.context, domain, since); }
   async purgeExpiredJobs(now: number) { return jobResults.purgeExpiredJobs(this.context, now); }
+
+  // ---- Bulk ingestion (ingestion area, src/store/sqlite/uploads.ts)
+  async bulkUpsertProfiles(domain: string, rows: Parameters<typeof uploads.bulkUpsertProfiles>[2], o: Parameters<typeof uploads.bulkUpsertProfiles>[3], now: number) {
+    return uploads.bulkUpsertProfiles(this.context, domain, rows, o, now);
+  }
+  async createUploadJob(job: Parameters<typeof uploads.createUploadJob>[1]) { return uploads.createUploadJob(this.context, job); }
+  async getUploadJob(domain: string, jobId: string) { return uploads.getUploadJob(this.context, domain, jobId); }
+  async updateUploadJob(domain: string, jobId: string, patch: Parameters<typeof uploads.updateUploadJob>[3], expect?: Parameters<typeof uploads.updateUploadJob>[4]) {
+    return uploads.updateUploadJob(this.context, domain, jobId, patch, expect);
+  }
+  async listUploadJobs(domain: string, page: PageRequest) { return uploads.listUploadJobs(this.context, domain, page); }
+  async findUploadJobsByStatus(statuses: Parameters<typeof uploads.findUploadJobsByStatus>[1]) { return uploads.findUploadJobsByStatus(this.context, statuses); }
 }

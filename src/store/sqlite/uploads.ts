@@ -1,0 +1,160 @@
+/**
+ * Bulk ingestion (ingestion area): the batched profile upsert used by `coalesce import` and upload jobs, and the
+ * upload_jobs table. bulkUpsertProfiles writes a whole batch in ONE transaction with prepared statements (no
+ * per-row transaction), reusing the store's profile functions so that keys, FieldMeta and history are exactly what
+ * CreateProfile / UpdateProfile produce.
+ */
+import { badRequest, notFound } from '../../errors.js';
+import { applyProfileWrite } from '../profile-write.js';
+import type { Page, PageRequest } from '../repository.js';
+import type { BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, UploadJobRecord, UploadJobStatus } from '../uploads.js';
+import type { SqliteContext } from './database.js';
+import { newId, writeHistory } from './history.js';
+import { attachKeys, insertProfile, loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
+
+export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: BulkProfileRow[], o: BulkUpsertOptions, now: number): BulkUpsertResult {
+  const findByKey = c.stmt<[string, string, string], { profile_id: string }>(
+    'SELECT profile_id FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? AND derived = 0 ORDER BY profile_id LIMIT 1',
+  );
+  return c.tx(() => {
+    if (!c.stmt('SELECT 1 FROM domains WHERE domain_name = ?').get(domainName)) {
+      throw notFound(`Domain ${domainName} does not exist.`);
+    }
+    let created = 0;
+    let updated = 0;
+    for (const row of rows) {
+      const write = { data: row.data, source: o.source, performedBy: o.performedBy };
+      const existingId = o.keyName && row.uniqueKey !== undefined
+        ? findByKey.get(domainName, o.keyName, row.uniqueKey)?.profile_id
+        : undefined;
+      const before = existingId ? loadProfile(c, domainName, existingId) : undefined;
+      if (before) {
+        updated++;
+        const state = applyProfileWrite(before, write, now);
+        // Re-uploading the same values changes nothing (no new history record): uploads are idempotent.
+        if (JSON.stringify(state.data) === JSON.stringify(before.data)) continue;
+        const p = saveProfile(c, before, state, now);
+        writeHistory(c, {
+          domainName, profileId: p.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'UPDATED', createdAt: now,
+          performedBy: o.performedBy, content: profileContent(p),
+        });
+      } else {
+        created++;
+        const p = insertProfile(c, domainName, newId(), applyProfileWrite(undefined, write, now), now);
+        if (o.keyName && row.uniqueKey !== undefined) {
+          attachKeys(c, domainName, p.profileId, [{ keyName: o.keyName, value: row.uniqueKey }]);
+        }
+        writeHistory(c, {
+          domainName, profileId: p.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'CREATED', createdAt: now,
+          performedBy: o.performedBy, content: profileContent(p),
+        });
+      }
+    }
+    if (o.progress) {
+      const { jobId, lastLine, failed } = o.progress;
+      c.stmt(`UPDATE upload_jobs SET created_records = created_records + ?, updated_records = updated_records + ?,
+          failed_records = failed_records + ?, last_line = ? WHERE domain_name = ? AND job_id = ?`)
+        .run(created, updated, failed, lastLine, domainName, jobId);
+    }
+    return { created, updated };
+  });
+}
+
+interface UploadJobRow {
+  domain_name: string; job_id: string; display_name: string; fields: string; unique_key: string; data_expiry: number | null;
+  status: string; status_reason: string | null; message: string | null; created_at: number; started_at: number | null;
+  completed_at: number | null; uploaded_bytes: number | null; uploaded_at: number | null; created_records: number;
+  updated_records: number; failed_records: number; last_line: number; stop_requested: number;
+}
+
+function fromRow(r: UploadJobRow): UploadJobRecord {
+  const j: UploadJobRecord = {
+    domainName: r.domain_name, jobId: r.job_id, displayName: r.display_name, fields: JSON.parse(r.fields),
+    uniqueKey: r.unique_key, status: r.status as UploadJobStatus, createdAt: r.created_at,
+    createdRecords: r.created_records, updatedRecords: r.updated_records, failedRecords: r.failed_records,
+    lastLine: r.last_line, stopRequested: r.stop_requested === 1,
+  };
+  if (r.data_expiry !== null) j.dataExpiry = r.data_expiry;
+  if (r.status_reason !== null) j.statusReason = r.status_reason as UploadJobRecord['statusReason'];
+  if (r.message !== null) j.message = r.message;
+  if (r.started_at !== null) j.startedAt = r.started_at;
+  if (r.completed_at !== null) j.completedAt = r.completed_at;
+  if (r.uploaded_bytes !== null) j.uploadedBytes = r.uploaded_bytes;
+  if (r.uploaded_at !== null) j.uploadedAt = r.uploaded_at;
+  return j;
+}
+
+function toParams(j: UploadJobRecord) {
+  return {
+    domain_name: j.domainName, job_id: j.jobId, display_name: j.displayName, fields: JSON.stringify(j.fields),
+    unique_key: j.uniqueKey, data_expiry: j.dataExpiry ?? null, status: j.status, status_reason: j.statusReason ?? null,
+    message: j.message ?? null, created_at: j.createdAt, started_at: j.startedAt ?? null, completed_at: j.completedAt ?? null,
+    uploaded_bytes: j.uploadedBytes ?? null, uploaded_at: j.uploadedAt ?? null, created_records: j.createdRecords,
+    updated_records: j.updatedRecords, failed_records: j.failedRecords, last_line: j.lastLine,
+    stop_requested: j.stopRequested ? 1 : 0,
+  };
+}
+
+export function createUploadJob(c: SqliteContext, j: UploadJobRecord): UploadJobRecord {
+  return c.tx(() => {
+    if (!c.stmt('SELECT 1 FROM domains WHERE domain_name = ?').get(j.domainName)) {
+      throw notFound(`Domain ${j.domainName} does not exist.`);
+    }
+    c.stmt(`INSERT INTO upload_jobs (domain_name, job_id, display_name, fields, unique_key, data_expiry, status,
+        status_reason, message, created_at, started_at, completed_at, uploaded_bytes, uploaded_at, created_records,
+        updated_records, failed_records, last_line, stop_requested) VALUES (@domain_name, @job_id, @display_name, @fields,
+        @unique_key, @data_expiry, @status, @status_reason, @message, @created_at, @started_at, @completed_at,
+        @uploaded_bytes, @uploaded_at, @created_records, @updated_records, @failed_records, @last_line, @stop_requested)`)
+      .run(toParams(j));
+    return j;
+  });
+}
+
+export function getUploadJob(c: SqliteContext, domainName: string, jobId: string): UploadJobRecord | undefined {
+  const r = c.stmt<[string, string], UploadJobRow>('SELECT * FROM upload_jobs WHERE domain_name = ? AND job_id = ?').get(domainName, jobId);
+  return r ? fromRow(r) : undefined;
+}
+
+/** Patches a job; with expectStatus it is a compare-and-set (undefined when the status differs). */
+export function updateUploadJob(
+  c: SqliteContext, domainName: string, jobId: string, patch: Partial<UploadJobRecord>, expectStatus?: UploadJobStatus | UploadJobStatus[],
+): UploadJobRecord | undefined {
+  return c.tx(() => {
+    const cur = getUploadJob(c, domainName, jobId);
+    if (!cur) throw notFound(`Upload job ${jobId} does not exist in domain ${domainName}.`);
+    if (expectStatus !== undefined && ![expectStatus].flat().includes(cur.status)) return undefined;
+    const next: UploadJobRecord = { ...cur, ...patch, domainName, jobId };
+    const p = toParams(next);
+    c.stmt(`UPDATE upload_jobs SET display_name = @display_name, fields = @fields, unique_key = @unique_key,
+        data_expiry = @data_expiry, status = @status, status_reason = @status_reason, message = @message,
+        started_at = @started_at, completed_at = @completed_at, uploaded_bytes = @uploaded_bytes, uploaded_at = @uploaded_at,
+        created_records = @created_records, updated_records = @updated_records, failed_records = @failed_records,
+        last_line = @last_line, stop_requested = @stop_requested WHERE domain_name = @domain_name AND job_id = @job_id`)
+      .run(p);
+    return next;
+  });
+}
+
+/** Newest first. */
+export function listUploadJobs(c: SqliteContext, domainName: string, page: PageRequest): Page<UploadJobRecord> {
+  const limit = page.maxResults ?? 100;
+  const scope = `upload-jobs:${domainName}`;
+  const cursor = page.nextToken
+    ? c.tokens.decode<{ t: number; id: string }>(scope, page.nextToken)
+    : { t: Number.MAX_SAFE_INTEGER, id: '' };
+  if (typeof cursor?.t !== 'number' || typeof cursor.id !== 'string') throw badRequest('The NextToken is invalid.');
+  const rows = c.stmt<[string, number, number, string, number], UploadJobRow>(`SELECT * FROM upload_jobs
+      WHERE domain_name = ? AND (created_at < ? OR (created_at = ? AND job_id < ?))
+      ORDER BY created_at DESC, job_id DESC LIMIT ?`)
+    .all(domainName, cursor.t, cursor.t, cursor.id || '\uffff', limit + 1);
+  const items = rows.slice(0, limit).map(fromRow);
+  const last = items[limit - 1];
+  const nextToken = rows.length > limit && last ? c.tokens.encode(scope, { t: last.createdAt, id: last.jobId }) : undefined;
+  return { items, nextToken };
+}
+
+/** Jobs of every domain in one of the statuses (restart recovery). */
+export function findUploadJobsByStatus(c: SqliteContext, statuses: UploadJobStatus[]): UploadJobRecord[] {
+  return statuses.flatMap((s) =>
+    c.stmt<[string], UploadJobRow>('SELECT * FROM upload_jobs WHERE status = ? ORDER BY created_at').all(s).map(fromRow));
+}
