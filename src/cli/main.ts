@@ -1,12 +1,13 @@
 /** The `coalesce` command line. Each subcommand lives in src/cli/commands/<name>.ts and exports register(program). */
 import { Command } from 'commander';
+import * as serve from './commands/serve.js';
 
 const program = new Command('coalesce')
   .description('Self-hosted identity resolution speaking the Amazon Connect Customer Profiles API')
   .version('0.1.0');
 
 // Subcommands register themselves here (one import + one call each).
-const commands: Array<{ register(p: Command): void }> = [];
+const commands: Array<{ register(p: Command): void }> = [serve];
 for (const c of commands) c.register(program);
 
 await program.parseAsync(process.argv);

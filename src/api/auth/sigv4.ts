@@ -1,0 +1,211 @@
+/**
+ * AWS Signature Version 4 verification: the request is re-signed as received with the secret of the claimed access
+ * key using @smithy/signature-v4, and the signatures are compared in constant time. Supports the Authorization header
+ * and presigned (query-string) requests. The body is always part of the signature (a declared x-amz-content-sha256
+ * must match the body; UNSIGNED-PAYLOAD is refused), so a modified body or query fails.
+ */
+import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { accessDenied } from '../../errors.js';
+import type { AuthRequest, Authenticator, Credential, Principal } from './types.js';
+
+/** SHA-256 / HMAC-SHA-256 on node:crypto in the shape @smithy/signature-v4 expects (its Checksum interface). */
+class NodeSha256 {
+  private h: Hash | Hmac;
+  private readonly key?: string | Buffer;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.key = secret === undefined || typeof secret === 'string' ? secret
+      : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    this.h = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    return this.key === undefined ? createHash('sha256') : createHmac('sha256', this.key);
+  }
+  update(data: Uint8Array | string): void {
+    // (smithy passes Uint8Array / string)
+    this.h.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.h.digest();
+  }
+  reset(): void {
+    this.h = this.fresh();
+  }
+}
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const AUTH_HEADER_RE = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+const AMZ_DATE_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const SIG_QUERY = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export interface SigV4Options {
+  credentials: Credential[];
+  /** Signing names accepted in the credential scope (default ['profile']). */
+  services?: string[];
+  /** Allowed clock difference (default 15 minutes). */
+  maxSkewMs?: number;
+  now?: () => number;
+}
+
+interface Scope { accessKeyId: string; date: string; region: string; service: string }
+
+/** Parses the credential scope without verifying anything (used to pick the region for --no-auth requests too). */
+export function parseCredentialScope(req: Pick<AuthRequest, 'headers' | 'query'>): Scope | undefined {
+  const auth = req.headers.authorization;
+  let credential: string | undefined;
+  if (typeof auth === 'string') credential = AUTH_HEADER_RE.exec(auth)?.[1];
+  else if (typeof req.query['X-Amz-Credential'] === 'string') credential = req.query['X-Amz-Credential'];
+  if (!credential) return undefined;
+  const parts = credential.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
+  return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
+}
+
+function parseAmzDate(s: string | undefined): number | undefined {
+  const m = s ? AMZ_DATE_RE.exec(s) : null;
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a.toLowerCase(), 'utf8');
+  const y = Buffer.from(b.toLowerCase(), 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class SigV4Authenticator implements Authenticator {
+  readonly name = 'sigv4';
+  private readonly signers = new Map<string, SignatureV4>();
+  private readonly services: Set<string>;
+  private readonly maxSkewMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: SigV4Options) {
+    for (const c of opts.credentials) {
+      this.signers.set(c.accessKeyId, new SignatureV4({
+        credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+        region: 'us-east-1', // replaced per request by the credential scope's region
+        service: 'profile',
+        sha256: NodeSha256,
+        applyChecksum: false,
+      }));
+    }
+    this.services = new Set(opts.services ?? ['profile']);
+    this.maxSkewMs = opts.maxSkewMs ?? 15 * 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  async authenticate(req: AuthRequest): Promise<Principal | undefined> {
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && auth.startsWith('AWS4-')) return this.verifyHeader(req, auth);
+    if (req.query['X-Amz-Signature'] !== undefined || req.query['X-Amz-Algorithm'] !== undefined) return this.verifyQuery(req);
+    if (typeof auth === 'string') throw accessDenied(`Unsupported Authorization header: only ${ALGORITHM} (AWS Signature Version 4) is accepted`);
+    return undefined;
+  }
+
+  private signerFor(scope: Scope): SignatureV4 {
+    const signer = this.signers.get(scope.accessKeyId);
+    if (!signer) throw accessDenied(`The access key ID '${scope.accessKeyId}' is not known to this server (the security token included in the request is invalid)`);
+    if (!this.services.has(scope.service)) {
+      throw accessDenied(`Credential should be scoped to a valid service: '${[...this.services].join("' or '")}', not '${scope.service}'`);
+    }
+    return signer;
+  }
+
+  private checkScopeDate(scope: Scope, signedAt: number): void {
+    const day = new Date(signedAt).toISOString().slice(0, 10).replace(/-/g, '');
+    if (scope.date !== day) throw accessDenied(`Credential scope date ${scope.date} does not match the request date ${day}`);
+  }
+
+  private signedHeaders(req: AuthRequest, list: string): Record<string, string> {
+    const names = list.split(';');
+    if (!names.includes('host')) throw accessDenied("The 'host' header must be signed");
+    const headers: Record<string, string> = {};
+    for (const name of names) {
+      const v = req.headers[name];
+      if (v === undefined) throw accessDenied(`Signed header '${name}' is missing from the request`);
+      headers[name] = Array.isArray(v) ? v.join(',') : v;
+    }
+    return headers;
+  }
+
+  /** A declared payload hash must be the body's hash: otherwise the signature would not cover the body. */
+  private checkDeclaredPayloadHash(req: AuthRequest, headers: Record<string, string>): void {
+    const declared = headers['x-amz-content-sha256'] ?? (req.headers['x-amz-content-sha256'] as string | undefined);
+    if (declared === undefined) return;
+    const actual = req.body.length ? createHash('sha256').update(req.body).digest('hex') : EMPTY_SHA256;
+    if (!sameHex(declared, actual)) {
+      throw accessDenied('The x-amz-content-sha256 header does not match the SHA-256 of the request body (unsigned or modified payloads are refused)');
+    }
+  }
+
+  private async verifyHeader(req: AuthRequest, auth: string): Promise<Principal> {
+    const m = AUTH_HEADER_RE.exec(auth);
+    if (!m) throw accessDenied('Malformed Authorization header: expected "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."');
+    const scope = parseCredentialScope(req);
+    if (!scope) throw accessDenied('Malformed credential scope in the Authorization header: expected <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request');
+    const signer = this.signerFor(scope);
+    const amzDate = req.headers['x-amz-date'];
+    const signedAt = parseAmzDate(typeof amzDate === 'string' ? amzDate : undefined);
+    if (signedAt === undefined) throw accessDenied('Missing or malformed X-Amz-Date header (expected yyyyMMddTHHmmssZ)');
+    const skew = Math.abs(this.now() - signedAt);
+    if (skew > this.maxSkewMs) {
+      throw accessDenied(`Signature expired: the request time ${amzDate} differs from the server time ${new Date(this.now()).toISOString()} by more than ${this.maxSkewMs / 60_000} minutes`);
+    }
+    this.checkScopeDate(scope, signedAt);
+    const headers = this.signedHeaders(req, m[2]!);
+    if (!('x-amz-date' in headers)) throw accessDenied("The 'x-amz-date' header must be signed");
+    this.checkDeclaredPayloadHash(req, headers);
+    const signed = await signer.sign(
+      { method: req.method, protocol: 'http:', hostname: '', path: req.rawPath, query: req.query, headers, body: req.body.length ? req.body : undefined },
+      { signingDate: new Date(signedAt), signingRegion: scope.region, signingService: scope.service, signableHeaders: new Set(Object.keys(headers)) },
+    );
+    const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
+    if (!sameHex(expected, m[3]!)) {
+      throw accessDenied('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+    }
+    return { accessKeyId: scope.accessKeyId, region: scope.region, kind: 'sigv4' };
+  }
+
+  private async verifyQuery(req: AuthRequest): Promise<Principal> {
+    const q = req.query;
+    const one = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+    if (one('X-Amz-Algorithm') !== ALGORITHM) throw accessDenied(`X-Amz-Algorithm must be ${ALGORITHM}`);
+    const signature = one('X-Amz-Signature');
+    const signedList = one('X-Amz-SignedHeaders');
+    if (!signature || !signedList) throw accessDenied('Presigned request is missing X-Amz-Signature or X-Amz-SignedHeaders');
+    const scope = parseCredentialScope(req);
+    if (!scope) throw accessDenied('Malformed X-Amz-Credential: expected <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request');
+    const signer = this.signerFor(scope);
+    const signedAt = parseAmzDate(one('X-Amz-Date'));
+    if (signedAt === undefined) throw accessDenied('Missing or malformed X-Amz-Date query parameter (expected yyyyMMddTHHmmssZ)');
+    const expiresText = one('X-Amz-Expires') ?? '';
+    const expires = /^\d{1,7}$/.test(expiresText) ? Number(expiresText) : NaN;
+    if (!(expires >= 1 && expires <= MAX_PRESIGN_SECONDS)) throw accessDenied(`X-Amz-Expires must be an integer from 1 to ${MAX_PRESIGN_SECONDS}`);
+    const now = this.now();
+    if (signedAt - now > this.maxSkewMs) throw accessDenied('Presigned request is dated in the future (more than the allowed clock skew)');
+    if (now > signedAt + expires * 1000) throw accessDenied(`Presigned request expired at ${new Date(signedAt + expires * 1000).toISOString()}`);
+    this.checkScopeDate(scope, signedAt);
+    const headers = this.signedHeaders(req, signedList);
+    this.checkDeclaredPayloadHash(req, headers);
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(q)) if (!SIG_QUERY.includes(k)) query[k] = v;
+    const presigned = await signer.presign(
+      { method: req.method, protocol: 'http:', hostname: '', path: req.rawPath, query, headers, body: req.body.length ? req.body : undefined },
+      {
+        signingDate: new Date(signedAt), expiresIn: expires, signingRegion: scope.region, signingService: scope.service,
+        signableHeaders: new Set(Object.keys(headers)),
+        // Keep signed x-amz-* headers where the client had them (in headers, not hoisted into the query).
+        unhoistableHeaders: new Set(Object.keys(headers)),
+      },
+    );
+    const expected = String(presigned.query?.['X-Amz-Signature'] ?? '');
+    if (!sameHex(expected, signature)) {
+      throw accessDenied('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+    }
+    return { accessKeyId: scope.accessKeyId, region: scope.region, kind: 'sigv4' };
+  }
+}

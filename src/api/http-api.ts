@@ -1,0 +1,108 @@
+/**
+ * The generic API route: every Customer Profiles (and extension) operation goes through one Fastify catch-all that
+ * authenticates, rate-limits, routes by the model, decodes and validates, calls the operation's handler and encodes
+ * its output. Nothing here knows any particular operation.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AwsError, badRequest } from '../errors.js';
+import type { HandlerMap, OpContext } from '../ops/types.js';
+import type { AuthChain } from './auth/chain.js';
+import type { AuthRequest, Principal } from './auth/types.js';
+import type { Codec } from './codec.js';
+import type { RateLimiter } from './rate-limit.js';
+import { sendError, toErrorBody } from './reply.js';
+import { parseQuery, type Router } from './router.js';
+
+export interface ApiDeps {
+  router: Router;
+  codec: Codec;
+  handlers: HandlerMap;
+  auth: AuthChain;
+  rateLimiter: RateLimiter;
+  bodyLimit: number;
+  opContext(req: FastifyRequest, principal: Principal): OpContext;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Operation (or route) name for logs and metrics; set by the API route and plugins. */
+    coalesceOp: string;
+  }
+}
+
+const JSON_TYPE = /^application\/(json|x-amz-json-1\.[01]|[\w.+-]+\+json)\s*(;|$)/i;
+
+/** Splits the raw URL (as received) into path and query string. */
+export function splitUrl(url: string): { rawPath: string; rawQuery: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
+}
+
+/** The AuthRequest of a Fastify request (for plugin routes that reuse the authenticator chain). */
+export function authRequestOf(req: FastifyRequest, body: Buffer = EMPTY): AuthRequest {
+  const { rawPath, rawQuery } = splitUrl(req.raw.url ?? '/');
+  return { method: req.method, rawPath, query: parseQuery(rawQuery), headers: req.headers, body, remoteAddress: req.ip };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  await app.register(async (api) => {
+    // Raw bodies (SigV4 hashes the exact bytes); JSON is parsed by the codec, for operations that have a body.
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_req, body, done) => done(null, body));
+    api.route({
+      method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'],
+      url: '/*',
+      exposeHeadRoute: false,
+      handler: (req, reply) => handle(deps, req, reply),
+    });
+  });
+}
+
+async function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  req.coalesceOp = 'Unauthenticated';
+  try {
+    const body = Buffer.isBuffer(req.body) ? req.body : EMPTY;
+    const { rawPath, rawQuery } = splitUrl(req.raw.url ?? '/');
+    const query = parseQuery(rawQuery);
+    const principal = await deps.auth.authenticate({
+      method: req.method, rawPath, query, headers: req.headers, body, remoteAddress: req.ip,
+    });
+    if (!deps.rateLimiter.take(principal.accessKeyId)) {
+      const { ratePerSecond, burst } = deps.rateLimiter.options;
+      throw new AwsError('ThrottlingException', `Rate exceeded: access key ${principal.accessKeyId} is limited to ${ratePerSecond} requests per second (burst ${burst})`);
+    }
+    req.coalesceOp = 'UnknownOperation';
+    const match = deps.router.match(req.method, rawPath, query);
+    if (!match.op) {
+      return sendError(reply, {
+        status: 404,
+        code: 'UnknownOperationException',
+        message: match.pathMatched
+          ? `No Customer Profiles operation accepts ${req.method} on ${rawPath.slice(0, 200)}`
+          : `No Customer Profiles operation matches ${req.method} ${rawPath.slice(0, 200)}`,
+      });
+    }
+    const { op } = match;
+    req.coalesceOp = op.name;
+    if (body.length > 0) {
+      const type = req.headers['content-type'];
+      if (type !== undefined && !JSON_TYPE.test(type)) {
+        throw badRequest(`Unsupported Content-Type '${type.slice(0, 100)}': request bodies must be JSON (application/json)`);
+      }
+    }
+    const input = deps.codec.decode(op, { labels: match.labels, query, headers: req.headers, body });
+    const handler = (deps.handlers as Record<string, ((input: unknown, ctx: OpContext) => unknown) | undefined>)[op.name];
+    if (!handler) throw badRequest(`${op.name} is not implemented by Coalesce`);
+    const output = await handler(input, deps.opContext(req, principal));
+    const encoded = deps.codec.encode(op, output);
+    reply.code(encoded.status).header('content-type', 'application/json');
+    for (const [k, v] of Object.entries(encoded.headers)) reply.header(k, v);
+    return reply.send(encoded.body);
+  } catch (err) {
+    const e = toErrorBody(err);
+    if (e.internal) req.log.error({ err, operation: req.coalesceOp }, 'unexpected error in API request');
+    return sendError(reply, e);
+  }
+}

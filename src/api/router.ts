@@ -1,0 +1,134 @@
+/**
+ * Matches (method, raw path, query) to a model operation through a segment trie built once from the requestUris.
+ * Literal segments win over labels (e.g. .../identity-resolution-jobs/auto-merging-preview over .../{JobId});
+ * a greedy label `{Key+}` takes the rest of the path. Labels are percent-decoded per segment, so that an encoded '/'
+ * inside a label (e.g. a resource ARN) stays inside it.
+ */
+import { badRequest } from '../errors.js';
+import type { CompiledOperation } from './model.js';
+
+interface Node {
+  literals: Map<string, Node>;
+  label?: { name: string; node: Node };
+  greedy?: { name: string; ops: CompiledOperation[] };
+  /** Operations ending here, by method (several when they differ by literal query parameters). */
+  ops: Map<string, CompiledOperation[]>;
+}
+
+const newNode = (): Node => ({ literals: new Map(), ops: new Map() });
+
+export interface RouteMatch {
+  op: CompiledOperation;
+  labels: Record<string, string>;
+}
+
+export type RouteResult = RouteMatch | { op: undefined; pathMatched: boolean };
+
+export class Router {
+  private readonly root = newNode();
+
+  constructor(operations: Iterable<CompiledOperation>) {
+    for (const op of operations) this.add(op);
+  }
+
+  private add(op: CompiledOperation): void {
+    let node = this.root;
+    for (const seg of op.pathTemplate) {
+      const label = /^\{([^}]+)\}$/.exec(seg);
+      if (label && label[1]!.endsWith('+')) {
+        node.greedy ??= { name: label[1]!.slice(0, -1), ops: [] };
+        node.greedy.ops.push(op);
+        return;
+      }
+      if (label) {
+        node.label ??= { name: label[1]!, node: newNode() };
+        if (node.label.name !== label[1]) throw new Error(`router: conflicting labels at ${op.requestUri}`);
+        node = node.label.node;
+      } else {
+        let next = node.literals.get(seg);
+        if (!next) node.literals.set(seg, (next = newNode()));
+        node = next;
+      }
+    }
+    const list = node.ops.get(op.method) ?? [];
+    list.push(op);
+    // Operations with more literal query parameters are more specific: try them first.
+    list.sort((a, b) => b.literalQuery.length - a.literalQuery.length);
+    node.ops.set(op.method, list);
+  }
+
+  /**
+   * @param rawPath the path as received (percent-encoded), without the query string
+   * @param query decoded query parameters (first value per name is enough for literal-query checks)
+   */
+  match(method: string, rawPath: string, query: Record<string, string | string[]>): RouteResult {
+    const segments = rawPath.split('/').slice(1);
+    const labels: Record<string, string> = {};
+    let pathMatched = false;
+    const pick = (ops: CompiledOperation[] | undefined): CompiledOperation | undefined => {
+      if (!ops) return undefined;
+      for (const op of ops) {
+        if (op.method !== method) continue;
+        if (op.literalQuery.every(([k, v]) => k in query && (v === undefined || query[k] === v))) return op;
+      }
+      return undefined;
+    };
+    const walk = (node: Node, i: number): CompiledOperation | undefined => {
+      if (i === segments.length) {
+        if (node.ops.size > 0) pathMatched = true;
+        const ops = node.ops.get(method);
+        return ops ? pick(ops) : undefined;
+      }
+      const seg = segments[i]!;
+      const lit = node.literals.get(seg);
+      if (lit) {
+        const found = walk(lit, i + 1);
+        if (found) return found;
+      }
+      if (node.label && seg.length > 0) {
+        const found = walk(node.label.node, i + 1);
+        if (found) {
+          labels[node.label.name] = decodeSegment(seg);
+          return found;
+        }
+      }
+      if (node.greedy && i < segments.length && segments.slice(i).join('/').length > 0) {
+        pathMatched = true;
+        const found = pick(node.greedy.ops);
+        if (found) {
+          labels[node.greedy.name] = decodeSegment(segments.slice(i).join('/'));
+          return found;
+        }
+      }
+      return undefined;
+    };
+    const op = walk(this.root, 0);
+    return op ? { op, labels } : { op: undefined, pathMatched };
+  }
+}
+
+export function decodeSegment(s: string): string {
+  if (s.indexOf('%') < 0) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest(`Malformed percent-encoding in request path segment '${s.slice(0, 100)}'`);
+  }
+}
+
+/** Splits a raw query string into decoded name → value(s). '+' is kept literally (AWS clients encode spaces as %20). */
+export function parseQuery(raw: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  if (!raw) return out;
+  for (const part of raw.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const k = decodeSegment(eq < 0 ? part : part.slice(0, eq));
+    const v = eq < 0 ? '' : decodeSegment(part.slice(eq + 1));
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
+  }
+  return out;
+}

@@ -1,0 +1,8 @@
+/**
+ * Server plugins of the other areas (ingestion upload routes, console, jobs service and scheduler…), run by
+ * startServer before it listens. Add yours with one import and one array entry; see the ServerPlugin notes in
+ * src/server.ts for what a plugin can do.
+ */
+import type { ServerPlugin } from './server.js';
+
+export const serverPlugins: ServerPlugin[] = [];

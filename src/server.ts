@@ -1,0 +1,240 @@
+/**
+ * The Coalesce server: Fastify + the model-driven API + the store, and the extension points other areas use.
+ *
+ * Extension points (for ingestion, console, jobs…): a `ServerPlugin` is `(app, deps) => void | Promise<void>`,
+ * listed in src/server-plugins.ts (or passed in `options.plugins`). A plugin may
+ *  - register raw Fastify routes on `app` (e.g. an upload PUT URL, `/console` static files and session endpoints);
+ *    wrap them in `app.register(...)` to get their own content-type parsers / body limits;
+ *  - push an Authenticator onto `deps.authenticators` (e.g. the console's session cookie);
+ *  - replace `deps.jobs` with the real JobsService (handlers read it per request);
+ *  - register background work with `deps.onStart(fn)` (after listen) and `deps.onClose(fn)` (before the store closes).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { AwsError, badRequest } from './errors.js';
+import { AuthChain } from './api/auth/chain.js';
+import { SigV4Authenticator } from './api/auth/sigv4.js';
+import type { Authenticator, AuthRequest, Principal } from './api/auth/types.js';
+import { Codec } from './api/codec.js';
+import { authRequestOf, registerApiRoutes } from './api/http-api.js';
+import { ApiMetrics } from './api/metrics.js';
+import { loadModel, type ServiceModel } from './api/model.js';
+import { RateLimiter } from './api/rate-limit.js';
+import { sendError, toErrorBody } from './api/reply.js';
+import { Router } from './api/router.js';
+import { DEFAULTS, type ServerConfig } from './config.js';
+import { handlers as defaultHandlers } from './ops/index.js';
+import type { HandlerMap, JobsService, OpContext } from './ops/types.js';
+import { openStore } from './store/index.js';
+import type { Repository } from './store/repository.js';
+import { serverPlugins } from './server-plugins.js';
+
+export interface ServerDeps {
+  config: ServerConfig;
+  store: Repository;
+  log: Logger;
+  model: ServiceModel;
+  metrics: ApiMetrics;
+  /** The jobs service handlers see in their OpContext; a plugin may replace it. */
+  jobs: JobsService;
+  /** Authenticator chain (SigV4 first); plugins may push more. Not consulted with --no-auth. */
+  authenticators: Authenticator[];
+  /** Authenticates a request of a plugin route with the same chain as the API (throws AccessDeniedException). */
+  authenticate(req: FastifyRequest, body?: Buffer): Promise<Principal>;
+  /** The handler context for a request (for plugin routes that call handlers or the store on a principal's behalf). */
+  opContext(req: FastifyRequest, principal: Principal): OpContext;
+  onStart(fn: () => void | Promise<void>): void;
+  onClose(fn: () => void | Promise<void>): void;
+}
+
+export type ServerPlugin = (app: FastifyInstance, deps: ServerDeps) => void | Promise<void>;
+
+export interface StartServerOptions extends Partial<Omit<ServerConfig, 'dataDir'>> {
+  dataDir: string;
+  /** Extra plugins, run after those of src/server-plugins.ts (unless defaultPlugins is false). */
+  plugins?: ServerPlugin[];
+  defaultPlugins?: boolean;
+  jobs?: JobsService;
+  handlers?: HandlerMap;
+  logger?: Logger;
+  /** Clock for SigV4 skew checks and handler `now()` (tests). */
+  now?: () => number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  store: Repository;
+  app: FastifyInstance;
+  deps: ServerDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * PLACEHOLDER until the jobs area installs the real service from src/jobs (through a server plugin or
+ * options.jobs): starting a job is refused; matching changes are accepted and ignored.
+ */
+export const unavailableJobs: JobsService = {
+  async onMatchingChanged() {},
+  async startNow() {
+    throw badRequest('Identity resolution jobs are not available');
+  },
+};
+
+const VERSION = '0.1.0';
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const config: ServerConfig = {
+    port: options.port ?? DEFAULTS.port,
+    host: options.host ?? DEFAULTS.host,
+    dataDir: options.dataDir,
+    auth: options.auth ?? true,
+    credentials: options.credentials ?? [],
+    accountId: options.accountId ?? DEFAULTS.accountId,
+    rateLimit: options.rateLimit ?? { ratePerSecond: DEFAULTS.ratePerSecond, burst: DEFAULTS.burst },
+    bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
+    logLevel: options.logLevel ?? DEFAULTS.logLevel,
+    credentialSources: options.credentialSources ?? [],
+  };
+  if (config.auth && config.credentials.length === 0) {
+    throw new Error('startServer: authentication is on but no credentials are configured (pass credentials or auth: false)');
+  }
+  const log = options.logger ?? pino({ level: config.logLevel });
+  const now = options.now ?? Date.now;
+  const model = loadModel();
+  const codec = new Codec(model, (msg) => log.warn(msg));
+  const router = new Router(model.operations.values());
+  const metrics = new ApiMetrics();
+  const store = await openStore(config.dataDir);
+
+  const authenticators: Authenticator[] = config.auth ? [new SigV4Authenticator({ credentials: config.credentials, now })] : [];
+  const auth = new AuthChain(authenticators, config.auth);
+  if (!config.auth) log.warn('authentication is OFF (--no-auth): any client can read and change all data; use only on a trusted machine');
+
+  const startHooks: Array<() => void | Promise<void>> = [];
+  const closeHooks: Array<() => void | Promise<void>> = [];
+
+  const app = Fastify({
+    loggerInstance: log,
+    // One log line per request is written by our onResponse hook (with the operation), not by Fastify.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimit,
+    routerOptions: { maxParamLength: 8192 },
+    return503OnClosing: true,
+    frameworkErrors: (err, _req, reply) => {
+      sendError(reply, { status: 400, code: 'BadRequestException', message: `Bad request: ${err.message}` });
+    },
+  }) as unknown as FastifyInstance;
+
+  const deps: ServerDeps = {
+    config,
+    store,
+    log,
+    model,
+    metrics,
+    jobs: options.jobs ?? unavailableJobs,
+    authenticators,
+    authenticate: (req, body) => auth.authenticate(authRequestOf(req, body)),
+    opContext: (req, principal) => ({
+      store,
+      requestId: req.id,
+      accountId: config.accountId,
+      region: principal.region ?? 'us-east-1',
+      accessKeyId: principal.kind === 'anonymous' ? undefined : principal.accessKeyId,
+      now: () => new Date(now()),
+      log: req.log as Logger,
+      jobs: deps.jobs,
+    }),
+    onStart: (fn) => void startHooks.push(fn),
+    onClose: (fn) => void closeHooks.push(fn),
+  };
+
+  app.decorateRequest('coalesceOp', '');
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-amzn-RequestId', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const seconds = reply.elapsedTime / 1000;
+    const operation = req.coalesceOp || req.routeOptions.url || 'unmatched';
+    metrics.observe(operation, reply.statusCode, seconds);
+    req.log.info({ operation, method: req.method, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+  });
+  app.setErrorHandler((err: unknown, req, reply) => {
+    // Fastify's own 4xx (body too large, unreadable body…) keep their status in the AWS shape.
+    const fe = err as { statusCode?: number; code?: string; message?: string };
+    if (!(err instanceof AwsError) && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const message = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `Request body is larger than the limit of ${config.bodyLimit} bytes`
+        : `Bad request: ${fe.message ?? 'unreadable request'}`;
+      return sendError(reply, { status: fe.statusCode, code: 'BadRequestException', message });
+    }
+    const e = toErrorBody(err);
+    if (e.internal) req.log.error({ err }, 'unexpected error');
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    sendError(reply, { status: 404, code: 'UnknownOperationException', message: `No route matches ${req.method} ${(req.raw.url ?? '').slice(0, 200)}` });
+  });
+
+  app.get('/health', async (req) => {
+    req.coalesceOp = 'health';
+    return { status: 'ok', service: 'coalesce', version: VERSION, auth: config.auth ? 'sigv4' : 'none' };
+  });
+  app.get('/metrics', async (req, reply) => {
+    req.coalesceOp = 'metrics';
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  const api = {
+    router,
+    codec,
+    handlers: options.handlers ?? defaultHandlers,
+    auth,
+    rateLimiter: new RateLimiter(config.rateLimit),
+    bodyLimit: config.bodyLimit,
+    opContext: deps.opContext,
+  };
+  try {
+    await registerApiRoutes(app, api);
+    const plugins = [...(options.defaultPlugins === false ? [] : serverPlugins), ...(options.plugins ?? [])];
+    for (const plugin of plugins) await plugin(app, deps);
+    await app.listen({ port: config.port, host: config.host });
+    for (const fn of startHooks) await fn();
+  } catch (err) {
+    await app.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw err;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host: config.host,
+    store,
+    app,
+    deps,
+    close: () =>
+      (closing ??= (async () => {
+        for (const fn of [...closeHooks].reverse()) {
+          try {
+            await fn();
+          } catch (err) {
+            log.error({ err }, 'error in a close hook');
+          }
+        }
+        await app.close();
+        await store.close();
+      })()),
+  };
+}
+
+export type { AuthRequest, Authenticator, Principal };
