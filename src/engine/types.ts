@@ -4,6 +4,7 @@
  * explanations and (later) real-time matching reuse the same comparison code path.
  */
 import type { FieldMeta, ProfileData } from '../model/profile.js';
+import type { EmailProviderRule } from './normalize/email.js';
 
 export interface EngineProfile {
   id: string;
@@ -23,6 +24,24 @@ export interface EngineOptions {
   threshold?: number;
   /** Progress callback: stage name and fraction done in [0,1]. */
   onProgress?: (stage: string, fraction: number) => void;
+  /** Email provider rules (default: Gmail dots and +tags, Outlook/iCloud/Fastmail +tags, Yahoo -tags). */
+  emailRules?: EmailProviderRule[];
+  /** Attribute keys used as identifiers (default: keys whose words include id, number, ssn, passport, licence, account). */
+  identifierAttributes?: string[];
+  /** Blocking keys shared by more profiles than this produce no candidate pairs (default 500, like AWS's skip rule). */
+  maxBlockSize?: number;
+  /** No group grows beyond this many profiles (default 100). */
+  maxGroupSize?: number;
+  /** Random pairs sampled to estimate u (default min(1M, max(200k, 2n))). */
+  uSamples?: number;
+  /** Also return the candidate pairs (profile indices) so blocking recall can be measured. */
+  returnCandidates?: boolean;
+}
+
+export interface CandidateSet {
+  /** Indices into the input profiles; left[k] < right[k]; each unordered pair once. */
+  left: Uint32Array;
+  right: Uint32Array;
 }
 
 export interface MatchGroup {
@@ -61,6 +80,8 @@ export interface ResolveStats {
   candidatePairs: number;
   linkedPairs: number;
   groups: number;
+  /** Links cut by the anti-chaining and group-size guards. */
+  cutLinks?: number;
   timingsMs: Record<string, number>;
 }
 
@@ -70,6 +91,8 @@ export interface ResolveResult {
   /** JSON-serializable trained model (m/u per level, prior, thresholds, blocking rules, TF tables). */
   model: unknown;
   stats: ResolveStats;
+  /** Present when options.returnCandidates is set. */
+  candidates?: CandidateSet;
 }
 
 export type Resolve = (profiles: EngineProfile[], options?: EngineOptions) => Promise<ResolveResult>;

@@ -1,0 +1,218 @@
+/**
+ * Blocking: a union of rules, each giving every profile zero or more keys; profiles sharing a key become candidate
+ * pairs. Pairs found by several rules are kept once. Skew protection: a key shared by more than `maxBlockSize`
+ * profiles (a shared company email, a call-centre phone, "John Smith") produces no pairs — the other rules still
+ * see those profiles (cf. AWS skipping values shared by more than 500 profiles).
+ */
+import type { View } from './compare.js';
+
+export interface BlockingRule {
+  name: string;
+  keys(v: View, i: number, out: string[]): void;
+}
+
+/** American Soundex (letter + 3 digits); '' for empty input. */
+export function soundex(s: string): string {
+  const codes = 'a0b1c2d3e0f1g2h9i0j2k2l4m5n5o0p1q2r6s2t3u0v1w9x2y0z2';
+  const code = (ch: string): string => {
+    const k = codes.indexOf(ch);
+    return k >= 0 && k % 2 === 0 ? codes[k + 1]! : '0';
+  };
+  const letters = s.replace(/[^a-z]/g, '');
+  if (!letters) return '';
+  let out = letters[0]!;
+  let prev = code(letters[0]!);
+  for (let i = 1; i < letters.length && out.length < 4; i++) {
+    const c = code(letters[i]!);
+    if (c === '9') continue; // h, w do not separate equal codes
+    if (c !== '0' && c !== prev) out += c;
+    prev = c;
+  }
+  return out.padEnd(4, '0');
+}
+
+function pairKey(x: string, y: string): string {
+  return x < y ? `${x}|${y}` : `${y}|${x}`;
+}
+
+function multi(col: 'emailLoose' | 'phone' | 'ident', table: 'emailLoose' | 'phone' | 'ident'): BlockingRule['keys'] {
+  return (v, i, out) => {
+    const m = v[col];
+    for (let k = m.off[i]!; k < m.off[i + 1]!; k++) out.push(v.tables[table].values[m.values[k]!]!);
+  };
+}
+
+function nameOf(v: View, col: 'first' | 'last', i: number): string {
+  const id = v[col][i]!;
+  return id >= 0 ? v.tables.name.values[id]! : '';
+}
+
+function values(v: View, col: 'postcode' | 'city', i: number): string[] {
+  const m = v[col];
+  const out: string[] = [];
+  for (let k = m.off[i]!; k < m.off[i + 1]!; k++) if (m.values[k]! >= 0) out.push(v.tables[col].values[m.values[k]!]!);
+  return out;
+}
+
+export const BLOCKING_RULES: BlockingRule[] = [
+  { name: 'email', keys: multi('emailLoose', 'emailLoose') },
+  { name: 'phone', keys: multi('phone', 'phone') },
+  { name: 'identifier', keys: multi('ident', 'ident') },
+  {
+    name: 'emailLocalPart',
+    keys: (v, i, out) => {
+      const m = v.emailLocal;
+      for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+        const s = v.tables.emailLocal.values[m.values[k]!]!;
+        if (s.length >= 5) out.push(s);
+      }
+    },
+  },
+  {
+    name: 'birthDate+initials',
+    keys: (v, i, out) => {
+      const d = v.dob[i]!;
+      if (!d) return;
+      const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
+      if (f || l) out.push(`${d}|${pairKey(f.slice(0, 1), l.slice(0, 1))}`);
+    },
+  },
+  {
+    name: 'nameSoundex',
+    keys: (v, i, out) => {
+      const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
+      if (f && l) out.push(pairKey(soundex(f), soundex(l)));
+    },
+  },
+  {
+    name: 'namePrefixes',
+    keys: (v, i, out) => {
+      const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
+      if (f && l) out.push(pairKey(f.slice(0, 3), l.slice(0, 3)));
+    },
+  },
+  {
+    name: 'postcode+surnamePrefix',
+    keys: (v, i, out) => {
+      const l = nameOf(v, 'last', i);
+      if (l) for (const p of values(v, 'postcode', i)) out.push(`${p}|${l.slice(0, 2)}`);
+    },
+  },
+  {
+    name: 'postcode+firstNamePrefix',
+    keys: (v, i, out) => {
+      const f = nameOf(v, 'first', i);
+      if (f) for (const p of values(v, 'postcode', i)) out.push(`${p}|${f.slice(0, 2)}`);
+    },
+  },
+  {
+    name: 'street',
+    keys: (v, i, out) => {
+      const h = v.house, s = v.streetName;
+      for (let k = h.off[i]!; k < h.off[i + 1]!; k++) {
+        if (h.values[k]! < 0 || s.values[k]! < 0) continue;
+        out.push(`${v.tables.house.values[h.values[k]!]}|${v.tables.streetName.values[s.values[k]!]!.slice(0, 6)}`);
+      }
+    },
+  },
+  {
+    name: 'birthDate+postcode',
+    keys: (v, i, out) => {
+      const d = v.dob[i]!;
+      if (d) for (const p of values(v, 'postcode', i)) out.push(`${d}|${p}`);
+    },
+  },
+  {
+    name: 'birthDate+city',
+    keys: (v, i, out) => {
+      const d = v.dob[i]!;
+      if (d) for (const c of values(v, 'city', i)) out.push(`${d}|${c}`);
+    },
+  },
+];
+
+/** FNV-1a 32-bit. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export interface CandidatePairs {
+  /** Profile indices, a[k] < b[k], sorted by (a, b), no duplicates. */
+  a: Uint32Array;
+  b: Uint32Array;
+  /** Per rule: pairs generated (before de-duplication) and blocks skipped for size. */
+  rules: { name: string; pairs: number; skippedBlocks: number; skippedProfiles: number }[];
+}
+
+export function candidatePairs(v: View, maxBlockSize: number, rules = BLOCKING_RULES): CandidatePairs {
+  const n = v.n;
+  const idxBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const hashMod = 2 ** Math.min(32, 53 - idxBits);
+  const scale = 2 ** idxBits;
+  let pairs = new Float64Array(1 << 16);
+  let np = 0;
+  const stats: CandidatePairs['rules'] = [];
+  const keys: string[] = [];
+  for (const rule of rules) {
+    let entries = new Float64Array(Math.max(16, n));
+    let ne = 0;
+    for (let i = 0; i < n; i++) {
+      keys.length = 0;
+      rule.keys(v, i, keys);
+      for (const k of keys) {
+        if (ne === entries.length) {
+          const e = new Float64Array(entries.length * 2);
+          e.set(entries);
+          entries = e;
+        }
+        entries[ne++] = (hash32(k) % hashMod) * scale + i;
+      }
+    }
+    const sorted = entries.subarray(0, ne).sort();
+    let rulePairs = 0, skippedBlocks = 0, skippedProfiles = 0;
+    for (let s = 0; s < ne; ) {
+      const h = Math.floor(sorted[s]! / scale);
+      let e = s + 1;
+      while (e < ne && Math.floor(sorted[e]! / scale) === h) e++;
+      const size = e - s;
+      if (size > maxBlockSize) {
+        skippedBlocks++;
+        skippedProfiles += size;
+      } else if (size > 1) {
+        const need = np + (size * (size - 1)) / 2;
+        if (need > pairs.length) {
+          const p = new Float64Array(Math.max(need, pairs.length * 2));
+          p.set(pairs.subarray(0, np));
+          pairs = p;
+        }
+        for (let x = s; x < e; x++) {
+          const i = sorted[x]! % scale;
+          for (let y = x + 1; y < e; y++) {
+            const j = sorted[y]! % scale;
+            if (i === j) continue;
+            pairs[np++] = i < j ? i * n + j : j * n + i;
+            rulePairs++;
+          }
+        }
+      }
+      s = e;
+    }
+    stats.push({ name: rule.name, pairs: rulePairs, skippedBlocks, skippedProfiles });
+  }
+  const all = pairs.subarray(0, np).sort();
+  let u = 0;
+  for (let k = 0; k < np; k++) if (k === 0 || all[k] !== all[k - 1]) all[u++] = all[k]!;
+  const a = new Uint32Array(u);
+  const b = new Uint32Array(u);
+  for (let k = 0; k < u; k++) {
+    const x = all[k]!;
+    a[k] = Math.floor(x / n);
+    b[k] = x - a[k]! * n;
+  }
+  return { a, b, rules: stats };
+}

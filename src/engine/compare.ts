@@ -1,0 +1,257 @@
+/**
+ * Comparison functions: each maps a pair of (normalized, columnar) profiles to a level of one attribute group.
+ * Level 0 is always 'null' (a side has no value; weight 0). Multi-valued attributes (emails, phones, addresses,
+ * identifiers) compare as sets: the best level over all value pairs, which is what makes a personal email match a
+ * business email, a mobile number a home number, a shipping address a mailing address.
+ * The same functions serve training, scoring, explanations and (later) single-profile matching.
+ */
+import type { Columns, Multi, Tables } from './columns.js';
+import { damerauLevenshtein, jaroWinkler } from './metrics.js';
+import { areNicknames } from './normalize/nicknames.js';
+
+export type TableName = keyof Tables;
+/** What comparisons read: the typed arrays and the interned strings (no maps), so workers can get a copy. */
+export interface View extends Omit<Columns, 'tables'> {
+  tables: Record<TableName, { values: string[] }>;
+}
+
+export interface Comparison {
+  name: string;
+  levels: string[];
+  /** Level that gets a term-frequency adjustment (exact value agreement), -1 for none. */
+  tfLevel: number;
+  /** Table whose value frequencies drive the TF adjustment. */
+  tfTable?: TableName;
+  compare(v: View, a: number, b: number): number;
+  /** Id (in tfTable) of the value both sides share, valid right after compare() returned tfLevel. */
+  sharedValue(v: View, a: number, b: number): number;
+  /** Human-readable value(s) of one profile for explanations. */
+  display(v: View, i: number): string | undefined;
+}
+
+// ---- names ---------------------------------------------------------------------------------------------------
+
+/** True when first and last names are better matched crosswise (profile b has them swapped). */
+export function namesSwapped(v: View, a: number, b: number): boolean {
+  const fa = v.first[a]!, fb = v.first[b]!, la = v.last[a]!, lb = v.last[b]!;
+  if (fa < 0 || fb < 0 || la < 0 || lb < 0) return false;
+  if (fa === fb && la === lb) return false;
+  if (fa === lb && la === fb) return true;
+  const n = v.tables.name.values;
+  const cross = jaroWinkler(n[fa]!, n[lb]!) + jaroWinkler(n[la]!, n[fb]!);
+  if (cross < 1.8) return false;
+  return cross > jaroWinkler(n[fa]!, n[fb]!) + jaroWinkler(n[la]!, n[lb]!) + 0.1;
+}
+
+const FIRST_LEVELS = ['null', 'exact', 'nickname', 'jaro-winkler ≥ 0.92', 'jaro-winkler ≥ 0.80', 'initial', 'else'];
+function compareFirst(v: View, a: number, b: number): number {
+  const fa = v.first[a]!;
+  const fb = namesSwapped(v, a, b) ? v.last[b]! : v.first[b]!;
+  if (fa < 0 || fb < 0) return 0;
+  if (fa === fb) return 1;
+  const n = v.tables.name.values;
+  const x = n[fa]!, y = n[fb]!;
+  if (areNicknames(x, y)) return 2;
+  const jw = jaroWinkler(x, y);
+  if (jw >= 0.92) return 3;
+  if (jw >= 0.8) return 4;
+  if ((x.length === 1 || y.length === 1) && x[0] === y[0]) return 5;
+  return 6;
+}
+
+const LAST_LEVELS = ['null', 'exact', 'jaro-winkler ≥ 0.92', 'jaro-winkler ≥ 0.80', 'else'];
+function compareLast(v: View, a: number, b: number): number {
+  const la = v.last[a]!;
+  const lb = namesSwapped(v, a, b) ? v.first[b]! : v.last[b]!;
+  if (la < 0 || lb < 0) return 0;
+  if (la === lb) return 1;
+  const n = v.tables.name.values;
+  const jw = jaroWinkler(n[la]!, n[lb]!);
+  return jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4;
+}
+
+// ---- birth date ----------------------------------------------------------------------------------------------
+
+const DOB_LEVELS = ['null', 'exact', 'one edit or day/month swapped', 'within a year', 'else'];
+function daysOf(d: number): number {
+  return Date.UTC(Math.floor(d / 10000), (Math.floor(d / 100) % 100) - 1, d % 100) / 86_400_000;
+}
+function compareDob(v: View, a: number, b: number): number {
+  const x = v.dob[a]!, y = v.dob[b]!;
+  if (x === 0 || y === 0) return 0;
+  if (x === y) return 1;
+  const yx = Math.floor(x / 10000), yy = Math.floor(y / 10000);
+  if (yx === yy && Math.floor(x / 100) % 100 === y % 100 && x % 100 === Math.floor(y / 100) % 100) return 2;
+  if (damerauLevenshtein(String(x), String(y), 1) <= 1) return 2;
+  return Math.abs(daysOf(x) - daysOf(y)) <= 366 ? 3 : 4;
+}
+
+// ---- sets ----------------------------------------------------------------------------------------------------
+
+function firstShared(m: Multi, a: number, b: number): number {
+  for (let i = m.off[a]!; i < m.off[a + 1]!; i++) {
+    const x = m.values[i]!;
+    if (x < 0) continue;
+    for (let j = m.off[b]!; j < m.off[b + 1]!; j++) if (m.values[j] === x) return x;
+  }
+  return -1;
+}
+
+function displayMulti(v: View, m: Multi, table: TableName, i: number): string | undefined {
+  const out: string[] = [];
+  for (let k = m.off[i]!; k < m.off[i + 1]!; k++) if (m.values[k]! >= 0) out.push(v.tables[table].values[m.values[k]!]!);
+  return out.length ? out.join('; ') : undefined;
+}
+
+const EMAIL_LEVELS = ['null', 'exact', 'exact ignoring . _ -', 'same local part', 'jaro-winkler ≥ 0.88', 'else'];
+function compareEmail(v: View, a: number, b: number): number {
+  const e = v.email, lo = v.emailLoose, lc = v.emailLocal;
+  const a0 = e.off[a]!, a1 = e.off[a + 1]!, b0 = e.off[b]!, b1 = e.off[b + 1]!;
+  if (a0 === a1 || b0 === b1) return 0;
+  let best = 5;
+  for (let i = a0; i < a1; i++) {
+    for (let j = b0; j < b1; j++) {
+      if (e.values[i] === e.values[j]) return 1;
+      if (lo.values[i] === lo.values[j]) best = Math.min(best, 2);
+      else if (best > 3 && lc.values[i] === lc.values[j]) best = 3;
+      else if (best > 4) {
+        const s = v.tables.emailLoose.values;
+        if (jaroWinkler(s[lo.values[i]!]!, s[lo.values[j]!]!) >= 0.88) best = 4;
+      }
+    }
+  }
+  return best;
+}
+
+const PHONE_LEVELS = ['null', 'exact', 'one edit', 'else'];
+function comparePhone(v: View, a: number, b: number): number {
+  const p = v.phone;
+  const a0 = p.off[a]!, a1 = p.off[a + 1]!, b0 = p.off[b]!, b1 = p.off[b + 1]!;
+  if (a0 === a1 || b0 === b1) return 0;
+  let best = 3;
+  const s = v.tables.phone.values;
+  for (let i = a0; i < a1; i++) {
+    for (let j = b0; j < b1; j++) {
+      if (p.values[i] === p.values[j]) return 1;
+      if (best > 2 && damerauLevenshtein(s[p.values[i]!]!, s[p.values[j]!]!, 1) <= 1) best = 2;
+    }
+  }
+  return best;
+}
+
+const STREET_LEVELS = ['null', 'exact', 'same number, street jaro-winkler ≥ 0.88', 'street jaro-winkler ≥ 0.88', 'else'];
+function compareStreet(v: View, a: number, b: number): number {
+  const st = v.street, hs = v.house, nm = v.streetName;
+  const a0 = st.off[a]!, a1 = st.off[a + 1]!, b0 = st.off[b]!, b1 = st.off[b + 1]!;
+  let best = 0;
+  const names = v.tables.streetName.values;
+  for (let i = a0; i < a1; i++) {
+    if (st.values[i]! < 0) continue;
+    for (let j = b0; j < b1; j++) {
+      if (st.values[j]! < 0) continue;
+      if (st.values[i] === st.values[j]) return 1;
+      let level = 4;
+      const ni = nm.values[i]!, nj = nm.values[j]!;
+      if (ni >= 0 && nj >= 0 && (ni === nj || jaroWinkler(names[ni]!, names[nj]!) >= 0.88)) {
+        level = hs.values[i]! >= 0 && hs.values[i] === hs.values[j] ? 2 : 3;
+      }
+      if (best === 0 || level < best) best = level;
+    }
+  }
+  return best;
+}
+
+function comparePostcode(v: View, a: number, b: number): number {
+  return exactEdit(v.postcode, v.tables.postcode.values, a, b, () => true);
+}
+const POSTCODE_LEVELS = ['null', 'exact', 'one edit', 'else'];
+
+function exactEdit(col: Multi, s: string[], a: number, b: number, comparable: (x: string, y: string) => boolean): number {
+  let best = 0;
+  for (let i = col.off[a]!; i < col.off[a + 1]!; i++) {
+    const x = col.values[i]!;
+    if (x < 0) continue;
+    for (let j = col.off[b]!; j < col.off[b + 1]!; j++) {
+      const y = col.values[j]!;
+      if (y < 0 || !comparable(s[x]!, s[y]!)) continue;
+      if (x === y) return 1;
+      const level = damerauLevenshtein(s[x]!, s[y]!, 1) <= 1 ? 2 : 3;
+      if (best === 0 || level < best) best = level;
+    }
+  }
+  return best;
+}
+
+const CITY_LEVELS = ['null', 'exact', 'jaro-winkler ≥ 0.88', 'else'];
+function compareCity(v: View, a: number, b: number): number {
+  const c = v.city;
+  const s = v.tables.city.values;
+  let best = 0;
+  for (let i = c.off[a]!; i < c.off[a + 1]!; i++) {
+    const x = c.values[i]!;
+    if (x < 0) continue;
+    for (let j = c.off[b]!; j < c.off[b + 1]!; j++) {
+      const y = c.values[j]!;
+      if (y < 0) continue;
+      if (x === y) return 1;
+      const level = jaroWinkler(s[x]!, s[y]!) >= 0.88 ? 2 : 3;
+      if (best === 0 || level < best) best = level;
+    }
+  }
+  return best;
+}
+
+const IDENT_LEVELS = ['null', 'exact', 'one edit', 'else'];
+function keyOf(s: string): string {
+  return s.slice(0, s.indexOf('='));
+}
+function compareIdent(v: View, a: number, b: number): number {
+  // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
+  return exactEdit(v.ident, v.tables.ident.values, a, b, (x, y) => keyOf(x) === keyOf(y));
+}
+
+// ---- the comparison list -------------------------------------------------------------------------------------
+
+function single(col: 'first' | 'last') {
+  return (v: View, i: number): string | undefined => (v[col][i]! >= 0 ? v.tables.name.values[v[col][i]!] : undefined);
+}
+
+export const COMPARISONS: Comparison[] = [
+  {
+    name: 'firstName', levels: FIRST_LEVELS, tfLevel: 1, tfTable: 'name', compare: compareFirst,
+    sharedValue: (v, a) => v.first[a]!, display: single('first'),
+  },
+  {
+    name: 'lastName', levels: LAST_LEVELS, tfLevel: 1, tfTable: 'name', compare: compareLast,
+    sharedValue: (v, a) => v.last[a]!, display: single('last'),
+  },
+  {
+    name: 'birthDate', levels: DOB_LEVELS, tfLevel: -1, compare: compareDob, sharedValue: () => -1,
+    display: (v, i) => (v.dob[i] ? String(v.dob[i]).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3') : undefined),
+  },
+  {
+    name: 'email', levels: EMAIL_LEVELS, tfLevel: 1, tfTable: 'emailFull', compare: compareEmail,
+    sharedValue: (v, a, b) => firstShared(v.email, a, b), display: (v, i) => displayMulti(v, v.email, 'emailFull', i),
+  },
+  {
+    name: 'phone', levels: PHONE_LEVELS, tfLevel: 1, tfTable: 'phone', compare: comparePhone,
+    sharedValue: (v, a, b) => firstShared(v.phone, a, b), display: (v, i) => displayMulti(v, v.phone, 'phone', i),
+  },
+  {
+    name: 'street', levels: STREET_LEVELS, tfLevel: 1, tfTable: 'street', compare: compareStreet,
+    sharedValue: (v, a, b) => firstShared(v.street, a, b), display: (v, i) => displayMulti(v, v.street, 'street', i),
+  },
+  {
+    name: 'postcode', levels: POSTCODE_LEVELS, tfLevel: 1, tfTable: 'postcode', compare: comparePostcode,
+    sharedValue: (v, a, b) => firstShared(v.postcode, a, b),
+    display: (v, i) => displayMulti(v, v.postcode, 'postcode', i),
+  },
+  {
+    name: 'city', levels: CITY_LEVELS, tfLevel: 1, tfTable: 'city', compare: compareCity,
+    sharedValue: (v, a, b) => firstShared(v.city, a, b), display: (v, i) => displayMulti(v, v.city, 'city', i),
+  },
+  {
+    name: 'identifier', levels: IDENT_LEVELS, tfLevel: -1, compare: compareIdent, sharedValue: () => -1,
+    display: (v, i) => displayMulti(v, v.ident, 'ident', i),
+  },
+];

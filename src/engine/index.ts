@@ -1,0 +1,6 @@
+/** The engine's public entry points. */
+export { resolve, DEFAULTS, candidatePairsOf as candidatePairs } from './resolve.js';
+export { explainGroup } from './explain.js';
+export { matchIdOf } from './cluster.js';
+export type * from './types.js';
+export type { Model } from './model.js';

@@ -1,0 +1,49 @@
+/** String interning with occurrence counts (the counts feed term-frequency adjustments). */
+export class Interner {
+  readonly values: string[] = [];
+  counts: Int32Array = new Int32Array(1024);
+  private readonly index = new Map<string, number>();
+  /** Number of counted occurrences (profiles carrying a value). */
+  total = 0;
+
+  /** Id of `s`; counts one more occurrence when `count` is true. */
+  id(s: string, count = true): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(s);
+      this.index.set(s, i);
+      if (i >= this.counts.length) {
+        const c = new Int32Array(this.counts.length * 2);
+        c.set(this.counts);
+        this.counts = c;
+      }
+    }
+    if (count) {
+      this.counts[i]!++;
+      this.total++;
+    }
+    return i;
+  }
+
+  get(s: string): number | undefined {
+    return this.index.get(s);
+  }
+}
+
+/** Growable Int32 list. */
+export class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}

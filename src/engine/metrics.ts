@@ -1,0 +1,91 @@
+/**
+ * String similarity metrics for the comparison hot loop. Written here (not taken from npm) because the maintained
+ * packages either lack Damerau transpositions (fastest-levenshtein) or are unmaintained (talisman, jaro-winkler), and
+ * the hot loop wants reusable typed-array buffers instead of per-call allocations.
+ */
+
+let flagsA = new Uint8Array(64);
+let flagsB = new Uint8Array(64);
+
+/** Jaro-Winkler similarity in [0,1] (prefix scale 0.1, prefix up to 4). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return a.length === 0 ? 0 : 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  if (la > flagsA.length) flagsA = new Uint8Array(la * 2);
+  if (lb > flagsB.length) flagsB = new Uint8Array(lb * 2);
+  flagsA.fill(0, 0, la);
+  flagsB.fill(0, 0, lb);
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if (flagsB[j] === 0 && b.charCodeAt(j) === c) {
+        flagsA[i] = 1;
+        flagsB[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let t = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if (flagsA[i] === 0) continue;
+    while (flagsB[k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) t++;
+    k++;
+  }
+  const jaro = (matches / la + matches / lb + (matches - t / 2) / matches) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+let row0 = new Int32Array(64);
+let row1 = new Int32Array(64);
+let row2 = new Int32Array(64);
+
+/** Optimal-string-alignment Damerau-Levenshtein distance (adjacent transpositions count 1), capped at `max` + 1. */
+export function damerauLevenshtein(a: string, b: string, max = 1 << 30): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0) return lb;
+  if (lb === 0) return la;
+  if (lb + 1 > row0.length) {
+    row0 = new Int32Array((lb + 1) * 2);
+    row1 = new Int32Array((lb + 1) * 2);
+    row2 = new Int32Array((lb + 1) * 2);
+  }
+  let prev2 = row0;
+  let prev = row1;
+  let cur = row2;
+  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const cb = b.charCodeAt(j - 1);
+      const cost = ca === cb ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return Math.min(prev[lb]!, max + 1);
+}

@@ -1,0 +1,181 @@
+/**
+ * Fellegi–Sunter model: u probabilities from seeded random pairs, m probabilities and the prior λ (share of matches
+ * among candidate pairs) by EM over the histogram of comparison patterns (one entry per distinct level vector, so EM
+ * costs nothing at 1M profiles), term-frequency adjustments for exact agreement on common values.
+ * The model is plain JSON: saved with the job, read back by explainGroup and by future single-profile scoring.
+ */
+import { COMPARISONS, type View } from './compare.js';
+import type { NormalizeOptions } from './columns.js';
+import { rng } from './random.js';
+
+export interface LevelParams {
+  label: string;
+  m: number;
+  u: number;
+  /** log2(m/u); 0 for the null level. */
+  weight: number;
+}
+
+export interface TfTable {
+  /** Profiles with a value for this attribute (denominator of frequencies). */
+  total: number;
+  /** Occurrence counts of the most common values (values not listed occur `minCount` times or fewer). */
+  counts: Record<string, number>;
+  minCount: number;
+}
+
+export interface ComparisonParams {
+  name: string;
+  levels: LevelParams[];
+  tfLevel: number;
+  tf?: TfTable;
+}
+
+export interface Model {
+  kind: 'coalesce-fellegi-sunter';
+  version: 1;
+  seed: number;
+  normalize: NormalizeOptions;
+  comparisons: ComparisonParams[];
+  /** Prior probability that a candidate pair is a match (estimated by EM). */
+  lambda: number;
+  /** Pairs with posterior probability ≥ threshold are linked. */
+  threshold: number;
+  /** Bound on each term-frequency adjustment, in bits. */
+  tfClamp: number;
+  blocking: { rules: string[]; maxBlockSize: number };
+  training: { randomPairs: number; candidatePairs: number; patterns: number; emIterations: number; converged: boolean };
+}
+
+export const RADIX = COMPARISONS.map((c) => c.levels.length);
+export const PLACE: number[] = [];
+{
+  let p = 1;
+  for (const r of RADIX) {
+    PLACE.push(p);
+    p *= r;
+  }
+}
+
+/** Level vector of one pair packed into an integer (mixed radix). */
+export function patternOf(v: View, a: number, b: number): number {
+  let code = 0;
+  for (let k = 0; k < COMPARISONS.length; k++) code += COMPARISONS[k]!.compare(v, a, b) * PLACE[k]!;
+  return code;
+}
+
+export function levelOf(code: number, k: number): number {
+  return Math.floor(code / PLACE[k]!) % RADIX[k]!;
+}
+
+/** u per comparison level from `samples` random pairs (seeded), with add-½ smoothing so no level gets u = 0. */
+export function estimateU(v: View, samples: number, seed: number): number[][] {
+  const counts = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+  const rand = rng(seed);
+  const n = v.n;
+  for (let s = 0; s < samples && n > 1; s++) {
+    const a = Math.floor(rand() * n);
+    let b = Math.floor(rand() * (n - 1));
+    if (b >= a) b++;
+    for (let k = 0; k < COMPARISONS.length; k++) counts[k]![COMPARISONS[k]!.compare(v, a, b)]!++;
+  }
+  return counts.map((c) => {
+    let total = 0;
+    for (let l = 1; l < c.length; l++) total += c[l]! + 0.5;
+    return Array.from(c, (x, l) => (l === 0 ? 1 : (x + 0.5) / total));
+  });
+}
+
+export interface EmResult {
+  m: number[][];
+  u: number[][];
+  lambda: number;
+  iterations: number;
+  converged: boolean;
+}
+
+/**
+ * EM over a pattern histogram with u fixed: m and λ are re-estimated until they move less than 1e-7.
+ * m starts geometric (best level most likely for matches), λ at 0.1.
+ */
+export function trainEm(patterns: Float64Array, counts: Float64Array, u: number[][], maxIterations = 200): EmResult {
+  const K = COMPARISONS.length;
+  const m = COMPARISONS.map((c) => {
+    const L = c.levels.length - 1;
+    const raw = Array.from({ length: L + 1 }, (_, l) => (l === 0 ? 0 : 2 ** (L - l)));
+    const sum = raw.reduce((s, x) => s + x, 0);
+    return raw.map((x, l) => (l === 0 ? 1 : x / sum));
+  });
+  let lambda = 0.1;
+  const P = patterns.length;
+  const levels = new Uint8Array(P * K);
+  for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) levels[p * K + k] = levelOf(patterns[p]!, k);
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < maxIterations && !converged; iterations++) {
+    const accM = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+    let accG = 0;
+    let total = 0;
+    for (let p = 0; p < P; p++) {
+      let lm = Math.log(lambda);
+      let lu = Math.log(1 - lambda);
+      for (let k = 0; k < K; k++) {
+        const l = levels[p * K + k]!;
+        if (l === 0) continue;
+        lm += Math.log(m[k]![l]!);
+        lu += Math.log(u[k]![l]!);
+      }
+      const g = 1 / (1 + Math.exp(lu - lm));
+      const c = counts[p]!;
+      const gc = g * c;
+      accG += gc;
+      total += c;
+      for (let k = 0; k < K; k++) accM[k]![levels[p * K + k]!]! += gc;
+    }
+    let delta = Math.abs(accG / total - lambda);
+    lambda = Math.min(1 - 1e-9, Math.max(1e-9, accG / total));
+    for (let k = 0; k < K; k++) {
+      const acc = accM[k]!;
+      let s = 0;
+      for (let l = 1; l < acc.length; l++) s += acc[l]!;
+      if (s <= 0) continue;
+      let norm = 0;
+      for (let l = 1; l < acc.length; l++) norm += Math.max(acc[l]! / s, 1e-6);
+      for (let l = 1; l < acc.length; l++) {
+        const next = Math.max(acc[l]! / s, 1e-6) / norm;
+        delta = Math.max(delta, Math.abs(next - m[k]![l]!));
+        m[k]![l] = next;
+      }
+    }
+    converged = delta < 1e-7;
+  }
+  return { m, u, lambda, iterations, converged };
+}
+
+/** Bayes-factor weights (log2 m/u) per comparison level; null levels weigh 0. */
+export function weightsOf(params: ComparisonParams[]): Float64Array[] {
+  return params.map((c) => Float64Array.from(c.levels, (l, i) => (i === 0 ? 0 : l.weight)));
+}
+
+export function log2(x: number): number {
+  return Math.log(x) / Math.LN2;
+}
+
+export function probabilityOf(totalWeight: number): number {
+  return 1 / (1 + 2 ** -totalWeight);
+}
+
+/** log2 odds of the prior λ. */
+export function priorWeight(model: Model): number {
+  return log2(model.lambda / (1 - model.lambda));
+}
+
+/**
+ * Term-frequency adjustment for an exact agreement on a value seen `count` times among `total` profiles:
+ * log2(u_exact / frequency), clamped to ±clamp bits (Smith agreeing counts less than Zabrowski agreeing).
+ */
+export function tfAdjustment(uExact: number, count: number, total: number, clamp: number): number {
+  if (total <= 0 || count <= 0) return 0;
+  const adj = log2(uExact / (count / total));
+  return Math.max(-clamp, Math.min(clamp, adj));
+}

@@ -1,0 +1,76 @@
+/**
+ * Address normalization: street lines folded and abbreviated to one canonical form (Street→st, Avenue→ave,
+ * North→n, Apartment/Apt/#/Suite→unit), the house number and unit number pulled out, postal codes normalised
+ * (upper case, no spaces; US ZIP+4 → ZIP5), city folded.
+ */
+import type { Address } from '../../model/profile.js';
+import { foldText, tokens } from './text.js';
+
+const ABBREV: Record<string, string> = {
+  street: 'st', str: 'st', avenue: 'ave', av: 'ave', avn: 'ave', road: 'rd', drive: 'dr', drv: 'dr',
+  boulevard: 'blvd', blv: 'blvd', lane: 'ln', court: 'ct', crt: 'ct', place: 'pl', plc: 'pl', terrace: 'tce',
+  ter: 'tce', terr: 'tce', highway: 'hwy', parkway: 'pkwy', pky: 'pkwy', circle: 'cir', crescent: 'cres', cresent: 'cres',
+  crs: 'cres', square: 'sq', trail: 'trl', way: 'wy', close: 'cl', grove: 'gr', grv: 'gr', mount: 'mt', point: 'pt',
+  heights: 'hts', gardens: 'gdns', parade: 'pde', esplanade: 'esp', circuit: 'cct', expressway: 'expy',
+  north: 'n', south: 's', east: 'e', west: 'w', northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+  apartment: 'unit', apt: 'unit', suite: 'unit', ste: 'unit', flat: 'unit', unit: 'unit', rm: 'unit', room: 'unit',
+  no: '', number: '', floor: 'fl', fl: 'fl', building: 'bldg', bldg: 'bldg', po: 'po', box: 'box',
+};
+
+export interface NormalAddress {
+  /** Canonical street line (all Address1..4 tokens, abbreviated), '' when absent. */
+  street: string;
+  /** First number in the street line (the house number), '' when absent. */
+  house: string;
+  /** Unit / apartment number, '' when absent. */
+  unit: string;
+  postcode: string;
+  city: string;
+  /** Street name without numbers and unit (for fuzzy comparison). */
+  streetName: string;
+}
+
+export function normalizePostcode(raw: string | undefined): string {
+  if (!raw) return '';
+  const s = raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (/^\d{9}$/.test(s)) return s.slice(0, 5);
+  return s;
+}
+
+export function normalizeAddress(a: Address | undefined): NormalAddress | undefined {
+  if (!a) return undefined;
+  const line = [a.Address1, a.Address2, a.Address3, a.Address4].filter(Boolean).join(' ').replace(/#/g, ' unit ');
+  const out: string[] = [];
+  const name: string[] = [];
+  let house = '';
+  let unit = '';
+  const toks = tokens(foldText(line));
+  for (let i = 0; i < toks.length; i++) {
+    let t = toks[i]!;
+    const ab = ABBREV[t];
+    if (ab !== undefined) t = ab;
+    if (t === '') continue;
+    if (t === 'unit') {
+      const next = toks[i + 1];
+      if (next !== undefined && /\d/.test(next)) {
+        unit = next;
+        i++;
+        out.push('unit', next);
+        continue;
+      }
+    }
+    // "12b" → house 12, "12-14": first number wins.
+    const num = /^(\d+)([a-z]?)$/.exec(t);
+    if (num) {
+      if (house === '') house = num[1]!;
+      else if (unit === '') unit = t;
+    } else if (t !== 'unit') {
+      name.push(t);
+    }
+    out.push(t);
+  }
+  const postcode = normalizePostcode(a.PostalCode);
+  const city = foldText(a.City ?? '');
+  if (out.length === 0 && postcode === '' && city === '') return undefined;
+  return { street: out.join(' '), house, unit, postcode, city, streetName: name.join(' ') };
+}

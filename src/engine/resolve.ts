@@ -1,0 +1,157 @@
+/**
+ * resolve(): normalize → block → compare → train (u from random pairs, m and λ by EM) → score → cluster.
+ * Pure and deterministic for a given seed; see docs/engine.md for every choice and default.
+ */
+import { buildColumns, DEFAULT_NORMALIZE, type NormalizeOptions } from './columns.js';
+import { BLOCKING_RULES, candidatePairs } from './blocking.js';
+import { COMPARISONS } from './compare.js';
+import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
+import { Scorer } from './score.js';
+import { liveTf, tfTableOf } from './tf.js';
+import { cluster } from './cluster.js';
+import { computePatternsParallel } from './parallel.js';
+import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
+import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
+
+export const DEFAULTS = {
+  seed: 42,
+  defaultCountry: 'US',
+  threshold: 0.9,
+  maxBlockSize: 500,
+  maxGroupSize: 100,
+  /** Links below this probability may be cut as chaining bridges. */
+  strongLink: 0.99,
+  tfClamp: 6,
+  tfTableLimit: 5000,
+};
+
+export function normalizeOptionsOf(options: EngineOptions): NormalizeOptions {
+  const o: NormalizeOptions = {
+    defaultCountry: options.defaultCountry ?? DEFAULT_NORMALIZE.defaultCountry,
+    emailRules: options.emailRules ?? DEFAULT_EMAIL_RULES,
+  };
+  if (options.identifierAttributes) o.identifierAttributes = options.identifierAttributes;
+  return o;
+}
+
+/** The distinct candidate pairs blocking produces (for blocking-recall measurements). */
+export function candidatePairsOf(profiles: EngineProfile[], options: EngineOptions = {}): CandidateSet {
+  const cols = buildColumns(profiles, normalizeOptionsOf(options));
+  const cand = candidatePairs(cols, options.maxBlockSize ?? DEFAULTS.maxBlockSize);
+  return { left: cand.a, right: cand.b };
+}
+
+export async function resolve(profiles: EngineProfile[], options: EngineOptions = {}): Promise<ResolveResult> {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const t = performance.now();
+    timings[name] = Math.round(t - t0);
+    t0 = t;
+  };
+  const progress = options.onProgress ?? (() => {});
+  const seed = options.seed ?? DEFAULTS.seed;
+  const threshold = options.threshold ?? DEFAULTS.threshold;
+  const maxBlockSize = options.maxBlockSize ?? DEFAULTS.maxBlockSize;
+  const normalize = normalizeOptionsOf(options);
+
+  progress('normalize', 0);
+  const cols = buildColumns(profiles, normalize, (f) => progress('normalize', f));
+  lap('normalize');
+
+  progress('block', 0);
+  const cand = candidatePairs(cols, maxBlockSize);
+  const nPairs = cand.a.length;
+  lap('block');
+
+  progress('compare', 0);
+  const codes = await computePatternsParallel(cols, cand.a, cand.b, options.workers);
+  lap('compare');
+
+  progress('train', 0);
+  const samples = options.uSamples ?? Math.min(1_000_000, Math.max(200_000, 2 * cols.n));
+  const u = estimateU(cols, samples, seed);
+  const hist = new Map<number, number>();
+  for (let k = 0; k < nPairs; k++) hist.set(codes[k]!, (hist.get(codes[k]!) ?? 0) + 1);
+  const patterns = Float64Array.from([...hist.keys()].sort((x, y) => x - y));
+  const counts = Float64Array.from(patterns, (p) => hist.get(p)!);
+  const em = trainEm(patterns, counts, u);
+  const tf = liveTf(cols);
+  const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
+    const params: ComparisonParams = {
+      name: c.name,
+      tfLevel: c.tfLevel,
+      levels: c.levels.map((label, l) => ({
+        label,
+        m: l === 0 ? 1 : em.m[k]![l]!,
+        u: l === 0 ? 1 : em.u[k]![l]!,
+        weight: l === 0 ? 0 : log2(em.m[k]![l]! / em.u[k]![l]!),
+      })),
+    };
+    if (c.tfLevel > 0 && c.tfTable) {
+      params.tf = tfTableOf(cols.tables[c.tfTable].values, tf.counts[k]!, tf.totals[k]!, DEFAULTS.tfTableLimit);
+    }
+    return params;
+  });
+  const model: Model = {
+    kind: 'coalesce-fellegi-sunter',
+    version: 1,
+    seed,
+    normalize,
+    comparisons,
+    lambda: em.lambda,
+    threshold,
+    tfClamp: DEFAULTS.tfClamp,
+    blocking: { rules: BLOCKING_RULES.map((r) => r.name), maxBlockSize },
+    training: {
+      randomPairs: samples,
+      candidatePairs: nPairs,
+      patterns: patterns.length,
+      emIterations: em.iterations,
+      converged: em.converged,
+    },
+  };
+  lap('train');
+
+  progress('score', 0);
+  const scorer = new Scorer(model, cols, tf);
+  const la: number[] = [];
+  const lb: number[] = [];
+  const lp: number[] = [];
+  for (let k = 0; k < nPairs; k++) {
+    const a = cand.a[k]!, b = cand.b[k]!;
+    const p = probabilityOf(scorer.weight(codes[k]!, a, b));
+    if (p >= threshold) {
+      la.push(a);
+      lb.push(b);
+      lp.push(p);
+    }
+  }
+  lap('score');
+
+  progress('cluster', 0);
+  const links = { a: Uint32Array.from(la), b: Uint32Array.from(lb), p: Float64Array.from(lp) };
+  const { groups, cut } = cluster(cols.ids, links, {
+    strongLink: DEFAULTS.strongLink,
+    maxGroupSize: options.maxGroupSize ?? DEFAULTS.maxGroupSize,
+  });
+  const pairs: LinkedPair[] = la.map((a, k) => ({ a: cols.ids[a]!, b: cols.ids[lb[k]!]!, probability: lp[k]! }));
+  lap('cluster');
+  progress('done', 1);
+
+  const result: ResolveResult = {
+    groups,
+    pairs,
+    model,
+    stats: {
+      profiles: cols.n,
+      candidatePairs: nPairs,
+      linkedPairs: la.length,
+      groups: groups.length,
+      cutLinks: cut,
+      timingsMs: timings,
+    },
+  };
+  if (options.returnCandidates) result.candidates = { left: cand.a, right: cand.b };
+  return result;
+}
