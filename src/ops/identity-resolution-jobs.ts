@@ -1,0 +1,25 @@
+/** GetIdentityResolutionJob, ListIdentityResolutionJobs (jobs are written by the jobs area through the store). */
+import type { Operations } from '../api/generated/types.js';
+import { notFound } from '../errors.js';
+import { compact, pageSize, requireDomain } from './common.js';
+import { jobToApi, jobToListItem } from './convert.js';
+import type { OpContext } from './types.js';
+
+type In<Op extends keyof Operations> = Operations[Op]['input'];
+type Out<Op extends keyof Operations> = Operations[Op]['output'];
+
+export async function getIdentityResolutionJob(input: In<'GetIdentityResolutionJob'>, ctx: OpContext): Promise<Out<'GetIdentityResolutionJob'>> {
+  const job = await ctx.store.getJob(input.DomainName, input.JobId);
+  if (!job) {
+    await requireDomain(ctx, input.DomainName);
+    throw notFound(`Identity resolution job ${input.JobId} does not exist in domain ${input.DomainName}.`);
+  }
+  return jobToApi(job);
+}
+
+/** Newest JobStartTime first; MaxResults 1..100 (default 100); tokens bound to the domain. */
+export async function listIdentityResolutionJobs(input: In<'ListIdentityResolutionJobs'>, ctx: OpContext): Promise<Out<'ListIdentityResolutionJobs'>> {
+  await requireDomain(ctx, input.DomainName);
+  const page = await ctx.store.listJobs(input.DomainName, { maxResults: pageSize(input.MaxResults, 100), nextToken: input.NextToken });
+  return compact({ IdentityResolutionJobsList: page.items.map(jobToListItem), NextToken: page.nextToken });
+}
