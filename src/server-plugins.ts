@@ -4,5 +4,6 @@
  * src/server.ts for what a plugin can do.
  */
 import type { ServerPlugin } from './server.js';
+import { consolePlugin } from './console-server/plugin.js';
 
-export const serverPlugins: ServerPlugin[] = [];
+export const serverPlugins: ServerPlugin[] = [consolePlugin];

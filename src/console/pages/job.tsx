@@ -1,0 +1,119 @@
+/** One job: every field of GetIdentityResolutionJob, its stages, and where the export was written. */
+import { getJob } from '../api/ops.js';
+import type { Job } from '../api/wire.js';
+import { DL, ErrorBox, Loading, StatusBadge } from '../components/common.js';
+import { href } from '../router.js';
+import { fmtDuration, fmtNum, fmtTime, useAsync, useInterval } from '../util.js';
+import { ACTIVE, jobDuration } from './jobs.js';
+
+const STAGES = ['PENDING', 'PREPROCESSING', 'FIND_MATCHING', 'MERGING', 'COMPLETED'] as const;
+const KNOWN_FIELDS = new Set([
+  'DomainName', 'JobId', 'Status', 'Message', 'JobStartTime', 'JobEndTime', 'LastUpdatedAt', 'JobExpirationTime',
+  'AutoMerging', 'ExportingLocation', 'JobStats',
+]);
+
+export function JobPage({ domain, jobId }: { domain: string; jobId: string }) {
+  const job = useAsync(() => getJob(domain, jobId), [domain, jobId]);
+  const status = job.data?.Status ?? '';
+  useInterval(job.reload, ACTIVE.has(status) ? 1000 : 10000, status !== 'COMPLETED' && status !== 'FAILED' && status !== 'PARTIAL_SUCCESS');
+  return (
+    <>
+      <h1 tabIndex={-1}>Job <code class="small-code">{jobId}</code></h1>
+      <p><a href={href.jobs(domain)}>← All jobs</a></p>
+      <ErrorBox error={job.error} title="Could not load the job" />
+      {job.loading && !job.data && <Loading what="job" />}
+      {job.data && <JobDetail domain={domain} job={job.data} />}
+    </>
+  );
+}
+
+function JobDetail({ domain, job }: { domain: string; job: Job }) {
+  const s3 = job.ExportingLocation?.S3Exporting;
+  const am = job.AutoMerging;
+  const extras = Object.entries(job).filter(([k]) => !KNOWN_FIELDS.has(k));
+  return (
+    <>
+      <Stages status={job.Status} autoMerging={!!am?.Enabled} />
+      <div class="grid-2">
+        <section class="card" aria-labelledby="job-fields">
+          <h2 id="job-fields">GetIdentityResolutionJob</h2>
+          <DL rows={[
+            ['DomainName', job.DomainName],
+            ['JobId', <code>{job.JobId}</code>],
+            ['Status', <span data-testid="job-status"><StatusBadge status={job.Status} /></span>],
+            ['Message', job.Message ?? '—'],
+            ['JobStartTime', fmtTime(job.JobStartTime)],
+            ['JobEndTime', fmtTime(job.JobEndTime)],
+            ['Duration', fmtDuration(jobDuration(job, Date.now()))],
+            ['LastUpdatedAt', fmtTime(job.LastUpdatedAt)],
+            ['JobExpirationTime', fmtTime(job.JobExpirationTime)],
+          ]} />
+        </section>
+        <section class="card" aria-labelledby="job-stats">
+          <h2 id="job-stats">JobStats</h2>
+          <DL rows={[
+            ['NumberOfProfilesReviewed', fmtNum(job.JobStats?.NumberOfProfilesReviewed)],
+            ['NumberOfMatchesFound', fmtNum(job.JobStats?.NumberOfMatchesFound)],
+            ['NumberOfMergesDone', fmtNum(job.JobStats?.NumberOfMergesDone)],
+          ]} />
+          <h2>ExportingLocation</h2>
+          {s3 ? (
+            <p data-testid="export-location"><code>s3://{s3.S3BucketName}/{s3.S3KeyName ?? ''}</code></p>
+          ) : (
+            <p class="muted">Nothing was exported (no ExportingConfig, or the job has not reached the export).</p>
+          )}
+          <h2>AutoMerging used by the job</h2>
+          {!am ? <p class="muted">—</p> : !am.Enabled ? <p>Off</p> : (
+            <DL rows={[
+              ['Criteria', <ol class="compact">{am.Consolidation?.MatchingAttributesList.map((l, i) => <li key={i}>{l.join(' AND ')}</li>)}</ol>],
+              ['ConflictResolution', `${am.ConflictResolution?.ConflictResolvingModel ?? '—'}${am.ConflictResolution?.SourceName ? ` (${am.ConflictResolution.SourceName})` : ''}`],
+              ['MinAllowedConfidenceScoreForMerging', am.MinAllowedConfidenceScoreForMerging?.toString() ?? '—'],
+            ]} />
+          )}
+        </section>
+      </div>
+      {extras.length > 0 && (
+        <section class="card" aria-labelledby="job-extra">
+          <h2 id="job-extra">Coalesce details</h2>
+          <DL rows={extras.map(([k, v]) => [k, <StageValue value={v} />])} />
+        </section>
+      )}
+      {(job.Status === 'COMPLETED' || job.Status === 'PARTIAL_SUCCESS') && (
+        <p><a href={href.matches(domain)}>Review the match groups →</a></p>
+      )}
+    </>
+  );
+}
+
+/** Renders extension fields (e.g. per-stage timings) generically: numbers ending in Ms as durations. */
+function StageValue({ value }: { value: unknown }) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return (
+      <DL rows={Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k, typeof v === 'number' && /ms$/i.test(k) ? fmtDuration(v) : typeof v === 'object' ? <StageValue value={v} /> : String(v),
+      ])} />
+    );
+  }
+  if (Array.isArray(value)) return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
+  return <>{String(value)}</>;
+}
+
+function Stages({ status, autoMerging }: { status?: string; autoMerging: boolean }) {
+  const stages = STAGES.filter((s) => s !== 'MERGING' || autoMerging);
+  const terminalBad = status === 'FAILED' || status === 'PARTIAL_SUCCESS';
+  const idx = terminalBad ? stages.length - 1 : stages.indexOf(status as (typeof STAGES)[number]);
+  return (
+    <ol class="stages" aria-label="Job stages">
+      {stages.map((s, i) => {
+        const label = terminalBad && i === stages.length - 1 ? status! : s;
+        const state = i < idx || (i === idx && (s === 'COMPLETED' || terminalBad)) ? 'done' : i === idx ? 'current' : 'todo';
+        return (
+          <li key={s} class={`stage stage-${state}${terminalBad && i === stages.length - 1 ? ' stage-bad' : ''}`}
+            aria-current={i === idx ? 'step' : undefined}>
+            {label}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

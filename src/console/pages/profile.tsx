@@ -1,0 +1,122 @@
+/** One profile: its fields, its objects per object type, and its history (including merges). */
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { batchGetProfiles, getHistoryRecord, listHistory, listObjectTypes, listProfileObjects } from '../api/ops.js';
+import type { HistoryRecord } from '../api/wire.js';
+import { Empty, ErrorBox, Loading, Notice } from '../components/common.js';
+import { unitValues } from '../profile-units.js';
+import { fmtTime, useAsync } from '../util.js';
+
+export function ProfilePage({ domain, profileId }: { domain: string; profileId: string }) {
+  const profile = useAsync(() => batchGetProfiles(domain, [profileId]), [domain, profileId]);
+  const objects = useAsync(async () => {
+    const types = (await listObjectTypes(domain)).items;
+    const per = await Promise.all(types.map(async (t) => ({
+      type: t.ObjectTypeName,
+      items: (await listProfileObjects(domain, t.ObjectTypeName, profileId)).Items ?? [],
+    })));
+    return per.filter((p) => p.items.length > 0);
+  }, [domain, profileId]);
+  const history = useAsync(() => listHistory(domain, profileId), [domain, profileId]);
+  const p = profile.data?.Profiles?.[0];
+  const gone = profile.data && !p;
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Profile <code class="small-code">{profileId}</code></h1>
+      <ErrorBox error={profile.error} title="Could not load the profile" />
+      {profile.loading && !profile.data && <Loading what="profile" />}
+      {gone && (
+        <Notice>
+          This profile no longer exists ({profile.data?.Errors?.[0]?.Message ?? 'not found'}). Its history below shows
+          what happened to it.
+        </Notice>
+      )}
+      {p && (
+        <section class="card" aria-labelledby="fields-h">
+          <h2 id="fields-h">Fields</h2>
+          <table class="table kv" data-testid="profile-fields">
+            <tbody>
+              {[...unitValues(p)].map(([k, v]) => (
+                <tr key={k}><th scope="row">{k}</th><td class="val">{v}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <section class="card" aria-labelledby="objects-h">
+        <h2 id="objects-h">Objects</h2>
+        <ErrorBox error={objects.error} title="Could not list the objects" />
+        {objects.loading && !objects.data && <Loading what="objects" />}
+        {objects.data && objects.data.length === 0 && <Empty>No profile objects are attached to this profile.</Empty>}
+        {objects.data?.map((o) => (
+          <details key={o.type} open={objects.data!.length === 1}>
+            <summary>{o.type} ({o.items.length})</summary>
+            {o.items.map((it) => (
+              <div key={it.ProfileObjectUniqueKey} class="object">
+                <div class="muted small">ProfileObjectUniqueKey <code>{it.ProfileObjectUniqueKey}</code></div>
+                <pre class="json">{pretty(it.Object)}</pre>
+              </div>
+            ))}
+          </details>
+        ))}
+      </section>
+      <section class="card" aria-labelledby="history-h">
+        <h2 id="history-h">History</h2>
+        <ErrorBox error={history.error} title="Could not list the history" />
+        {history.loading && !history.data && <Loading what="history" />}
+        {history.data && history.data.items.length === 0 && <Empty>No history records.</Empty>}
+        {history.data && history.data.items.length > 0 && <History domain={domain} profileId={profileId} records={history.data.items} />}
+      </section>
+    </>
+  );
+}
+
+function History({ domain, profileId, records }: { domain: string; profileId: string; records: HistoryRecord[] }) {
+  const [open, setOpen] = useState<string>();
+  return (
+    <table class="table" data-testid="history-table">
+      <thead>
+        <tr><th scope="col">Action</th><th scope="col">Object type</th><th scope="col">When</th><th scope="col">Performed by</th><th scope="col">Record</th></tr>
+      </thead>
+      <tbody>
+        {records.map((r) => (
+          <Fragment key={r.Id}>
+            <tr class={r.ActionType === 'MERGED' || r.ActionType === 'DELETED_BY_MERGE' ? 'hl-merge' : ''}>
+              <th scope="row" data-action={r.ActionType}>{r.ActionType}</th>
+              <td>{r.ObjectTypeName}</td>
+              <td>{fmtTime(r.CreatedAt)}</td>
+              <td>{r.PerformedBy ?? '—'}</td>
+              <td>
+                <button type="button" class="small" aria-expanded={open === r.Id} onClick={() => setOpen(open === r.Id ? undefined : r.Id)}>
+                  {open === r.Id ? 'Hide content' : 'Show content'}
+                </button>
+              </td>
+            </tr>
+            {open === r.Id && (
+              <tr>
+                <td colSpan={5}><RecordContent domain={domain} profileId={profileId} id={r.Id} /></td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RecordContent({ domain, profileId, id }: { domain: string; profileId: string; id: string }) {
+  const r = useAsync(() => getHistoryRecord(domain, profileId, id), [id]);
+  if (r.error) return <ErrorBox error={r.error} title="Could not load the record" />;
+  if (!r.data) return <Loading what="record" />;
+  return <pre class="json">{pretty(r.data.Content)}</pre>;
+}
+
+function pretty(s: string | undefined): string {
+  if (!s) return '';
+  try {
+    return JSON.stringify(JSON.parse(s), null, 2);
+  } catch {
+    return s;
+  }
+}
