@@ -24,9 +24,9 @@ export class EngineNotReadyError extends Error {
   }
 }
 
-/** Candidate pairs may also come back on the result (`result.candidates`) if the engine chooses to return them. */
+/** Candidate pairs come back on the result when resolve() is called with `returnCandidates: true`. */
 export function candidatesFromResult(result: ResolveResult): CandidatePairs | undefined {
-  const c = (result as unknown as { candidates?: CandidatePairs }).candidates;
+  const c = result.candidates;
   return c && c.left && c.right && c.left.length === c.right.length ? c : undefined;
 }
 

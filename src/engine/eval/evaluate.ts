@@ -46,7 +46,7 @@ export async function evaluateDataset(ds: LabelledDataset, engine: LoadedEngine,
     index.set(p.id, i);
   });
   const t0 = performance.now();
-  const result = await engine.resolve(ds.profiles, opts.engine);
+  const result = await engine.resolve(ds.profiles, { ...opts.engine, returnCandidates: true });
   const resolveMs = performance.now() - t0;
 
   const groups = result.groups.map((g) => g.profileIds.map((id) => {

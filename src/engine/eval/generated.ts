@@ -1,0 +1,11 @@
+/** The synthetic generator's output as a labelled dataset (truth = the generator's entity ids). */
+import { generateProfiles } from '../generate/index.js';
+import type { LabelledDataset } from './types.js';
+
+export function generatedDataset(n: number, seed: number): LabelledDataset {
+  const { profiles, truth } = generateProfiles(n, seed);
+  return {
+    name: 'generated', profiles, truth,
+    mapping: `coalesce generate --profiles ${n} --seed ${seed} (default noise; truth = entity id)`,
+  };
+}
