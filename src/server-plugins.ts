@@ -5,5 +5,6 @@
  */
 import type { ServerPlugin } from './server.js';
 import { consolePlugin } from './console-server/plugin.js';
+import { jobsPlugin } from './jobs/plugin.js';
 
-export const serverPlugins: ServerPlugin[] = [consolePlugin];
+export const serverPlugins: ServerPlugin[] = [consolePlugin, jobsPlugin()];

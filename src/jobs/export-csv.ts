@@ -48,7 +48,7 @@ export async function exportMatches(opts: {
   keyName?: string;
   domainName: string;
   jobId: string;
-  groups: Iterable<ExportGroup>;
+  groups: Iterable<ExportGroup> | AsyncIterable<ExportGroup>;
   profileOf: (id: string) => ProfileData | undefined;
   partBytes: number;
 }): Promise<ExportResult> {
@@ -65,7 +65,7 @@ export async function exportMatches(opts: {
     chunks = [];
     size = 0;
   };
-  for (const g of opts.groups) {
+  for await (const g of opts.groups) {
     for (const id of g.profileIds) {
       const row = csvRow(g.matchId, g.confidenceScore, id, opts.profileOf(id));
       const n = Buffer.byteLength(row);

@@ -9,6 +9,7 @@ import * as jobs from './identity-resolution-jobs.js';
 import * as objectTypes from './object-types.js';
 import * as objects from './profile-objects.js';
 import * as keys from './profile-keys.js';
+import * as matches from './matches.js';
 import * as profiles from './profiles.js';
 import * as tags from './tags.js';
 import type { HandlerMap } from './types.js';
@@ -43,6 +44,16 @@ const coreHandlers: HandlerMap = {
   ListIdentityResolutionJobs: jobs.listIdentityResolutionJobs,
 };
 
+/** Identity resolution jobs area (matches, merges, preview, on-demand start, explanations). */
+const jobsHandlers: HandlerMap = {
+  GetMatches: matches.getMatches,
+  MergeProfiles: matches.mergeProfiles,
+  GetAutoMergingPreview: matches.getAutoMergingPreview,
+  StartIdentityResolutionJob: matches.startIdentityResolutionJob,
+  GetMatchExplanation: matches.getMatchExplanation,
+};
+
 export const handlers: HandlerMap = {
   ...coreHandlers,
+  ...jobsHandlers,
 };

@@ -52,6 +52,8 @@ export interface JobsResultsRepository {
    * group processed. Idempotent per group: a processed group is skipped (returns []).
    */
   mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string): Promise<MergeOutcome[]>;
+  /** Merges recorded for a job (NumberOfMergesDone survives a restart). */
+  countJobMerges(domainName: string, jobId: string): Promise<number>;
   /** Marks a group failed (MERGING goes on with the others). */
   markJobMatchFailed(domainName: string, jobId: string, seq: number): Promise<void>;
   /**

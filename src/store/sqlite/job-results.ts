@@ -141,6 +141,11 @@ export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: strin
   });
 }
 
+export function countJobMerges(c: SqliteContext, domainName: string, jobId: string): number {
+  return c.stmt<[string, string], { n: number }>('SELECT count(*) AS n FROM merge_log WHERE domain_name = ? AND job_id = ?')
+    .get(domainName, jobId)!.n;
+}
+
 export function markJobMatchFailed(c: SqliteContext, domainName: string, jobId: string, seq: number): void {
   c.stmt('UPDATE job_matches SET merge_state = 2 WHERE domain_name = ? AND job_id = ? AND seq = ?').run(domainName, jobId, seq);
 }

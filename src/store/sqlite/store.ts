@@ -123,6 +123,7 @@ export class SqliteStore implements Repository {
   async mergeJobGroup(domain: string, jobId: string, seq: number, plan: Parameters<typeof jobResults.mergeJobGroup>[4], now: number, performedBy: string) {
     return jobResults.mergeJobGroup(this.context, domain, jobId, seq, plan, now, performedBy);
   }
+  async countJobMerges(domain: string, jobId: string) { return jobResults.countJobMerges(this.context, domain, jobId); }
   async markJobMatchFailed(domain: string, jobId: string, seq: number) { jobResults.markJobMatchFailed(this.context, domain, jobId, seq); }
   async mergeProfiles(domain: string, mainId: string, mergedIds: string[], resolve: Parameters<typeof jobResults.mergeProfiles>[4], now: number, performedBy?: string) {
     return jobResults.mergeProfiles(this.context, domain, mainId, mergedIds, resolve, now, performedBy);

@@ -45,6 +45,7 @@ CREATE TABLE merge_log (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX merge_log_by_main ON merge_log (domain_name, main_profile_id);
+CREATE INDEX merge_log_by_job ON merge_log (domain_name, job_id);
 
 CREATE TABLE merged_into (
   domain_name TEXT NOT NULL REFERENCES domains(domain_name) ON DELETE CASCADE,

@@ -1,0 +1,61 @@
+/** Jobs configuration: defaults (docs/jobs.md, "Configuration") and environment overrides. */
+export interface JobsConfig {
+  /** Delay between enabling matching and the first job (AWS: within 24 h). */
+  firstRunDelayMs: number;
+  /** Jobs that may run per domain in a rolling 7-day window (AWS quota: 3). */
+  maxJobsPerWeek: number;
+  /** A finished job (and its results) is kept this long, then purged. */
+  retentionMs: number;
+  /** Scheduler loop period. */
+  tickMs: number;
+  /** Upper bound of one export CSV part (bytes). */
+  exportPartBytes: number;
+  /** Run jobs in a worker thread (default) or inline on the caller's event loop (tests of small domains). */
+  inline: boolean;
+  /** Seed for the engine (same data + seed → same groups). */
+  engineSeed: number;
+  /** Engine worker threads (undefined: the engine's default). */
+  engineWorkers?: number;
+  /** Profiles per store read in PREPROCESSING. */
+  scanBatch: number;
+  /**
+   * Test hook (COALESCE_JOBS_TEST_PAUSE): 'FIND_MATCHING' pauses a job right after it enters FIND_MATCHING;
+   * 'MERGING' pauses after half of the eligible groups were merged. Used by crash tests to SIGKILL at a known point.
+   */
+  testPauseAt?: 'FIND_MATCHING' | 'MERGING';
+}
+
+export const DEFAULT_JOBS_CONFIG: JobsConfig = {
+  firstRunDelayMs: 60_000,
+  maxJobsPerWeek: 3,
+  retentionMs: 30 * 86_400_000,
+  tickMs: 1_000,
+  exportPartBytes: 64 * 1024 * 1024,
+  inline: false,
+  engineSeed: 1,
+  scanBatch: 5_000,
+};
+
+const num = (v: string | undefined): number | undefined => {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** Overrides from COALESCE_JOBS_* environment variables (documented in docs/jobs.md). */
+export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<JobsConfig> {
+  const out: Partial<JobsConfig> = {};
+  const first = num(env.COALESCE_JOBS_FIRST_RUN_DELAY_SECONDS);
+  if (first !== undefined) out.firstRunDelayMs = first * 1000;
+  const max = num(env.COALESCE_JOBS_MAX_PER_WEEK);
+  if (max !== undefined) out.maxJobsPerWeek = max;
+  const days = num(env.COALESCE_JOBS_RETENTION_DAYS);
+  if (days !== undefined) out.retentionMs = days * 86_400_000;
+  const part = num(env.COALESCE_JOBS_EXPORT_PART_BYTES);
+  if (part !== undefined) out.exportPartBytes = part;
+  const workers = num(env.COALESCE_ENGINE_WORKERS);
+  if (workers !== undefined) out.engineWorkers = workers;
+  const pause = env.COALESCE_JOBS_TEST_PAUSE;
+  if (pause === 'FIND_MATCHING' || pause === 'MERGING') out.testPauseAt = pause;
+  return out;
+}

@@ -1,0 +1,182 @@
+/**
+ * One job's lifecycle after it left PENDING (docs/jobs.md, "Lifecycle"): PREPROCESSING → FIND_MATCHING →
+ * MERGING (when auto-merging is enabled) → COMPLETED | PARTIAL_SUCCESS | FAILED. Runs in a worker thread with its
+ * own store connection (or inline); every state change is written to the store, so a crash can be recovered.
+ */
+import type { AutoMerging, JobStats } from '../api/generated/types.js';
+import type { EngineProfile } from '../engine/types.js';
+import type { ProfileData, StoredProfile } from '../model/profile.js';
+import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
+import type { JobsConfig } from './config.js';
+import { loadEngine } from './engine.js';
+import { exportMatches } from './export-csv.js';
+import { eligible, planGroup, type PlannerProfile } from './planner.js';
+import type { ObjectSink } from './sinks.js';
+
+export interface RunParams {
+  domainName: string;
+  jobId: string;
+  /** 'run': from PREPROCESSING; 'resume': a job found in MERGING after a restart. */
+  mode: 'run' | 'resume';
+  config: JobsConfig;
+  sink: ObjectSink;
+  now: () => number;
+  log?: (msg: string) => void;
+}
+
+export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
+const MERGE_BATCH = 500;
+
+/** Who history records say performed an auto-merge. */
+export const jobPerformer = (jobId: string) => `IdentityResolutionJob/${jobId}`;
+
+class JobError extends Error {}
+
+export async function runJob(store: Repository, p: RunParams): Promise<JobRecord | undefined> {
+  const { domainName, jobId, config } = p;
+  const timings: Record<string, number> = {};
+  let stats: JobStats = {};
+  let stage: JobStatus = p.mode === 'run' ? 'PREPROCESSING' : 'MERGING';
+  let resultsSaved = p.mode === 'resume';
+  const job0 = await store.getJob(domainName, jobId);
+  if (!job0) return undefined;
+  const autoMerging: AutoMerging | undefined = job0.autoMerging;
+  stats = { ...(job0.jobStats ?? {}) };
+  const transition = async (status: JobStatus, extra: Partial<JobRecord> = {}) => {
+    stage = status;
+    await store.updateJob(domainName, jobId, { status, lastUpdatedAt: p.now(), jobStats: stats, ...extra });
+  };
+  try {
+    const snapshot = new Map<string, ProfileData>();
+    if (p.mode === 'run') {
+      // PREPROCESSING: stream every live profile (the engine normalizes its own columns).
+      let t = performance.now();
+      const profiles: EngineProfile[] = [];
+      for await (const batch of store.scanProfiles(domainName, config.scanBatch)) {
+        for (const sp of batch) {
+          profiles.push({ id: sp.profileId, data: sp.data });
+          snapshot.set(sp.profileId, sp.data);
+        }
+      }
+      stats.NumberOfProfilesReviewed = profiles.length;
+      timings.PREPROCESSING = performance.now() - t;
+
+      await transition('FIND_MATCHING');
+      if (config.testPauseAt === 'FIND_MATCHING') await pauseForever();
+      t = performance.now();
+      const engine = await loadEngine().catch((e: Error) => { throw new JobError(`The matching engine is not available: ${e.message}`); });
+      const result = await engine.resolve(profiles, {
+        seed: config.engineSeed, ...(config.engineWorkers !== undefined ? { workers: config.engineWorkers } : {}),
+      });
+      profiles.length = 0;
+      const groups = result.groups.filter((g) => g.profileIds.length >= 2);
+      await store.saveJobMatches(domainName, jobId, groups);
+      await store.saveJobRun(domainName, jobId, { model: result.model });
+      resultsSaved = true;
+      stats.NumberOfMatchesFound = groups.length;
+      timings.FIND_MATCHING = performance.now() - t;
+      await store.saveJobRun(domainName, jobId, { stageTimings: timings });
+    }
+
+    const problems: string[] = [];
+    if (autoMerging?.Enabled) {
+      if (p.mode === 'run') await transition('MERGING');
+      const t = performance.now();
+      const failed = await mergeAll(store, p, autoMerging, stats);
+      if (failed > 0) problems.push(`${failed} match group(s) could not be merged (see the server log); their profiles were left unchanged`);
+      timings.MERGING = performance.now() - t;
+    }
+
+    const domain = await store.getDomain(domainName);
+    const s3 = domain?.matching?.ExportingConfig?.S3Exporting;
+    let exportingLocation: JobRecord['exportingLocation'];
+    if (s3) {
+      const t = performance.now();
+      try {
+        const r = await exportMatches({
+          sink: p.sink, bucket: s3.S3BucketName, keyName: s3.S3KeyName, domainName, jobId,
+          groups: iterateGroups(store, domainName, jobId),
+          profileOf: (id) => snapshot.get(id),
+          partBytes: config.exportPartBytes,
+        });
+        exportingLocation = { S3Exporting: { S3BucketName: s3.S3BucketName, S3KeyName: r.prefix } };
+      } catch (err) {
+        const msg = `Exporting the results to s3://${s3.S3BucketName}/${s3.S3KeyName ?? ''} failed: ${(err as Error).message}`;
+        problems.push(msg);
+        await store.saveJobRun(domainName, jobId, { exportError: msg });
+      }
+      timings.EXPORT = performance.now() - t;
+    }
+    await store.saveJobRun(domainName, jobId, { stageTimings: timings });
+    const end = p.now();
+    const final: Partial<JobRecord> = {
+      status: problems.length > 0 ? 'PARTIAL_SUCCESS' : 'COMPLETED',
+      jobEndTime: end, lastUpdatedAt: end, jobExpirationTime: end + config.retentionMs, jobStats: stats,
+    };
+    if (problems.length > 0) final.message = problems.join('; ').slice(0, 2048);
+    if (exportingLocation) final.exportingLocation = exportingLocation;
+    return await store.updateJob(domainName, jobId, final);
+  } catch (err) {
+    const end = p.now();
+    const why = err instanceof JobError ? err.message : `${(err as Error).message ?? String(err)}`;
+    p.log?.(`job ${jobId} of ${domainName} failed in ${stage}: ${why}`);
+    const merged = (stats.NumberOfMergesDone ?? 0) > 0;
+    return await store.updateJob(domainName, jobId, {
+      status: resultsSaved || merged ? 'PARTIAL_SUCCESS' : 'FAILED',
+      message: `The job stopped during ${stage}: ${why}`.slice(0, 2048),
+      jobEndTime: end, lastUpdatedAt: end, jobExpirationTime: end + config.retentionMs, jobStats: stats,
+    });
+  }
+}
+
+async function* iterateGroups(store: Repository, domainName: string, jobId: string) {
+  for (let after = 0; ;) {
+    const page = await store.listJobMatches(domainName, jobId, after, 5000);
+    if (page.length === 0) return;
+    yield* page;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+const toPlanner = (sp: StoredProfile): PlannerProfile => ({
+  profileId: sp.profileId, data: sp.data, meta: sp.meta, createdAt: sp.createdAt, updatedAt: sp.updatedAt,
+});
+
+/** MERGING: each eligible, not yet processed group in its own transaction. Returns the number of failed groups. */
+async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, stats: JobStats): Promise<number> {
+  const { domainName, jobId } = p;
+  const performer = jobPerformer(jobId);
+  const pending = [];
+  for (let after = 0; ;) {
+    const page = await store.listJobMatches(domainName, jobId, after, 5000, 0);
+    if (page.length === 0) break;
+    for (const g of page) if (eligible(g, settings) && g.profileIds.length >= 2) pending.push(g);
+    after = page[page.length - 1]!.seq;
+  }
+  stats.NumberOfMergesDone = await store.countJobMerges(domainName, jobId);
+  const pauseAfter = p.config.testPauseAt === 'MERGING' ? Math.max(1, Math.floor(pending.length / 2)) : -1;
+  let failed = 0;
+  for (let i = 0; i < pending.length; i++) {
+    const g = pending[i]!;
+    try {
+      const out = await store.mergeJobGroup(domainName, jobId, g.seq,
+        (live) => planGroup(g, live.map(toPlanner), settings), p.now(), performer);
+      stats.NumberOfMergesDone! += out.length;
+    } catch (err) {
+      failed++;
+      p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
+      await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
+    }
+    if ((i + 1) % MERGE_BATCH === 0 || i + 1 === pauseAfter) {
+      await store.updateJob(domainName, jobId, { jobStats: stats, lastUpdatedAt: p.now() });
+      // Let other work on this thread (the API, when inline) run between batches.
+      await new Promise((r) => setImmediate(r));
+    }
+    if (i + 1 === pauseAfter) await pauseForever();
+  }
+  return failed;
+}
+
+function pauseForever(): Promise<never> {
+  return new Promise(() => { setInterval(() => undefined, 60_000); });
+}
