@@ -22,7 +22,9 @@ const CSP = [
 
 /** dist/console, whether this module runs compiled (dist/console-server) or from source (src/console-server). */
 export function defaultStaticDir(): string | undefined {
-  for (const rel of ['../console/', '../../dist/console/']) {
+  // From source, ../console is the console's *source* (with its own index.html): only a compiled module uses it.
+  const compiled = import.meta.url.endsWith('.js');
+  for (const rel of ['../../dist/console/', ...(compiled ? ['../console/'] : [])]) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(`${dir}index.html`)) return dir;
   }
