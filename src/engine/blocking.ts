@@ -64,7 +64,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const m = v.emailLocal;
       for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
         const s = v.tables.emailLocal.values[m.values[k]!]!;
-        if (s.length >= 5) out.push(s);
+        if (s.length >= 3) out.push(s);
       }
     },
   },
@@ -75,6 +75,34 @@ export const BLOCKING_RULES: BlockingRule[] = [
       if (!d) return;
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
       if (f || l) out.push(`${d}|${pairKey(f.slice(0, 1), l.slice(0, 1))}`);
+    },
+  },
+  {
+    name: 'birthDate+surnameSoundex',
+    keys: (v, i, out) => {
+      const d = v.dob[i]!, l = nameOf(v, 'last', i);
+      if (d && l) out.push(`${d}|${soundex(l)}`);
+    },
+  },
+  {
+    name: 'birthDate+firstNameSoundex',
+    keys: (v, i, out) => {
+      const d = v.dob[i]!, f = nameOf(v, 'first', i);
+      if (d && f) out.push(`${d}|${soundex(f)}`);
+    },
+  },
+  {
+    name: 'city+surnameSoundex',
+    keys: (v, i, out) => {
+      const l = nameOf(v, 'last', i);
+      if (l) for (const c of values(v, 'city', i)) out.push(`${c}|${soundex(l)}`);
+    },
+  },
+  {
+    name: 'city+firstNameSoundex',
+    keys: (v, i, out) => {
+      const f = nameOf(v, 'first', i);
+      if (f) for (const c of values(v, 'city', i)) out.push(`${c}|${soundex(f)}`);
     },
   },
   {

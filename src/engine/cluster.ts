@@ -1,9 +1,9 @@
 /**
- * Clustering of linked pairs into match groups.
- * 1. Anti-chaining: a link below `strongLink` whose two ends each have other links but no common neighbour is a
- *    weak bridge between two groups, and is cut.
- * 2. The remaining links are merged strongest first (Kruskal), never letting a group grow past `maxGroupSize`
- *    (a guard against a run-away component swallowing unrelated profiles).
+ * Clustering of scored candidate pairs into match groups: links (pairs with probability ≥ threshold) are merged
+ * strongest first (Kruskal), with two guards against chaining (A~B, B~C, but A≁C):
+ *  - support: two groups merge only if, among all scored candidate pairs across them, those with probability ≥ ½
+ *    outnumber those below (a single strong-looking link cannot glue together groups that otherwise disagree);
+ *  - size: no group grows past `maxGroupSize`.
  * The merges form each group's maximum spanning tree; the group's ConfidenceScore is its weakest spanning link
  * (the probability at which the group still holds together): 1.0 when every member is an exact duplicate.
  */
@@ -11,14 +11,15 @@ import { createHash } from 'node:crypto';
 import type { MatchGroup } from './types.js';
 
 export interface ClusterOptions {
-  strongLink: number;
+  threshold: number;
   maxGroupSize: number;
 }
 
-export interface Links {
+/** Every scored candidate pair. */
+export interface ScoredPairs {
   a: Uint32Array;
   b: Uint32Array;
-  p: Float64Array;
+  p: Float32Array;
 }
 
 /** Stable MatchId: SHA-256 of the sorted member ids, 32 hex digits. Unchanged group ⇒ unchanged id. */
@@ -27,56 +28,37 @@ export function matchIdOf(profileIds: string[]): string {
   return createHash('sha256').update(sorted.join('\u0000')).digest('hex').slice(0, 32);
 }
 
-function neighbours(n: number, links: Links): { off: Int32Array; nb: Int32Array } {
-  const deg = new Int32Array(n + 1);
-  for (let k = 0; k < links.a.length; k++) {
-    deg[links.a[k]! + 1]!++;
-    deg[links.b[k]! + 1]!++;
+/** CSR adjacency of the scored pairs: neighbours of i are nb[off[i]..off[i+1]) with probabilities pr. */
+function adjacency(n: number, s: ScoredPairs): { off: Int32Array; nb: Int32Array; pr: Float32Array } {
+  const off = new Int32Array(n + 1);
+  for (let k = 0; k < s.a.length; k++) {
+    off[s.a[k]! + 1]!++;
+    off[s.b[k]! + 1]!++;
   }
-  for (let i = 0; i < n; i++) deg[i + 1]! += deg[i]!;
-  const off = deg.slice();
-  const pos = deg.slice(0, n);
-  const nb = new Int32Array(links.a.length * 2);
-  for (let k = 0; k < links.a.length; k++) {
-    nb[pos[links.a[k]!]!++] = links.b[k]!;
-    nb[pos[links.b[k]!]!++] = links.a[k]!;
+  for (let i = 0; i < n; i++) off[i + 1]! += off[i]!;
+  const pos = off.slice(0, n);
+  const nb = new Int32Array(s.a.length * 2);
+  const pr = new Float32Array(s.a.length * 2);
+  for (let k = 0; k < s.a.length; k++) {
+    const x = s.a[k]!, y = s.b[k]!;
+    nb[pos[x]!] = y;
+    pr[pos[x]!++] = s.p[k]!;
+    nb[pos[y]!] = x;
+    pr[pos[y]!++] = s.p[k]!;
   }
-  for (let i = 0; i < n; i++) nb.subarray(off[i]!, off[i + 1]!).sort();
-  return { off, nb };
+  return { off, nb, pr };
 }
 
-function shareNeighbour(g: { off: Int32Array; nb: Int32Array }, x: number, y: number): boolean {
-  let i = g.off[x]!, j = g.off[y]!;
-  const ie = g.off[x + 1]!, je = g.off[y + 1]!;
-  while (i < ie && j < je) {
-    const u = g.nb[i]!, w = g.nb[j]!;
-    if (u === w) return true;
-    if (u < w) i++;
-    else j++;
-  }
-  return false;
-}
-
-export function cluster(ids: string[], links: Links, opts: ClusterOptions): { groups: MatchGroup[]; cut: number } {
+export function cluster(ids: string[], scored: ScoredPairs, opts: ClusterOptions): { groups: MatchGroup[]; cut: number } {
   const n = ids.length;
-  const g = neighbours(n, links);
-  const order = Array.from({ length: links.a.length }, (_, k) => k);
-  let cut = 0;
-  const keep = new Uint8Array(links.a.length);
-  for (const k of order) {
-    const x = links.a[k]!, y = links.b[k]!;
-    const degX = g.off[x + 1]! - g.off[x]!, degY = g.off[y + 1]! - g.off[y]!;
-    if (links.p[k]! < opts.strongLink && degX > 1 && degY > 1 && !shareNeighbour(g, x, y)) {
-      cut++;
-      continue;
-    }
-    keep[k] = 1;
-  }
-  const kept = order.filter((k) => keep[k] === 1);
-  kept.sort((s, t) => links.p[t]! - links.p[s]! || links.a[s]! - links.a[t]! || links.b[s]! - links.b[t]!);
+  const links: number[] = [];
+  for (let k = 0; k < scored.a.length; k++) if (scored.p[k]! >= opts.threshold) links.push(k);
+  links.sort((s, t) => scored.p[t]! - scored.p[s]! || scored.a[s]! - scored.a[t]! || scored.b[s]! - scored.b[t]!);
+  const g = adjacency(n, scored);
 
   const parent = new Int32Array(n).map((_, i) => i);
   const size = new Int32Array(n).fill(1);
+  const next = new Int32Array(n).map((_, i) => i); // circular member lists
   const weakest = new Float64Array(n).fill(1);
   const find = (x: number): number => {
     while (parent[x] !== x) {
@@ -85,22 +67,42 @@ export function cluster(ids: string[], links: Links, opts: ClusterOptions): { gr
     }
     return x;
   };
-  for (const k of kept) {
-    let rx = find(links.a[k]!), ry = find(links.b[k]!);
+  /** Scored pairs across two groups: (#p ≥ ½) − (#p < ½). */
+  const support = (small: number, other: number): number => {
+    let score = 0;
+    let m = small;
+    do {
+      for (let e = g.off[m]!; e < g.off[m + 1]!; e++) {
+        if (find(g.nb[e]!) === other) score += g.pr[e]! >= 0.5 ? 1 : -1;
+      }
+      m = next[m]!;
+    } while (m !== small);
+    return score;
+  };
+  let cut = 0;
+  for (const k of links) {
+    let rx = find(scored.a[k]!), ry = find(scored.b[k]!);
     if (rx === ry) continue;
     if (size[rx]! + size[ry]! > opts.maxGroupSize) {
       cut++;
       continue;
     }
     if (size[rx]! < size[ry]!) [rx, ry] = [ry, rx];
+    if (size[ry]! + size[rx]! > 2 && support(ry, rx) <= 0) {
+      cut++;
+      continue;
+    }
     parent[ry] = rx;
     size[rx]! += size[ry]!;
-    weakest[rx] = Math.min(weakest[rx]!, weakest[ry]!, links.p[k]!);
+    const t = next[rx]!;
+    next[rx] = next[ry]!;
+    next[ry] = t;
+    weakest[rx] = Math.min(weakest[rx]!, weakest[ry]!, scored.p[k]!);
   }
   const members = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    if (size[find(i)]! < 2) continue;
     const r = find(i);
+    if (size[r]! < 2) continue;
     const list = members.get(r);
     if (list) list.push(i);
     else members.set(r, [i]);

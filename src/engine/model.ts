@@ -14,6 +14,8 @@ export interface LevelParams {
   u: number;
   /** log2(m/u); 0 for the null level. */
   weight: number;
+  /** u among random pairs (the population value; term-frequency adjustments are relative to it). */
+  uRandom: number;
 }
 
 export interface TfTable {
@@ -98,7 +100,14 @@ export interface EmResult {
  * EM over a pattern histogram with u fixed: m and λ are re-estimated until they move less than 1e-7.
  * m starts geometric (best level most likely for matches), λ at 0.1.
  */
-export function trainEm(patterns: Float64Array, counts: Float64Array, u: number[][], maxIterations = 200): EmResult {
+export function trainEm(
+  patterns: Float64Array,
+  counts: Float64Array,
+  uInit: number[][],
+  estimateU: boolean,
+  maxIterations = 200,
+): EmResult {
+  const u = uInit.map((x) => x.slice());
   const K = COMPARISONS.length;
   const m = COMPARISONS.map((c) => {
     const L = c.levels.length - 1;
@@ -114,6 +123,7 @@ export function trainEm(patterns: Float64Array, counts: Float64Array, u: number[
   let converged = false;
   for (; iterations < maxIterations && !converged; iterations++) {
     const accM = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+    const accU = COMPARISONS.map((c) => new Float64Array(c.levels.length));
     let accG = 0;
     let total = 0;
     for (let p = 0; p < P; p++) {
@@ -130,10 +140,20 @@ export function trainEm(patterns: Float64Array, counts: Float64Array, u: number[
       const gc = g * c;
       accG += gc;
       total += c;
-      for (let k = 0; k < K; k++) accM[k]![levels[p * K + k]!]! += gc;
+      for (let k = 0; k < K; k++) {
+        accM[k]![levels[p * K + k]!]! += gc;
+        accU[k]![levels[p * K + k]!]! += c - gc;
+      }
     }
     let delta = Math.abs(accG / total - lambda);
     lambda = Math.min(1 - 1e-9, Math.max(1e-9, accG / total));
+    for (let k = 0; k < K && estimateU; k++) {
+      const acc = accU[k]!;
+      let s = 0;
+      for (let l = 1; l < acc.length; l++) s += acc[l]!;
+      if (s <= 0) continue;
+      for (let l = 1; l < acc.length; l++) u[k]![l] = (acc[l]! + 0.5) / (s + 0.5 * (acc.length - 1));
+    }
     for (let k = 0; k < K; k++) {
       const acc = accM[k]!;
       let s = 0;

@@ -19,8 +19,6 @@ export const DEFAULTS = {
   threshold: 0.9,
   maxBlockSize: 500,
   maxGroupSize: 100,
-  /** Links below this probability may be cut as chaining bridges. */
-  strongLink: 0.99,
   tfClamp: 6,
   tfTableLimit: 5000,
 };
@@ -75,7 +73,7 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
   for (let k = 0; k < nPairs; k++) hist.set(codes[k]!, (hist.get(codes[k]!) ?? 0) + 1);
   const patterns = Float64Array.from([...hist.keys()].sort((x, y) => x - y));
   const counts = Float64Array.from(patterns, (p) => hist.get(p)!);
-  const em = trainEm(patterns, counts, u);
+  const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
   const tf = liveTf(cols);
   const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
     const params: ComparisonParams = {
@@ -86,6 +84,7 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
         m: l === 0 ? 1 : em.m[k]![l]!,
         u: l === 0 ? 1 : em.u[k]![l]!,
         weight: l === 0 ? 0 : log2(em.m[k]![l]! / em.u[k]![l]!),
+        uRandom: l === 0 ? 1 : u[k]![l]!,
       })),
     };
     if (c.tfLevel > 0 && c.tfTable) {
@@ -115,12 +114,14 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
 
   progress('score', 0);
   const scorer = new Scorer(model, cols, tf);
+  const probs = new Float32Array(nPairs);
   const la: number[] = [];
   const lb: number[] = [];
   const lp: number[] = [];
   for (let k = 0; k < nPairs; k++) {
     const a = cand.a[k]!, b = cand.b[k]!;
     const p = probabilityOf(scorer.weight(codes[k]!, a, b));
+    probs[k] = p;
     if (p >= threshold) {
       la.push(a);
       lb.push(b);
@@ -130,9 +131,8 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
   lap('score');
 
   progress('cluster', 0);
-  const links = { a: Uint32Array.from(la), b: Uint32Array.from(lb), p: Float64Array.from(lp) };
-  const { groups, cut } = cluster(cols.ids, links, {
-    strongLink: DEFAULTS.strongLink,
+  const { groups, cut } = cluster(cols.ids, { a: cand.a, b: cand.b, p: probs }, {
+    threshold,
     maxGroupSize: options.maxGroupSize ?? DEFAULTS.maxGroupSize,
   });
   const pairs: LinkedPair[] = la.map((a, k) => ({ a: cols.ids[a]!, b: cols.ids[lb[k]!]!, probability: lp[k]! }));

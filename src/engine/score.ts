@@ -24,7 +24,7 @@ export class Scorer {
   ) {
     this.weights = weightsOf(model.comparisons);
     this.prior = priorWeight(model);
-    this.uExact = model.comparisons.map((c) => (c.tfLevel > 0 ? c.levels[c.tfLevel]!.u : 0));
+    this.uExact = model.comparisons.map((c) => (c.tfLevel > 0 ? c.levels[c.tfLevel]!.uRandom : 0));
   }
 
   /** TF adjustment (bits) of comparison k for a pair at its TF level. */

@@ -34,6 +34,11 @@ export interface EngineOptions {
   maxGroupSize?: number;
   /** Random pairs sampled to estimate u (default min(1M, max(200k, 2n))). */
   uSamples?: number;
+  /**
+   * 'em' (default): u starts from random pairs and EM re-estimates it over the candidate pairs (candidate non-matches
+   * share blocking keys, unlike random pairs); 'random': u stays at its random-pair estimate.
+   */
+  uEstimation?: 'em' | 'random';
   /** Also return the candidate pairs (profile indices) so blocking recall can be measured. */
   returnCandidates?: boolean;
 }
