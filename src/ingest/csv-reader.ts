@@ -3,7 +3,8 @@
  *
  * csv-parse does the CSV parsing (RFC 4180 quoting), but on its own it cannot resume after a broken record: an
  * unbalanced quote swallows the rest of the file. So records are framed here on physical lines (see lines.ts):
- * a batch of single-line records is parsed in one csv-parse call (the fast path); when that fails or a line opens a
+ * lines without any quote are split on the delimiter, the quoted single-line records of a batch are parsed in one
+ * csv-parse call (the fast path); when that fails or a line opens a
  * quoted field that continues on the next line, each record is parsed alone, extended line by line while its quote
  * is open (up to maxRecordLines / maxRecordBytes). A record that cannot be parsed is reported on the line it started,
  * and reading resumes on the following line — so one bad quote costs one row, not the rest of the file.
@@ -99,12 +100,17 @@ export async function* readCsv(input: AsyncIterable<Buffer | string>, options: C
     }
     if (runEnd > 0) {
       const run = buffer.slice(0, runEnd) as Array<{ no: number; text: string }>;
-      const nonEmpty = run.filter((l) => l.text !== '');
-      const parsed = tryParse(nonEmpty.map((l) => l.text).join('\n'), delimiter);
-      if (parsed.ok && parsed.records.length === nonEmpty.length) {
-        for (let i = 0; i < nonEmpty.length; i++) toRow(nonEmpty[i]!.no, parsed.records[i]!, out);
+      // Lines without quotes are plain delimiter-separated values; only quoted lines need csv-parse.
+      const quoted = run.filter((l) => l.text.includes('"'));
+      const parsed = quoted.length ? tryParse(quoted.map((l) => l.text).join('\n'), delimiter) : { ok: true as const, records: [] };
+      if (parsed.ok && parsed.records.length === quoted.length) {
+        let q = 0;
+        for (const l of run) {
+          if (l.text === '') continue;
+          toRow(l.no, l.text.includes('"') ? parsed.records[q++]! : l.text.split(delimiter), out);
+        }
       } else {
-        for (const l of nonEmpty) {
+        for (const l of run.filter((x) => x.text !== '')) {
           const one = tryParse(l.text, delimiter);
           if (one.ok && one.records.length === 1) toRow(l.no, one.records[0]!, out);
           else if (one.ok) out.push({ line: l.no, reason: 'malformed CSV: the line holds more than one record' });

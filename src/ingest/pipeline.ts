@@ -13,9 +13,17 @@ export type ImportFormat = 'csv' | 'jsonl';
 
 export interface WriteResult { created: number; updated: number }
 
+/** Where the batch ends in the source: committed with the batch so that a resumed job continues exactly after it. */
+export interface BatchProgress {
+  /** Line of the last record (row or rejected) covered by this batch. */
+  lastLine: number;
+  /** Records rejected since the previous batch. */
+  failed: number;
+}
+
 export interface ImportSink {
-  /** Writes a batch of valid rows in one transaction. */
-  write(rows: ProfileRow[]): Promise<WriteResult>;
+  /** Writes a batch of valid rows in one transaction (possibly none: then only the progress). */
+  write(rows: ProfileRow[], progress: BatchProgress): Promise<WriteResult>;
 }
 
 export interface ImportCounts {
@@ -43,6 +51,11 @@ export interface ImportOptions {
   onProgress?: (c: ImportCounts) => void;
   /** Checked between batches; true ends the import after the batches already written. */
   shouldStop?: () => boolean;
+  /**
+   * Resume: records up to this line were committed by an earlier run. They are read again only to rebuild the
+   * in-file duplicate check; they are not counted, rejected or written.
+   */
+  resumeAfterLine?: number;
 }
 
 export async function runImport(o: ImportOptions): Promise<ImportResult> {
@@ -50,21 +63,29 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const batchSize = o.batchSize ?? 5000;
   const counts: ImportCounts = { read: 0, created: 0, updated: 0, rejected: 0 };
   const seen = o.mapping.uniqueKey ? new Map<string, number>() : undefined;
+  const skipThrough = o.resumeAfterLine ?? 0;
   let batch: ProfileRow[] = [];
   let inflight: Promise<void> | undefined;
   let stopped = false;
+  let lastLine = skipThrough;
+  let failedSinceFlush = 0;
+  let committedLine = skipThrough;
 
   const reject = async (e: RowError) => {
     counts.rejected++;
+    failedSinceFlush++;
     await o.onReject?.(e);
   };
   const flush = async () => {
     if (inflight) await inflight;
     inflight = undefined;
-    if (batch.length === 0) return;
+    if (batch.length === 0 && failedSinceFlush === 0 && lastLine === committedLine) return;
     const rows = batch;
+    const progress: BatchProgress = { lastLine, failed: failedSinceFlush };
     batch = [];
-    inflight = o.sink.write(rows).then((r) => {
+    failedSinceFlush = 0;
+    committedLine = lastLine;
+    inflight = o.sink.write(rows, progress).then((r) => {
       counts.created += r.created;
       counts.updated += r.updated;
       o.onProgress?.({ ...counts });
@@ -77,7 +98,13 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   try {
     reading: for await (const items of reader) {
       for (const item of items) {
+        if (item.line <= skipThrough) {
+          const row = isRowError(item) ? item : mapper.map(item);
+          if (seen && !isRowError(row) && row.uniqueKey !== undefined && !seen.has(row.uniqueKey)) seen.set(row.uniqueKey, row.line);
+          continue;
+        }
         counts.read++;
+        lastLine = item.line;
         if (isRowError(item)) { await reject(item); continue; }
         const row = mapper.map(item);
         if (isRowError(row)) { await reject(row); continue; }

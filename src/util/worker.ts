@@ -11,5 +11,8 @@ export function startWorker(callerUrl: string, relativeModule: string, options: 
   const js = new URL(`${base}.js`, callerUrl);
   if (existsSync(fileURLToPath(js))) return new Worker(js, options);
   const ts = new URL(`${base}.ts`, callerUrl);
-  return new Worker(ts, { ...options, execArgv: [...(options.execArgv ?? []), '--import', 'tsx'] });
+  // `--import tsx` in a worker's execArgv does not load .ts on Node 20, so register tsx's loader from inside the worker.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
 }

@@ -9,8 +9,21 @@ import { applyProfileWrite } from '../profile-write.js';
 import type { Page, PageRequest } from '../repository.js';
 import type { BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, UploadJobRecord, UploadJobStatus } from '../uploads.js';
 import type { SqliteContext } from './database.js';
-import { newId, writeHistory } from './history.js';
+import { randomBytes } from 'node:crypto';
+import { writeHistory } from './history.js';
 import { attachKeys, insertProfile, loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
+
+/**
+ * Profile ids for bulk-created profiles: 32 hex characters like the store's random ids, but increasing
+ * (creation time in ms, a random per-process part, a counter), so a million inserts append to the B-trees
+ * keyed by profile id instead of writing to random pages — about twice as fast.
+ */
+const idPrefix = randomBytes(4).toString('hex');
+let idCounter = 0;
+function sequentialId(now: number): string {
+  idCounter = (idCounter + 1) % 0x1000000000000;
+  return Math.max(now, 0).toString(16).padStart(12, '0').slice(-12) + idPrefix + idCounter.toString(16).padStart(12, '0');
+}
 
 export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: BulkProfileRow[], o: BulkUpsertOptions, now: number): BulkUpsertResult {
   const findByKey = c.stmt<[string, string, string], { profile_id: string }>(
@@ -40,7 +53,7 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
         });
       } else {
         created++;
-        const p = insertProfile(c, domainName, newId(), applyProfileWrite(undefined, write, now), now);
+        const p = insertProfile(c, domainName, sequentialId(now), applyProfileWrite(undefined, write, now), now);
         if (o.keyName && row.uniqueKey !== undefined) {
           attachKeys(c, domainName, p.profileId, [{ keyName: o.keyName, value: row.uniqueKey }]);
         }

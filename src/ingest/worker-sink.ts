@@ -1,0 +1,62 @@
+/** An ImportSink that hands batches to the write worker (write-worker.ts) on its own store connection. */
+import type { Worker } from 'node:worker_threads';
+import { AwsError, type AwsErrorCode } from '../errors.js';
+import type { BulkUpsertOptions } from '../store/uploads.js';
+import { startWorker } from '../util/worker.js';
+import type { BatchProgress, ImportSink, WriteResult } from './pipeline.js';
+import type { ProfileRow } from './types.js';
+import type { WriteReply, WriteRequest } from './write-worker.js';
+
+export class WorkerSink implements ImportSink {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(r: WriteResult): void; reject(e: Error): void }>();
+  private failure: Error | undefined;
+
+  constructor(
+    dataDir: string,
+    private readonly domainName: string,
+    private readonly options: Omit<BulkUpsertOptions, 'progress'> & { jobId?: string },
+    private readonly now: () => number = Date.now,
+  ) {
+    this.worker = startWorker(import.meta.url, './write-worker.js', { workerData: { dataDir } });
+    this.worker.on('message', (m: WriteReply) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if ('error' in m) {
+        const code = m.error.name as AwsErrorCode;
+        w.reject(m.error.name.endsWith('Exception') ? new AwsError(code, m.error.message) : new Error(m.error.message));
+      } else w.resolve({ created: m.created, updated: m.updated });
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => this.fail(new Error(`the write worker exited (code ${code})`)));
+  }
+
+  private fail(e: Error) {
+    this.failure ??= e;
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+  }
+
+  write(rows: ProfileRow[], batch: BatchProgress): Promise<WriteResult> {
+    const { jobId, ...options } = this.options;
+    const progress = jobId ? { jobId, ...batch } : undefined;
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const bulk = rows.map((r) => (r.uniqueKey === undefined ? { data: r.data } : { data: r.data, uniqueKey: r.uniqueKey }));
+    const req: WriteRequest = { id, domainName: this.domainName, rows: bulk, options: { ...options, progress }, now: this.now() };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage(req);
+    });
+  }
+
+  /** Waits for the worker to close its store connection and exit. */
+  async close(): Promise<void> {
+    if (this.failure) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage('close');
+    await exited;
+  }
+}
