@@ -25,6 +25,8 @@ export interface Comparison {
   compare(v: View, a: number, b: number): number;
   /** Id (in tfTable) of the value both sides share, valid right after compare() returned tfLevel. */
   sharedValue(v: View, a: number, b: number): number;
+  /** Bound of m/u at the disagreement level during EM (default MAX_ELSE_RATIO); see docs/engine.md. */
+  maxElseRatio?: number;
   /** Human-readable value(s) of one profile for explanations. */
   display(v: View, i: number): string | undefined;
 }
@@ -218,7 +220,7 @@ function single(col: 'first' | 'last') {
 
 export const COMPARISONS: Comparison[] = [
   {
-    name: 'firstName', levels: FIRST_LEVELS, tfLevel: 1, tfTable: 'name', compare: compareFirst,
+    name: 'firstName', levels: FIRST_LEVELS, tfLevel: 1, maxElseRatio: 0.1, tfTable: 'name', compare: compareFirst,
     sharedValue: (v, a) => v.first[a]!, display: single('first'),
   },
   {

@@ -96,6 +96,9 @@ export interface EmResult {
   converged: boolean;
 }
 
+/** Upper bound of m/u at each comparison's disagreement level (see trainEm). */
+export const MAX_ELSE_RATIO = 0.5;
+
 /**
  * EM over a pattern histogram with u fixed: m and λ are re-estimated until they move less than 1e-7.
  * m starts geometric (best level most likely for matches), λ at 0.1.
@@ -161,10 +164,19 @@ export function trainEm(
       if (s <= 0) continue;
       let norm = 0;
       for (let l = 1; l < acc.length; l++) norm += Math.max(acc[l]! / s, 1e-6);
+      const next = Array.from(acc, (x) => Math.max(x / s, 1e-6) / norm);
+      // Identifiability: disagreement (the last level) must count against a match — m ≤ u/2 there — otherwise EM
+      // can settle on "same household" (shared address, phone, surname; different first names) as its match class.
+      const last = acc.length - 1;
+      const cap = u[k]![last]! * (COMPARISONS[k]!.maxElseRatio ?? MAX_ELSE_RATIO);
+      if (last > 1 && next[last]! > cap) {
+        const scale = (1 - cap) / (1 - next[last]!);
+        for (let l = 1; l < last; l++) next[l]! *= scale;
+        next[last] = cap;
+      }
       for (let l = 1; l < acc.length; l++) {
-        const next = Math.max(acc[l]! / s, 1e-6) / norm;
-        delta = Math.max(delta, Math.abs(next - m[k]![l]!));
-        m[k]![l] = next;
+        delta = Math.max(delta, Math.abs(next[l]! - m[k]![l]!));
+        m[k]![l] = next[l]!;
       }
     }
     converged = delta < 1e-7;
