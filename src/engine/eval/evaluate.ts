@@ -5,13 +5,15 @@
 import type { EngineOptions, EngineProfile, PairEvidence, ResolveResult } from '../types.js';
 import type { LabelledDataset } from './types.js';
 import { blockingMetrics, clusterMetrics, labelsFromGroups, type BlockingMetrics, type ClusterMetrics } from './metrics.js';
-import { candidatesFromResult, type LoadedEngine } from './engine-loader.js';
+import { candidatesFromResult, type CandidatePairs, type LoadedEngine } from './engine-loader.js';
 
 export interface ErrorPair {
   a: EngineProfile;
   b: EngineProfile;
   /** The engine's probability for this pair (from the linked pairs, or re-scored with explainGroup). */
   probability?: number;
+  /** False negatives: whether blocking produced this pair at all (undefined when candidates are unknown). */
+  candidate?: boolean;
   evidence?: PairEvidence;
 }
 
@@ -64,7 +66,7 @@ export async function evaluateDataset(ds: LabelledDataset, engine: LoadedEngine,
   const out: EvaluationResult = {
     dataset: ds.name, mapping: ds.mapping, metrics, blocking, result, resolveMs, peakRssMiB: peakRssMiB(),
   };
-  if (opts.showErrors) Object.assign(out, collectErrors(ds, index, pred, result, engine, opts.showErrors));
+  if (opts.showErrors) Object.assign(out, collectErrors(ds, index, pred, result, engine, opts.showErrors, cands));
   return out;
 }
 
@@ -73,8 +75,17 @@ const MAX_SCANNED_TRUE_PAIRS = 200_000;
 
 function collectErrors(
   ds: LabelledDataset, index: Map<string, number>, pred: Int32Array, result: ResolveResult, engine: LoadedEngine,
-  limit: number,
+  limit: number, cands: CandidatePairs | undefined,
 ): { falsePositives: ErrorPair[]; falseNegatives: ErrorPair[] } {
+  const n = ds.profiles.length;
+  let candidateKeys: Set<number> | undefined;
+  if (cands && cands.left.length <= 5_000_000) {
+    candidateKeys = new Set();
+    for (let k = 0; k < cands.left.length; k++) {
+      const a = cands.left[k], b = cands.right[k];
+      candidateKeys.add(a < b ? a * n + b : b * n + a);
+    }
+  }
   const explain = (a: EngineProfile, b: EngineProfile): PairEvidence | undefined => {
     if (!engine.explainGroup) return undefined;
     try { return engine.explainGroup(result.model, [a, b])[0]; } catch { return undefined; }
@@ -103,7 +114,7 @@ function collectErrors(
   const fn = missed.slice(0, Math.max(limit * 20, 200)).map(([i, j]) => {
     const a = ds.profiles[i], b = ds.profiles[j];
     const evidence = explain(a, b);
-    return { a, b, probability: evidence?.probability, evidence };
+    return { a, b, probability: evidence?.probability, evidence, candidate: candidateKeys?.has(i * n + j) };
   }).sort((x, y) => (y.probability ?? 0) - (x.probability ?? 0)).slice(0, limit);
   return { falsePositives: fp, falseNegatives: fn };
 }

@@ -46,7 +46,8 @@ export function errorsReport(title: string, pairs: ErrorPair[] | undefined): str
   if (!pairs || pairs.length === 0) return `${title}: none\n`;
   const out = [`${title}:`];
   pairs.forEach((p, i) => {
-    out.push(`  ${i + 1}. p=${p.probability === undefined ? 'n/a' : p.probability.toFixed(4)}`);
+    const cand = p.candidate === undefined ? '' : p.candidate ? ' (candidate pair: scored below threshold or cut by clustering)' : ' (not a candidate pair: missed by blocking)';
+    out.push(`  ${i + 1}. p=${p.probability === undefined ? 'n/a' : p.probability.toFixed(4)}${cand}`);
     out.push(`    ${describeProfile(p.a)}`);
     out.push(`    ${describeProfile(p.b)}`);
     out.push(describeEvidence(p.evidence));
