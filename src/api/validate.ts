@@ -13,13 +13,14 @@ const INT32_MAX = 2147483647;
 const SENSITIVE = '*** Sensitive Data Redacted ***';
 
 /**
- * Model patterns are Java regular expressions. The ones in the model are also valid ECMAScript; we apply them to the
- * whole value (Java `matches()`), with dotAll so that free-text `.*` accepts line breaks. A pattern that does not
- * compile is skipped with a warning instead of failing requests.
+ * Model patterns follow Smithy's `@pattern` semantics: an ECMAScript regex that is NOT implicitly anchored (a value
+ * must contain a match; the model anchors with ^…$ where it wants whole values; e.g. resourceArn's
+ * `^arn:[a-z0-9]{1,10}:profile` is a prefix check). All patterns of the model are valid ECMAScript; dotAll so that
+ * free-text `.*` also covers line breaks. A pattern that does not compile is skipped with a warning, never a crash.
  */
 export function compilePattern(pattern: string, warn: (msg: string) => void = () => {}): RegExp | undefined {
   try {
-    return new RegExp(`^(?:${pattern})$`, 's');
+    return new RegExp(pattern, 's');
   } catch (err) {
     warn(`model pattern ${JSON.stringify(pattern)} does not compile as ECMAScript (${(err as Error).message}); not enforced`);
     return undefined;

@@ -46,7 +46,9 @@ export async function signRequest(baseUrl: string, spec: RawRequestSpec, opts: S
     applyChecksum: opts.applyChecksum ?? true,
   });
   const headers: Record<string, string> = { host: url.host, ...(spec.headers ?? {}) };
-  if (spec.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+  // An empty content-type in the spec means "send none" (and the body goes out as bytes, so fetch adds none either).
+  if (headers['content-type'] === '') delete headers['content-type'];
+  else if (spec.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
     headers['content-type'] = 'application/json';
   }
   const request = {
@@ -88,7 +90,7 @@ export async function signedFetch(baseUrl: string, spec: RawRequestSpec, opts: S
   const res = await fetch(`${baseUrl}${req.path}${qs ? `?${qs}` : ''}`, {
     method: req.method,
     headers,
-    body: req.body,
+    body: typeof req.body === 'string' ? Buffer.from(req.body) : req.body,
   });
   const text = await res.text();
   let json: any;
