@@ -5,13 +5,13 @@
  * CreateProfile / UpdateProfile produce.
  */
 import { badRequest, notFound } from '../../errors.js';
-import { applyProfileWrite } from '../profile-write.js';
+import { applyProfileWrite, derivedKeys, normalizeKeyValue, type ProfileState } from '../profile-write.js';
 import type { Page, PageRequest } from '../repository.js';
 import type { BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, UploadJobRecord, UploadJobStatus } from '../uploads.js';
 import type { SqliteContext } from './database.js';
 import { randomBytes } from 'node:crypto';
-import { writeHistory } from './history.js';
-import { attachKeys, insertProfile, loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
+import { newId, writeHistory } from './history.js';
+import { loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
 
 /**
  * Profile ids for bulk-created profiles: 32 hex characters like the store's random ids, but increasing
@@ -25,6 +25,21 @@ function sequentialId(now: number): string {
   return Math.max(now, 0).toString(16).padStart(12, '0').slice(-12) + idPrefix + idCounter.toString(16).padStart(12, '0');
 }
 
+/** Runs a multi-row INSERT for `rows` (each `width` values), `per` rows per statement. */
+function insertMany(c: SqliteContext, head: string, width: number, rows: unknown[][], per: number) {
+  const tuple = `(${Array(width).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    c.stmt(`${head} VALUES ${Array(chunk.length).fill(tuple).join(', ')}`).run(...chunk.flat());
+  }
+}
+
+/**
+ * Creates or updates a batch of profiles in one transaction. Updates (a row whose unique key is already a profile
+ * key) go through the store's saveProfile; creations are written set-wise with multi-row INSERTs — profiles (with
+ * time-ordered ids, so they append), their keys, then their CREATED history. The rows written are exactly those of
+ * store.createProfile + addProfileKey.
+ */
 export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: BulkProfileRow[], o: BulkUpsertOptions, now: number): BulkUpsertResult {
   const findByKey = c.stmt<[string, string, string], { profile_id: string }>(
     'SELECT profile_id FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? AND derived = 0 ORDER BY profile_id LIMIT 1',
@@ -33,13 +48,20 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     if (!c.stmt('SELECT 1 FROM domains WHERE domain_name = ?').get(domainName)) {
       throw notFound(`Domain ${domainName} does not exist.`);
     }
-    let created = 0;
     let updated = 0;
+    const fresh = new Map<string, ProfileState>(); // new profile id → content
+    const freshByKey = new Map<string, string>(); // unique key → new profile id (same key twice in one batch)
+    const keyRows: Array<[string, string, string, string, number]> = [];
     for (const row of rows) {
       const write = { data: row.data, source: o.source, performedBy: o.performedBy };
-      const existingId = o.keyName && row.uniqueKey !== undefined
-        ? findByKey.get(domainName, o.keyName, row.uniqueKey)?.profile_id
-        : undefined;
+      const uk = o.keyName !== undefined && row.uniqueKey !== undefined ? row.uniqueKey : undefined;
+      const pendingId = uk !== undefined ? freshByKey.get(uk) : undefined;
+      if (pendingId) {
+        updated++;
+        fresh.set(pendingId, applyProfileWrite(fresh.get(pendingId), write, now));
+        continue;
+      }
+      const existingId = uk !== undefined ? findByKey.get(domainName, o.keyName!, uk)?.profile_id : undefined;
       const before = existingId ? loadProfile(c, domainName, existingId) : undefined;
       if (before) {
         updated++;
@@ -51,18 +73,29 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
           domainName, profileId: p.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'UPDATED', createdAt: now,
           performedBy: o.performedBy, content: profileContent(p),
         });
-      } else {
-        created++;
-        const p = insertProfile(c, domainName, sequentialId(now), applyProfileWrite(undefined, write, now), now);
-        if (o.keyName && row.uniqueKey !== undefined) {
-          attachKeys(c, domainName, p.profileId, [{ keyName: o.keyName, value: row.uniqueKey }]);
-        }
-        writeHistory(c, {
-          domainName, profileId: p.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'CREATED', createdAt: now,
-          performedBy: o.performedBy, content: profileContent(p),
-        });
+        continue;
+      }
+      const id = sequentialId(now);
+      fresh.set(id, applyProfileWrite(undefined, write, now));
+      if (uk !== undefined) {
+        freshByKey.set(uk, id);
+        keyRows.push([domainName, o.keyName!, normalizeKeyValue(o.keyName!, uk), id, 0]);
       }
     }
+    const profileRows: unknown[][] = [];
+    const historyRows: unknown[][] = [];
+    for (const [id, state] of fresh) {
+      const json = JSON.stringify(state.data);
+      profileRows.push([domainName, id, json, JSON.stringify(state.meta), now, now]);
+      for (const [k, v] of derivedKeys(id, state.data)) keyRows.push([domainName, k, normalizeKeyValue(k, v), id, 1]);
+      const content = json === '{}' ? `{"ProfileId":"${id}"}` : `{"ProfileId":"${id}",${json.slice(1)}`;
+      historyRows.push([domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null, content]);
+    }
+    insertMany(c, 'INSERT INTO profiles (domain_name, profile_id, data, meta, created_at, updated_at)', 6, profileRows, 100);
+    insertMany(c, 'INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)', 5, keyRows, 200);
+    insertMany(c, `INSERT INTO history (domain_name, profile_id, id, object_type_name, action_type, created_at,
+        performed_by, content)`, 8, historyRows, 100);
+    const created = fresh.size;
     if (o.progress) {
       const { jobId, lastLine, failed } = o.progress;
       c.stmt(`UPDATE upload_jobs SET created_records = created_records + ?, updated_records = updated_records + ?,
