@@ -98,6 +98,8 @@ export interface EmResult {
 
 /** Upper bound of m/u at each comparison's disagreement level (see trainEm). */
 export const MAX_ELSE_RATIO = 0.5;
+/** Lower bound of m/u at the disagreement level: one disagreement weighs at most log2(50) ≈ 5.6 bits against. */
+export const MIN_ELSE_RATIO = 0.02;
 
 /**
  * EM over a pattern histogram with u fixed: m and λ are re-estimated until they move less than 1e-7.
@@ -169,6 +171,13 @@ export function trainEm(
       // can settle on "same household" (shared address, phone, surname; different first names) as its match class.
       const last = acc.length - 1;
       const cap = u[k]![last]! * (COMPARISONS[k]!.maxElseRatio ?? MAX_ELSE_RATIO);
+      // ...and no disagreement may be near-impossible for a match (people move, change emails): m ≥ u/50 there.
+      const floor = u[k]![last]! * MIN_ELSE_RATIO;
+      if (last > 1 && next[last]! < floor) {
+        const scale = (1 - floor) / (1 - next[last]!);
+        for (let l = 1; l < last; l++) next[l]! *= scale;
+        next[last] = floor;
+      }
       if (last > 1 && next[last]! > cap) {
         const scale = (1 - cap) / (1 - next[last]!);
         for (let l = 1; l < last; l++) next[l]! *= scale;

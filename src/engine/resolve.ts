@@ -16,7 +16,7 @@ import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveRes
 export const DEFAULTS = {
   seed: 42,
   defaultCountry: 'US',
-  threshold: 0.9,
+  threshold: 0.5,
   maxBlockSize: 500,
   maxGroupSize: 100,
   tfClamp: 6,
