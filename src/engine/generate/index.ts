@@ -8,8 +8,7 @@
  * Deterministic for (n, seed, options). Records of one person are spread out by a bounded shuffle window, and
  * profile ids (`p0000001`…) follow the output order, so neither order nor id reveals the truth.
  */
-import type { FieldMeta } from '../../model/profile.js';
-import { flattenProfile } from '../../model/profile.js';
+import type { FieldMeta, ProfileData } from '../../model/profile.js';
 import type { EngineProfile } from '../types.js';
 import { PeopleFactory } from './people.js';
 import { RecordMaker, type DraftRecord } from './records.js';
@@ -36,6 +35,25 @@ export interface GeneratedRecord {
 
 export const DEFAULT_NOISE = 1;
 
+/** The same FieldMeta for every dotted path of a profile (a record comes from one source at one time). */
+function metaPaths(data: ProfileData, m: FieldMeta): Record<string, FieldMeta> {
+  const meta: Record<string, FieldMeta> = {};
+  for (const k in data) {
+    const v = (data as Record<string, unknown>)[k];
+    if (typeof v === 'string') meta[k] = m;
+    else if (v && typeof v === 'object') for (const sub in v) meta[dotted(k, sub)] = m;
+  }
+  return meta;
+}
+const dottedCache = new Map<string, string>();
+/** 'Address' + 'City' → 'Address.City', interned (the set of paths is small). */
+function dotted(head: string, tail: string): string {
+  const key = head + '\u0000' + tail;
+  let s = dottedCache.get(key);
+  if (s === undefined) dottedCache.set(key, (s = `${head}.${tail}`));
+  return s;
+}
+
 /** Streams exactly n records. */
 export function* generateRecords(n: number, seed: number, options: GenerateOptions = {}): Generator<GeneratedRecord> {
   if (!Number.isInteger(n) || n < 0) throw new Error(`profile count must be a non-negative integer, got ${n}`);
@@ -53,9 +71,7 @@ export function* generateRecords(n: number, seed: number, options: GenerateOptio
     const profile: EngineProfile = { id, data: r.data };
     if (withMeta) {
       const m: FieldMeta = { updatedAt: r.updatedAt, ingestedAt: r.updatedAt, source: r.source };
-      const meta: Record<string, FieldMeta> = {};
-      for (const path of Object.keys(flattenProfile(r.data))) meta[path] = m;
-      profile.meta = meta;
+      profile.meta = metaPaths(r.data, m);
     }
     return { profile, entityId: r.entityId, source: r.source, updatedAt: r.updatedAt };
   };

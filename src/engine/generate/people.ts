@@ -87,9 +87,20 @@ function address(rng: Rng): TrueAddress {
   };
 }
 
+const slugs = new Map<string, string>();
+/** 'José-Luis' → 'joseluis' (cached: names come from finite lists). */
+function slug(name: string): string {
+  let s = slugs.get(name);
+  if (s === undefined) {
+    s = stripDiacritics(name).toLowerCase().replace(/[^a-z]/g, '');
+    slugs.set(name, s);
+  }
+  return s;
+}
+
 function emailLocal(rng: Rng, first: string, last: string, index: number): string {
-  const f = stripDiacritics(first).toLowerCase().replace(/[^a-z]/g, '');
-  const l = stripDiacritics(last).toLowerCase().replace(/[^a-z]/g, '');
+  const f = slug(first);
+  const l = slug(last);
   // A number derived from the entity keeps addresses of namesakes apart, as real providers force them to be.
   const n = String((index * 7919) % 997);
   switch (rng.int(7)) {
@@ -129,8 +140,8 @@ export class PeopleFactory {
       p.newEmail = `${emailLocal(rng, first, last, index + 1_000_003)}@${rng.skewPick(EMAIL_PROVIDERS, 1.2)}`;
     }
     if (rng.chance(HOUSEHOLD.businessContact)) {
-      const f = stripDiacritics(first).toLowerCase().replace(/[^a-z]/g, '');
-      const l = stripDiacritics(last).toLowerCase().replace(/[^a-z]/g, '');
+      const f = slug(first);
+      const l = slug(last);
       p.businessEmail = `${f}.${l}${index % 100}@${rng.pick(COMPANIES)}.com`;
       p.business = phoneDigits(rng, addr.cityIndex);
     }
