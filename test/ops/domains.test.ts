@@ -19,7 +19,7 @@ const jobs: JobsService = {
   async startNow() { return '0'.repeat(32); },
 };
 
-beforeAll(async () => { t = await startTestServer({ jobs }); });
+beforeAll(async () => { t = await startTestServer({ jobs, defaultPlugins: false }); });
 afterAll(async () => { await t?.close(); });
 
 const matching = {
