@@ -1,40 +1,41 @@
 /**
  * Nickname equivalence from the vendored pseudopeople table (data/nicknames/nicknames.csv, BSD-3, see its LICENSE).
- * Each row is one formal name and its nicknames; two first names are equivalent when they share a row.
+ * Each row is a name and names it is known by. Two names are equivalent when one lists the other, or when both are
+ * shorter forms listed by the same longer name (bob and rob via robert) — but not through a nickname's row
+ * (the "bill" row lists both william and robert, which are not the same name).
  * The file is read once, relative to this module, so it works from src/ (tsx, vitest) and from dist/.
  */
 import { readFileSync } from 'node:fs';
 
-let table: Map<string, number[]> | undefined;
+let table: Map<string, Set<string>> | undefined;
 
-function load(): Map<string, number[]> {
-  const url = new URL('../../../data/nicknames/nicknames.csv', import.meta.url);
-  const text = readFileSync(url, 'utf8');
-  const map = new Map<string, number[]>();
+function relate(map: Map<string, Set<string>>, a: string, b: string): void {
+  if (a === b) return;
+  let s = map.get(a);
+  if (!s) map.set(a, (s = new Set()));
+  s.add(b);
+}
+
+function load(): Map<string, Set<string>> {
+  const text = readFileSync(new URL('../../../data/nicknames/nicknames.csv', import.meta.url), 'utf8');
+  const map = new Map<string, Set<string>>();
   const lines = text.split(/\r?\n/);
   for (let row = 1; row < lines.length; row++) {
-    const names = lines[row]!.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-    for (const n of new Set(names)) {
-      const rows = map.get(n);
-      if (rows) rows.push(row);
-      else map.set(n, [row]);
+    const [head, ...rest] = lines[row]!.split(',').map((s) => s.trim().toLowerCase());
+    if (!head) continue;
+    const names = rest.filter((s) => s !== '');
+    for (const n of names) {
+      relate(map, head, n);
+      relate(map, n, head);
     }
+    const shorter = names.filter((n) => n.length < head.length);
+    for (const x of shorter) for (const y of shorter) relate(map, x, y);
   }
   return map;
 }
 
-/** Row ids (sorted) of the nickname groups a folded first name belongs to; empty when unknown. */
-export function nicknameGroups(name: string): readonly number[] {
-  table ??= load();
-  return table.get(name) ?? EMPTY;
-}
-const EMPTY: readonly number[] = [];
-
-/** True when both names share a nickname group (e.g. robert/bob, william/bill). */
+/** True when the two (folded) first names are nickname-equivalent (robert/bob, bob/rob, william/bill). */
 export function areNicknames(a: string, b: string): boolean {
-  const ga = nicknameGroups(a);
-  if (ga.length === 0) return false;
-  const gb = nicknameGroups(b);
-  for (const x of ga) if (gb.includes(x)) return true;
-  return false;
+  table ??= load();
+  return table.get(a)?.has(b) ?? false;
 }
