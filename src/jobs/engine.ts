@@ -1,6 +1,6 @@
 /**
- * Loads the engine (src/engine/index.ts, the engine area's module) lazily: the jobs compile and fail with a clear
- * job Message while it is missing.
+ * Loads the engine (src/engine/index.ts) on first use, so that the API process does not load it until a job or an
+ * explanation needs it.
  */
 import type { ExplainGroup, Resolve } from '../engine/types.js';
 
@@ -10,8 +10,7 @@ let cached: Promise<Engine> | undefined;
 
 export function loadEngine(): Promise<Engine> {
   cached ??= (async () => {
-    const spec = '../engine/index.js';
-    const mod = (await import(spec)) as Partial<Engine>;
+    const mod = (await import('../engine/index.js')) as Partial<Engine>;
     if (typeof mod.resolve !== 'function' || typeof mod.explainGroup !== 'function') {
       throw new Error('the engine module does not export resolve() and explainGroup()');
     }

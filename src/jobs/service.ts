@@ -98,6 +98,16 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
 
   async function execute(domainName: string, jobId: string, mode: 'run' | 'resume', entry: { worker?: Worker }): Promise<void> {
     log.info({ domainName, jobId, mode }, 'identity resolution job started');
+    try {
+      await runOffThread(domainName, jobId, mode, entry);
+    } catch (err) {
+      log.error({ err, domainName, jobId }, 'identity resolution job could not run');
+    }
+    if (stopped && !config.inline) return; // terminated by stop(): recovered at next start
+    await closeUnfinished(domainName, jobId);
+  }
+
+  async function runOffThread(domainName: string, jobId: string, mode: 'run' | 'resume', entry: { worker?: Worker }): Promise<void> {
     if (config.inline) {
       const sink = s3 ? s3Sink(s3) : localSink(dataDir);
       await runJob(store, { domainName, jobId, mode, config, sink, now: () => clock.now(), log: (m) => log.warn(m) });
@@ -110,8 +120,10 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
         worker.on('error', (err) => log.error({ err, domainName, jobId }, 'identity resolution job worker failed'));
         worker.on('exit', () => resolve());
       });
-      if (stopped) return; // terminated by stop(): recovered at next start
     }
+  }
+
+  async function closeUnfinished(domainName: string, jobId: string): Promise<void> {
     // A worker that died without finishing leaves the job in a running state: close it with a Message.
     const j = await store.getJob(domainName, jobId);
     if (j && RUNNING.includes(j.status)) {
