@@ -56,6 +56,13 @@ export const NOISE = {
   birthYearOff: 0.01,
 };
 
+/**
+ * Every record keeps at least this many of {email, phone, address, birth date} besides the name: a customer record
+ * with a name alone cannot be linked by anyone, and would only measure the generator, not the engine.
+ */
+export const MIN_IDENTIFYING_FIELDS = 2;
+const TOP_UP = ['email', 'phone', 'address', 'birth'] as const;
+
 /** Records per person: 1..7 with these weights (mean ≈ 2.2). */
 const RECORD_COUNT_WEIGHTS = [38, 30, 16, 9, 4, 2, 1];
 
@@ -107,9 +114,21 @@ export class RecordMaker {
     const d: ProfileData = { PartyType: 'INDIVIDUAL' };
     this.names(person, src, d);
     if (rng.chance(src.gender)) d.Gender = person.gender === 'M' ? 'MALE' : 'FEMALE';
-    if (rng.chance(src.birth)) d.BirthDate = this.birthDate(person, src);
+    // Which contact / identifying fields this record keeps, topped up to MIN_IDENTIFYING_FIELDS.
+    const hasPhone = !!(person.mobile ?? person.home ?? person.business);
+    const keep = { birth: rng.chance(src.birth), email: rng.chance(src.email), phone: hasPhone && rng.chance(src.phone), address: rng.chance(src.address) };
+    let kept = Number(keep.birth) + Number(keep.email) + Number(keep.phone) + Number(keep.address);
+    let forcedAddress = false;
+    for (let tries = 0; kept < MIN_IDENTIFYING_FIELDS && tries < 8; tries++) {
+      const k = TOP_UP[rng.int(TOP_UP.length)];
+      if (keep[k] || (k === 'phone' && !hasPhone)) continue;
+      keep[k] = true;
+      kept++;
+      if (k === 'address') forcedAddress = true;
+    }
+    if (keep.birth) d.BirthDate = this.birthDate(person, src);
     const after = at >= person.changeTime;
-    if (rng.chance(src.email)) {
+    if (keep.email) {
       let email = after && person.newEmail ? person.newEmail : person.email;
       if (this.p(NOISE.gmailVariant) && email.endsWith('@gmail.com')) {
         const [local] = email.split('@');
@@ -121,11 +140,11 @@ export class RecordMaker {
       else if (src.name === 'loyalty' || (src.name === 'crm' && rng.chance(0.3))) d.PersonalEmailAddress = email;
       else d.EmailAddress = email;
     }
-    if (rng.chance(src.phone)) this.phones(person, src, d);
-    if (rng.chance(src.address)) {
+    if (keep.phone) this.phones(person, src, d);
+    if (keep.address) {
       const addr = after || !person.oldAddress ? person.address : person.oldAddress;
       const a = this.address(addr, src);
-      switch (src.name) {
+      switch (forcedAddress ? 'forced' : src.name) {
         case 'ecommerce':
           d.ShippingAddress = a;
           if (rng.chance(0.6)) d.BillingAddress = this.address(addr, src);
