@@ -113,13 +113,16 @@ const PHONE_BY_TYPE: Record<string, 'PhoneNumber' | 'HomePhoneNumber' | 'MobileP
 const GENDER: Record<string, ProfileData['Gender']> = {
   M: 'MALE', MALE: 'MALE', F: 'FEMALE', FEMALE: 'FEMALE', U: 'UNSPECIFIED', UNKNOWN: 'UNSPECIFIED',
 };
-/** Senzing identifier features → Attributes key (value, plus the issuing country/state when given). */
-const IDENTIFIERS: Array<[string, string, string?]> = [
+/**
+ * Senzing identifier features → Attributes key. The number only: the issuing country/state is written
+ * inconsistently ("US" / "USA") and would turn equal numbers into unequal identifiers.
+ */
+const IDENTIFIERS: Array<[string, string]> = [
   ['SSN_NUMBER', 'ssn'],
-  ['PASSPORT_NUMBER', 'passport', 'PASSPORT_COUNTRY'],
-  ['DRIVERS_LICENSE_NUMBER', 'drivers_license', 'DRIVERS_LICENSE_STATE'],
-  ['NATIONAL_ID_NUMBER', 'national_id', 'NATIONAL_ID_COUNTRY'],
-  ['TAX_ID_NUMBER', 'tax_id', 'TAX_ID_COUNTRY'],
+  ['PASSPORT_NUMBER', 'passport'],
+  ['DRIVERS_LICENSE_NUMBER', 'drivers_license'],
+  ['NATIONAL_ID_NUMBER', 'national_id'],
+  ['TAX_ID_NUMBER', 'tax_id'],
   ['LEI_NUMBER', 'lei'],
 ];
 
@@ -175,9 +178,7 @@ export function senzingToProfile(rec: SenzingRecord): ProfileData {
       if (d[field]) field = ['PhoneNumber', 'MobilePhoneNumber', 'HomePhoneNumber'].find((p) => !d[p]) ?? field;
       d[field] ??= f.PHONE_NUMBER.trim();
     }
-    for (const [feat, key, qualifier] of IDENTIFIERS) {
-      if (f[feat]) addAttr(key, qualifier && f[qualifier] ? `${f[feat]} ${f[qualifier]}` : f[feat]);
-    }
+    for (const [feat, key] of IDENTIFIERS) if (f[feat]) addAttr(key, f[feat]);
     if (f.EMPLOYER) addAttr('employer', f.EMPLOYER);
   }
   if (Object.keys(attrs).length) d.Attributes = attrs;
@@ -207,6 +208,6 @@ export function loadSenzing(): LabelledDataset {
     mapping: 'DATA_SOURCE→source (meta), NAME_FIRST/LAST/MIDDLE→First/Last/MiddleName, NAME_FULL only→FirstName, '
       + 'NAME_ORG→BusinessName, ADDR HOME/PRIMARY/BUSINESS→Address, MAILING→MailingAddress, '
       + 'PHONE HOME/MOBILE/BUSINESS/other→Home/Mobile/Business/PhoneNumber, EMAIL→EmailAddress, '
-      + 'SSN/passport/licence/national id/tax id/LEI/employer→Attributes.ssn|passport|drivers_license|national_id|tax_id|lei|employer',
+      + 'SSN/passport/licence/national id/tax id/LEI numbers (without issuing country)→Attributes.ssn|passport|drivers_license|national_id|tax_id|lei, EMPLOYER→Attributes.employer',
   };
 }
