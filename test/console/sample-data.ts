@@ -26,7 +26,7 @@ export function sampleProfiles(): SampleProfile[] {
         FirstName: first,
         LastName: last,
         EmailAddress: `${first}.${last}@example.com`.toLowerCase(),
-        PhoneNumber: `+1-555-01${String(i).padStart(2, '0')}-${String(1000 + i * 37).slice(0, 4)}`,
+        PhoneNumber: `+1-555-${String(200 + i)}-${String(1000 + i * 37)}`,
         BirthDate: `19${60 + i}-0${(i % 9) + 1}-1${i % 10}`,
         AccountNumber: `ACC-${1000 + i}`,
         Address: { Address1: `${100 + i} Main St`, City: CITIES[i % CITIES.length], PostalCode: `7${String(1000 + i)}`, Country: 'US' },

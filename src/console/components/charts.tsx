@@ -29,7 +29,8 @@ export function Histogram(props: { scores: number[]; onSelect?: (from: number, t
       <text x={padL - 6} y={H - padB} class="tick" text-anchor="end">0</text>
       {bins.map((b, i) => {
         const x = padL + i * bw + 2;
-        const sel = props.selected && props.selected[0] <= b.from + 1e-9 && props.selected[1] >= b.to - 1e-9;
+        const filtered = props.selected && (props.selected[0] > 0 || props.selected[1] < 1);
+        const sel = filtered && props.selected![0] <= b.from + 1e-9 && props.selected![1] >= b.to - 1e-9;
         const activate = () => props.onSelect?.(b.from, b.to);
         return (
           <g
@@ -73,39 +74,53 @@ export function Waterfall(props: { attributes: AttributeEvidence[]; totalWeight:
   }
   steps.push({ label: 'Total', sub: `probability ${props.probability.toFixed(3)}`, from: 0, to: props.totalWeight, kind: 'total', value: props.totalWeight });
 
-  const lo = Math.min(0, ...steps.map((s) => Math.min(s.from, s.to)));
-  const hi = Math.max(0, ...steps.map((s) => Math.max(s.from, s.to)));
+  // The scale covers the cumulative path; the prior and total bars start at 0 when 0 is in view, else at the
+  // edge (marked as a broken axis), so that a large prior does not squash the attribute steps.
+  const ends = steps.flatMap((s) => (s.kind === 'prior' || s.kind === 'total' ? [s.to] : [s.from, s.to]));
+  let lo = Math.min(...ends);
+  let hi = Math.max(...ends);
+  const pad = Math.max(0.5, (hi - lo) * 0.08);
+  lo -= pad;
+  hi += pad;
+  if (lo > 0 && lo < (hi - lo) * 0.6) lo = 0;
+  if (hi < 0 && -hi < (hi - lo) * 0.6) hi = 0;
+  const zeroIn = lo <= 0 && hi >= 0;
+  for (const s of steps) if (s.kind === 'prior' || s.kind === 'total') s.from = zeroIn ? 0 : s.to > 0 ? lo : hi;
   const span = Math.max(1e-6, hi - lo);
   const W = 640, rowH = 26, labelW = 190, valueW = 60, top = 8;
   const plotW = W - labelW - valueW - 10;
   const x = (v: number) => labelW + ((v - lo) / span) * plotW;
   const H = top + steps.length * rowH + 22;
-  const desc = steps.map((s) => `${s.label}${s.sub ? ` (${s.sub})` : ''}: ${s.value >= 0 ? '+' : ''}${s.value.toFixed(2)}`).join('; ');
+  const desc = steps.map((s) => `${s.label}${s.sub ? ` (${s.sub})` : ''}: ${signed(s.value)}`).join('; ');
   return (
     <svg class="chart waterfall" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${props.title}. ${desc}`}>
-      <line x1={x(0)} y1={top - 4} x2={x(0)} y2={H - 20} class="zero" />
+      {zeroIn && <line x1={x(0)} y1={top - 4} x2={x(0)} y2={H - 20} class="zero" />}
+      {!zeroIn && <text x={labelW + 2} y={H - 20} class="tick">≈</text>}
       {steps.map((s, i) => {
         const y = top + i * rowH;
         const x1 = x(Math.min(s.from, s.to));
         const w = Math.max(2, Math.abs(x(s.to) - x(s.from)));
         return (
           <g key={i} class={`step step-${s.kind}`}>
-            <title>{`${s.label}${s.sub ? ` — ${s.sub}` : ''}: ${s.value >= 0 ? '+' : ''}${s.value.toFixed(2)}`}</title>
+            <title>{`${s.label}${s.sub ? ` — ${s.sub}` : ''}: ${signed(s.value)}`}</title>
             <text x={labelW - 8} y={y + 11} class="step-label" text-anchor="end">{s.label}</text>
             {s.sub && <text x={labelW - 8} y={y + 22} class="step-sub" text-anchor="end">{truncate(s.sub, 30)}</text>}
             <rect x={x1} y={y + 4} width={w} height={rowH - 10} class="step-bar" />
             {i < steps.length - 1 && steps[i + 1].kind !== 'total' && (
               <line x1={x(s.to)} y1={y + rowH - 6} x2={x(s.to)} y2={y + rowH + 4} class="connector" />
             )}
-            <text x={W - 4} y={y + 16} class="step-value" text-anchor="end">{`${s.value >= 0 ? '+' : ''}${s.value.toFixed(2)}`}</text>
+            <text x={W - 4} y={y + 16} class="step-value" text-anchor="end">{signed(s.value)}</text>
           </g>
         );
       })}
-      <text x={x(0)} y={H - 6} class="tick" text-anchor="middle">0</text>
+      {zeroIn && lo < -0.05 * span && <text x={x(0)} y={H - 6} class="tick" text-anchor="middle">0</text>}
       <text x={labelW} y={H - 6} class="tick">{lo.toFixed(1)}</text>
       <text x={labelW + plotW} y={H - 6} class="tick" text-anchor="end">{hi.toFixed(1)} log₂ odds</text>
     </svg>
   );
 }
+
+/** +1.23 / -1.23 / 0.00 (never -0.00). */
+export const signed = (v: number) => (Math.abs(v) < 0.005 ? '0.00' : `${v > 0 ? '+' : ''}${v.toFixed(2)}`);
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -1,9 +1,10 @@
 /** One job: every field of GetIdentityResolutionJob, its stages, and where the export was written. */
+import { useRef } from 'preact/hooks';
 import { getJob } from '../api/ops.js';
 import type { Job } from '../api/wire.js';
 import { DL, ErrorBox, Loading, StatusBadge } from '../components/common.js';
 import { href } from '../router.js';
-import { fmtDuration, fmtNum, fmtTime, useAsync, useInterval } from '../util.js';
+import { fmtDuration, fmtNum, fmtTime, toMs, useAsync, useInterval } from '../util.js';
 import { ACTIVE, jobDuration } from './jobs.js';
 
 const STAGES = ['PENDING', 'PREPROCESSING', 'FIND_MATCHING', 'MERGING', 'COMPLETED'] as const;
@@ -15,6 +16,13 @@ const KNOWN_FIELDS = new Set([
 export function JobPage({ domain, jobId }: { domain: string; jobId: string }) {
   const job = useAsync(() => getJob(domain, jobId), [domain, jobId]);
   const status = job.data?.Status ?? '';
+  // Stage start times as observed: LastUpdatedAt changes at every transition, so the first LastUpdatedAt seen
+  // with a status is when that stage began (exact when the page polls during the job).
+  const seen = useRef(new Map<string, number>());
+  if (job.data?.Status && !seen.current.has(job.data.Status)) {
+    const t = job.data.Status === 'PREPROCESSING' ? toMs(job.data.JobStartTime) : toMs(job.data.LastUpdatedAt);
+    if (t !== undefined) seen.current.set(job.data.Status, t);
+  }
   useInterval(job.reload, ACTIVE.has(status) ? 1000 : 10000, status !== 'COMPLETED' && status !== 'FAILED' && status !== 'PARTIAL_SUCCESS');
   return (
     <>
@@ -22,12 +30,12 @@ export function JobPage({ domain, jobId }: { domain: string; jobId: string }) {
       <p><a href={href.jobs(domain)}>← All jobs</a></p>
       <ErrorBox error={job.error} title="Could not load the job" />
       {job.loading && !job.data && <Loading what="job" />}
-      {job.data && <JobDetail domain={domain} job={job.data} />}
+      {job.data && <JobDetail domain={domain} job={job.data} stages={seen.current} />}
     </>
   );
 }
 
-function JobDetail({ domain, job }: { domain: string; job: Job }) {
+function JobDetail({ domain, job, stages }: { domain: string; job: Job; stages: Map<string, number> }) {
   const s3 = job.ExportingLocation?.S3Exporting;
   const am = job.AutoMerging;
   const extras = Object.entries(job).filter(([k]) => !KNOWN_FIELDS.has(k));
@@ -72,6 +80,7 @@ function JobDetail({ domain, job }: { domain: string; job: Job }) {
           )}
         </section>
       </div>
+      <StageTimings job={job} observed={stages} />
       {extras.length > 0 && (
         <section class="card" aria-labelledby="job-extra">
           <h2 id="job-extra">Coalesce details</h2>
@@ -115,5 +124,44 @@ function Stages({ status, autoMerging }: { status?: string; autoMerging: boolean
         );
       })}
     </ol>
+  );
+}
+
+/** Per-stage timing from the transitions this page observed (LastUpdatedAt at each status change). */
+function StageTimings({ job, observed }: { job: Job; observed: Map<string, number> }) {
+  const order = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
+  const rows = order.filter((s) => observed.has(s));
+  if (rows.length === 0) return null;
+  const end = toMs(job.JobEndTime);
+  const next = (i: number) => {
+    for (const s of [...order.slice(order.indexOf(rows[i]!) + 1), 'COMPLETED', 'PARTIAL_SUCCESS', 'FAILED']) {
+      if (observed.has(s)) return observed.get(s);
+    }
+    return end ?? (ACTIVE.has(job.Status ?? '') ? Date.now() : undefined);
+  };
+  return (
+    <section class="card" aria-labelledby="stage-h">
+      <h2 id="stage-h">Stage timing</h2>
+      <table class="table" data-testid="stage-timings">
+        <thead><tr><th scope="col">Stage</th><th scope="col">Started</th><th scope="col" class="num">Duration</th></tr></thead>
+        <tbody>
+          {rows.map((s, i) => {
+            const start = observed.get(s)!;
+            const stop = next(i);
+            return (
+              <tr key={s}>
+                <th scope="row">{s}</th>
+                <td>{fmtTime(start / 1000)}</td>
+                <td class="num">{stop !== undefined ? fmtDuration(stop - start) : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p class="muted small">
+        From the status changes seen while this page was open (each change sets LastUpdatedAt); a stage that began
+        and ended between two refreshes is counted in the next one.
+      </p>
+    </section>
   );
 }

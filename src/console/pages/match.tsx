@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { batchGetProfiles, explainMatch, mergeProfiles } from '../api/ops.js';
 import type { MatchExplanation, PairEvidence, Profile } from '../api/wire.js';
-import { Waterfall } from '../components/charts.js';
+import { signed, Waterfall } from '../components/charts.js';
 import { ConfirmDialog, Empty, ErrorBox, Loading, Notice } from '../components/common.js';
 import { compareProfiles, fieldSources, type UnitRow } from '../profile-units.js';
 import { href } from '../router.js';
@@ -212,7 +212,7 @@ function Explanation({ pairs, ids }: { pairs: PairEvidence[]; ids: string[] }) {
                 {(p.Attributes ?? []).map((a) => (
                   <tr key={a.Attribute} class={a.Weight > 0 ? 'w-pos' : a.Weight < 0 ? 'w-neg' : ''}>
                     <th scope="row">{a.Attribute}</th><td>{a.Level}</td>
-                    <td class="num">{a.Weight >= 0 ? '+' : ''}{a.Weight.toFixed(2)}</td>
+                    <td class="num">{signed(a.Weight)}</td>
                     <td>{a.ValueA ?? '—'}</td><td>{a.ValueB ?? '—'}</td>
                   </tr>
                 ))}
