@@ -6,5 +6,6 @@
 import type { ServerPlugin } from './server.js';
 import { consolePlugin } from './console-server/plugin.js';
 import { jobsPlugin } from './jobs/plugin.js';
+import { uploadsPlugin } from './ingest/upload-plugin.js';
 
-export const serverPlugins: ServerPlugin[] = [consolePlugin, jobsPlugin()];
+export const serverPlugins: ServerPlugin[] = [consolePlugin, jobsPlugin(), uploadsPlugin];

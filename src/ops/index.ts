@@ -12,6 +12,7 @@ import * as keys from './profile-keys.js';
 import * as matches from './matches.js';
 import * as profiles from './profiles.js';
 import * as tags from './tags.js';
+import * as uploads from './upload-jobs.js';
 import type { HandlerMap } from './types.js';
 
 /** Store / operations area (domains, profiles, keys, object types, objects, history, tags, job reads). */
@@ -53,7 +54,18 @@ const jobsHandlers: HandlerMap = {
   GetMatchExplanation: matches.getMatchExplanation,
 };
 
+/** Bulk ingestion area (upload jobs). */
+const uploadHandlers: HandlerMap = {
+  CreateUploadJob: uploads.createUploadJob,
+  GetUploadJobPath: uploads.getUploadJobPath,
+  StartUploadJob: uploads.startUploadJob,
+  StopUploadJob: uploads.stopUploadJob,
+  GetUploadJob: uploads.getUploadJob,
+  ListUploadJobs: uploads.listUploadJobs,
+};
+
 export const handlers: HandlerMap = {
   ...coreHandlers,
   ...jobsHandlers,
+  ...uploadHandlers,
 };
