@@ -128,7 +128,8 @@ export class PeopleFactory {
       if (g === gender) { first = f; last = l; }
     }
     const middleCulture = culture.name === 'anglo' || culture.name === 'hispanic' || culture.name === 'slavic-french' || culture.name === 'african';
-    const middle = middleCulture && rng.chance(0.45) ? rng.pick(gender === 'M' ? culture.male : culture.female) : undefined;
+    let middle = middleCulture && rng.chance(0.45) ? rng.pick(gender === 'M' ? culture.male : culture.female) : undefined;
+    if (middle === first) middle = undefined;
     const email = `${emailLocal(rng, first, last, index)}@${rng.skewPick(EMAIL_PROVIDERS, 1.2)}`;
     const p: Person = {
       index, entityId: `e${index}`, culture, gender, first, middle, last, birth, email, address: addr,
