@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:api`: GetIdentityResolutionJob throughput and latency through the full Coalesce stack (SigV4
+ * verification, rate limiter, model router, validation, SQLite read, serialization, per-request log line and metrics),
+ * side by side with a bare Fastify route returning the same JSON, both driven by the same load-generator process
+ * (scripts/bench-api-client.ts, which signs every request). Prints both and the ratio.
+ *
+ * Options (env): BENCH_CONNECTIONS (default 32), BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (default 2),
+ * LOG_LEVEL (server log level, default info; the log goes to bench-output/bench-api-server.log).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { CreateDomainCommand, CustomerProfilesClient } from '@aws-sdk/client-customer-profiles';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { startServer } = (await import(new URL('../dist/server.js', import.meta.url).href)) as typeof import('../src/server.js');
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
+const CREDS = { accessKeyId: 'AKIDBENCH00000000001', secretAccessKey: 'bench-secret-access-key-0000000001' };
+const DOMAIN = 'bench';
+const JOB_ID = '0123456789abcdef0123456789abcdef';
+const PATH = `/domains/${DOMAIN}/identity-resolution-jobs/${JOB_ID}`;
+
+interface Result { requests: number; rps: number; p50: number; p99: number; max: number; statuses: Record<string, number>; errors: number }
+
+function runClient(url: string): Promise<Result> {
+  const cfg = { url, path: PATH, connections: CONNECTIONS, durationMs: SECONDS * 1000, warmupMs: WARMUP * 1000, ...CREDS };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-api-client.ts'), JSON.stringify(cfg)], {
+      cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        reject(new Error(`load generator exited with ${code}: ${out}`));
+      }
+    });
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-'));
+mkdirSync(join(root, 'bench-output'), { recursive: true });
+const logFile = join(root, 'bench-output', 'bench-api-server.log');
+const logger = pino({ level: LOG_LEVEL }, pino.destination({ dest: logFile, sync: false }));
+
+const server = await startServer({
+  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger,
+  // The limiter runs on every request, set high enough not to throttle the benchmark.
+  rateLimit: { ratePerSecond: 1_000_000_000, burst: 1_000_000_000 },
+});
+const client = new CustomerProfilesClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDS });
+await client.send(new CreateDomainCommand({ DomainName: DOMAIN, DefaultExpirationDays: 30 }));
+client.destroy();
+const now = Date.now();
+await server.store.createJob({
+  domainName: DOMAIN, jobId: JOB_ID, status: 'COMPLETED', message: 'ok',
+  jobStartTime: now - 3600_000, jobEndTime: now - 1800_000, lastUpdatedAt: now - 1800_000, jobExpirationTime: now + 7 * 86400_000,
+  autoMerging: {
+    Enabled: true, Consolidation: { MatchingAttributesList: [['EmailAddress'], ['FirstName', 'LastName']] },
+    ConflictResolution: { ConflictResolvingModel: 'RECENCY' }, MinAllowedConfidenceScoreForMerging: 0.8,
+  },
+  exportingLocation: { S3Exporting: { S3BucketName: 'bench-bucket', S3KeyName: `jobs/${JOB_ID}/` } },
+  jobStats: { NumberOfProfilesReviewed: 100000, NumberOfMatchesFound: 1234, NumberOfMergesDone: 1000 },
+});
+const sample = await (await fetch(`${server.url}/health`)).json();
+
+console.log(`bench:api — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`${CONNECTIONS} keep-alive connections from a separate process, ${WARMUP}s warm-up + ${SECONDS}s measured per target; server log level ${LOG_LEVEL} (to ${logFile}); health: ${sample.status}`);
+
+const coalesce = await runClient(server.url);
+await server.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+// The bare route: same process kind, same JSON reply (captured from Coalesce's encoder output shape), no auth.
+const bareBody = JSON.stringify({
+  AutoMerging: { ConflictResolution: { ConflictResolvingModel: 'RECENCY' }, Consolidation: { MatchingAttributesList: [['EmailAddress'], ['FirstName', 'LastName']] }, Enabled: true, MinAllowedConfidenceScoreForMerging: 0.8 },
+  DomainName: DOMAIN, ExportingLocation: { S3Exporting: { S3BucketName: 'bench-bucket', S3KeyName: `jobs/${JOB_ID}/` } },
+  JobEndTime: (now - 1800_000) / 1000, JobExpirationTime: (now + 7 * 86400_000) / 1000, JobId: JOB_ID, JobStartTime: (now - 3600_000) / 1000,
+  JobStats: { NumberOfMatchesFound: 1234, NumberOfMergesDone: 1000, NumberOfProfilesReviewed: 100000 },
+  LastUpdatedAt: (now - 1800_000) / 1000, Message: 'ok', Status: 'COMPLETED',
+});
+const bare = Fastify({ logger: false });
+bare.get('/domains/:domain/identity-resolution-jobs/:job', async (_req, reply) => reply.header('content-type', 'application/json').send(bareBody));
+await bare.listen({ port: 0, host: '127.0.0.1' });
+const addr = bare.server.address();
+const bareResult = await runClient(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
+await bare.close();
+
+const row = (name: string, r: Result) =>
+  `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ` +
+  `statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}`;
+console.log('');
+console.log(row('Coalesce GetIdentityResolutionJob', coalesce));
+console.log(row('bare Fastify route', bareResult));
+console.log(`ratio Coalesce / bare: ${(coalesce.rps / bareResult.rps).toFixed(2)}×`);
+console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const ok = (coalesce.statuses['200'] ?? 0) === coalesce.requests && coalesce.errors === 0;
+if (!ok) {
+  console.error('bench:api: some Coalesce requests did not answer 200 (see statuses above)');
+  process.exitCode = 1;
+}
