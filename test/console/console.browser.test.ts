@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
-  BatchGetProfileCommand, CreateProfileCommand, GetMatchesCommand, SearchProfilesCommand,
+  BatchGetProfileCommand, CreateProfileCommand, GetMatchesCommand, PutProfileObjectCommand, PutProfileObjectTypeCommand,
+  SearchProfilesCommand,
 } from '@aws-sdk/client-customer-profiles';
 import { ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureConsoleBuilt } from './build.js';
@@ -97,11 +98,30 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
       const r = await srv.client.send(new CreateProfileCommand({ DomainName: DOMAIN, ...p.input }));
       ids.set(p.key, r.ProfileId!);
     }
+    // Two more profiles come from objects of a domain object type (with a domain search key).
+    await srv.client.send(new PutProfileObjectTypeCommand({
+      DomainName: DOMAIN, ObjectTypeName: 'loyalty', Description: 'Loyalty programme members', AllowProfileCreation: true,
+      Fields: {
+        accountId: { Source: '_source.accountId', Target: '_profile.AccountNumber', ContentType: 'STRING' },
+        first: { Source: '_source.first', Target: '_profile.FirstName', ContentType: 'NAME' },
+        last: { Source: '_source.last', Target: '_profile.LastName', ContentType: 'NAME' },
+        email: { Source: '_source.email', Target: '_profile.EmailAddress', ContentType: 'EMAIL_ADDRESS' },
+        points: { Source: '_source.points', Target: '_profile.Attributes.points', ContentType: 'NUMBER' },
+      },
+      Keys: { loyaltyAccount: [{ StandardIdentifiers: ['PROFILE', 'UNIQUE'], FieldNames: ['accountId'] }] },
+    }));
+    for (const [n, first, last] of [[1, 'Wanda', 'Maximoff'], [2, 'Pietro', 'Maximoff']] as const) {
+      const r = await srv.client.send(new PutProfileObjectCommand({
+        DomainName: DOMAIN, ObjectTypeName: 'loyalty',
+        Object: JSON.stringify({ accountId: `L-${n}`, first, last, email: `${first}@loyal.example`.toLowerCase(), points: String(100 * n) }),
+      }));
+      expect(r.ProfileObjectUniqueKey).toBeTruthy();
+    }
     await go('#/domains');
-    await expect.poll(() => page.getByTestId('profile-count').first().textContent()).toBe('40');
+    await expect.poll(() => page.getByTestId('profile-count').first().textContent()).toBe('42');
     await shot('04-domains');
     await go(`#/domains/${DOMAIN}`);
-    await expect.poll(() => page.getByTestId('stat-profiles').textContent()).toBe('40');
+    await expect.poll(() => page.getByTestId('stat-profiles').textContent()).toBe('42');
     await shot('05-domain-overview');
   });
 
@@ -228,6 +248,17 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     expect(await page.getByTestId('profiles-table').locator('tbody tr').count()).toBe(found.Items!.length);
     expect(await page.getByTestId('profiles-table').textContent()).toContain(ids.get(p.key));
     await shot('14-profiles-search');
+    // A domain key (from the object type) is offered too; the profile page lists the object.
+    await page.getByLabel('Search by').selectOption('loyaltyAccount');
+    await page.getByLabel('Value').fill('L-2');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('profiles-table').textContent()).toContain('Pietro');
+    await page.getByTestId('profiles-table').locator('tbody tr').first().getByRole('link').click();
+    await expectHeading(page, /Profile/);
+    await page.getByText('loyalty (1)').waitFor(); // one object type: its list is open
+    await expect.poll(() => page.locator('pre.json').first().textContent()).toContain('"accountId": "L-2"');
+    expect(await page.locator('pre.json').first().isVisible()).toBe(true);
+    await shot('15-profile-objects');
   });
 
   it('signs out', async () => {
