@@ -1,0 +1,127 @@
+/**
+ * Crash recovery: the compiled server is SIGKILLed while a job is paused (COALESCE_JOBS_TEST_PAUSE, a test-only hook)
+ * in FIND_MATCHING and in MERGING, then restarted on the same data dir. Every original profile must be live or
+ * recorded as merged into a live one, the job must be resolved, and SQLite's integrity check must pass.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CreateDomainCommand, CreateProfileCommand, GetIdentityResolutionJobCommand, type CustomerProfilesClient,
+} from '@aws-sdk/client-customer-profiles';
+import { clientFor, makeTempDir, spawnServer, TEST_CREDENTIALS, type ChildServer } from '../helpers/server.js';
+import { startIdentityResolutionJob } from '../../src/jobs/client.js';
+import { generateRecords } from '../../src/engine/generate/index.js';
+import { waitForJob } from './fixtures.js';
+
+const D = 'crash';
+const N = 300;
+let servers: ChildServer[] = [];
+afterEach(async () => {
+  for (const s of servers) await s.kill();
+  servers = [];
+});
+
+async function spawn(dataDir: string, pause?: string) {
+  const s = await spawnServer({ dataDir, env: pause ? { COALESCE_JOBS_TEST_PAUSE: pause } : { COALESCE_JOBS_TEST_PAUSE: '' } });
+  servers.push(s);
+  return { s, client: clientFor(s.url) };
+}
+
+async function prepare(client: CustomerProfilesClient): Promise<string[]> {
+  await client.send(new CreateDomainCommand({
+    DomainName: D, DefaultExpirationDays: 30,
+    Matching: {
+      Enabled: true,
+      AutoMerging: {
+        Enabled: true, MinAllowedConfidenceScoreForMerging: 0,
+        Consolidation: { MatchingAttributesList: [['LastName'], ['EmailAddress']] },
+        ConflictResolution: { ConflictResolvingModel: 'RECENCY' },
+      },
+    },
+  }));
+  const ids: string[] = [];
+  const recs = [...generateRecords(N, 5)];
+  for (let i = 0; i < recs.length; i += 10) {
+    const out = await Promise.all(recs.slice(i, i + 10).map((r) => client.send(new CreateProfileCommand({ DomainName: D, ...(r.profile.data as object) }))));
+    ids.push(...out.map((o) => o.ProfileId!));
+  }
+  return ids;
+}
+
+async function waitUntil(client: CustomerProfilesClient, jobId: string, ok: (j: { Status?: string; JobStats?: { NumberOfMergesDone?: number } }) => boolean) {
+  for (let i = 0; i < 2400; i++) {
+    const j = await client.send(new GetIdentityResolutionJobCommand({ DomainName: D, JobId: jobId }));
+    if (ok(j)) return j;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
+
+/** Reads the data file directly: integrity, live profiles, where merged ones went, merges logged for the job. */
+function inspect(dataDir: string, jobId: string) {
+  const db = new Database(join(dataDir, 'coalesce.db'), { readonly: true });
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    const live = new Set((db.prepare('SELECT profile_id FROM profiles WHERE domain_name = ?').all(D) as { profile_id: string }[]).map((r) => r.profile_id));
+    const into = new Map((db.prepare('SELECT profile_id, main_profile_id FROM merged_into WHERE domain_name = ?').all(D) as { profile_id: string; main_profile_id: string }[])
+      .map((r) => [r.profile_id, r.main_profile_id]));
+    const merges = (db.prepare('SELECT count(*) AS n FROM merge_log WHERE domain_name = ? AND job_id = ?').get(D, jobId) as { n: number }).n;
+    const deletedByMerge = (db.prepare("SELECT count(*) AS n FROM history WHERE domain_name = ? AND action_type = 'DELETED_BY_MERGE'").get(D) as { n: number }).n;
+    return { integrity, live, into, merges, deletedByMerge };
+  } finally {
+    db.close();
+  }
+}
+
+function assertNothingLost(ids: string[], state: ReturnType<typeof inspect>) {
+  expect(state.integrity).toBe('ok');
+  for (const id of ids) {
+    let cur: string | undefined = id;
+    for (let i = 0; cur && !state.live.has(cur) && i < 50; i++) cur = state.into.get(cur);
+    expect(cur && state.live.has(cur), `profile ${id} is neither live nor merged into a live profile`).toBe(true);
+  }
+  expect(state.live.size + state.deletedByMerge).toBe(ids.length);
+}
+
+describe('crash recovery (SIGKILL)', () => {
+  it('during FIND_MATCHING: the job is marked FAILED with a Message and nothing is lost', async () => {
+    const dataDir = makeTempDir('coalesce-crash-fm-');
+    let { s, client } = await spawn(dataDir, 'FIND_MATCHING');
+    const ids = await prepare(client);
+    const { JobId } = await startIdentityResolutionJob({ endpoint: s.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }, D);
+    await waitUntil(client, JobId, (j) => j.Status === 'FIND_MATCHING');
+    await s.kill();
+    ({ s, client } = await spawn(dataDir));
+    const { job } = await waitForJob(client, D, JobId, 60_000);
+    expect(job.Status).toBe('FAILED');
+    expect(job.Message).toMatch(/stopped while the job was in FIND_MATCHING/);
+    await s.stop();
+    const state = inspect(dataDir, JobId);
+    expect(state.merges).toBe(0);
+    expect(state.live.size).toBe(N);
+    assertNothingLost(ids, state);
+  });
+
+  it('during MERGING: the remaining merges resume after restart, no profile is half-merged', async () => {
+    const dataDir = makeTempDir('coalesce-crash-merge-');
+    let { s, client } = await spawn(dataDir, 'MERGING');
+    const ids = await prepare(client);
+    const { JobId } = await startIdentityResolutionJob({ endpoint: s.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }, D);
+    const paused = await waitUntil(client, JobId, (j) => j.Status === 'MERGING' && (j.JobStats?.NumberOfMergesDone ?? 0) > 0);
+    const mergesBeforeCrash = paused.JobStats!.NumberOfMergesDone!;
+    await s.kill();
+    const mid = inspect(dataDir, JobId);
+    assertNothingLost(ids, mid);
+    expect(mid.merges).toBeGreaterThanOrEqual(mergesBeforeCrash);
+
+    ({ s, client } = await spawn(dataDir));
+    const { job } = await waitForJob(client, D, JobId, 60_000);
+    expect(job.Status).toBe('COMPLETED');
+    await s.stop();
+    const state = inspect(dataDir, JobId);
+    assertNothingLost(ids, state);
+    expect(state.merges).toBeGreaterThan(mid.merges);
+    expect(job.JobStats!.NumberOfMergesDone).toBe(state.merges);
+  });
+});
