@@ -17,13 +17,13 @@ const MEMBERS = ['Address1', 'Address2', 'Address3', 'Address4', 'City', 'County
 /** Attribute names offered by the pickers, grouped; `Attributes.<key>` can be typed in. */
 export const ATTRIBUTE_GROUPS: Array<{ label: string; names: string[] }> = [
   { label: 'Profile fields', names: SCALARS },
-  { label: 'Whole addresses', names: ADDRESSES },
   ...ADDRESSES.map((a) => ({ label: `${a} members`, names: MEMBERS.map((m) => `${a}.${m}`) })),
 ];
 const KNOWN = new Set(ATTRIBUTE_GROUPS.flatMap((g) => g.names));
 
 export function isValidAttributeName(name: string): boolean {
-  return KNOWN.has(name) || /^Attributes\.[^\s.][^\s]{0,243}$/.test(name);
+  // As the API (src/ops/matching-rules.ts): standard fields, address members, Attributes.<any non-empty key>.
+  return KNOWN.has(name) || (name.startsWith('Attributes.') && name.length > 11 && name.length <= 255);
 }
 
 export const TIME_RE = /^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$/;
