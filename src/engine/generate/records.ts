@@ -63,6 +63,12 @@ export const NOISE = {
 export const MIN_IDENTIFYING_FIELDS = 2;
 const TOP_UP = ['email', 'phone', 'address', 'birth'] as const;
 
+const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
+const TAGS = ['shop', 'news', 'promo', 'x'];
+const TITLES_F = ['Ms.', 'Mrs.'];
+const UNIT_PREFIXES = ['Apt ', '#', 'Unit ', 'Apt. ', 'Suite '];
+const COUNTRIES = ['US', 'USA', 'United States'];
+
 /** Records per person: 1..7 with these weights (mean ≈ 2.2). */
 const RECORD_COUNT_WEIGHTS = [38, 30, 16, 9, 4, 2, 1];
 
@@ -103,7 +109,7 @@ export class RecordMaker {
         accountsUsed.set(si, account);
       }
       if (rng.chance(0.85)) data.AccountNumber = account;
-      if (src.name === 'loyalty') data.Attributes = { loyaltyTier: rng.pick(['bronze', 'silver', 'gold', 'platinum']) };
+      if (src.name === 'loyalty') data.Attributes = { loyaltyTier: rng.pick(TIERS) };
       out.push({ entityId: person.entityId, source: src.name, updatedAt, data });
     }
     return out;
@@ -132,7 +138,7 @@ export class RecordMaker {
       let email = after && person.newEmail ? person.newEmail : person.email;
       if (this.p(NOISE.gmailVariant) && email.endsWith('@gmail.com')) {
         const [local] = email.split('@');
-        email = rng.chance(0.5) ? `${local}+${rng.pick(['shop', 'news', 'promo', 'x'])}@gmail.com` : `${local.slice(0, 2)}.${local.slice(2)}@gmail.com`;
+        email = rng.chance(0.5) ? `${local}+${rng.pick(TAGS)}@gmail.com` : `${local.slice(0, 2)}.${local.slice(2)}@gmail.com`;
       }
       if (this.p(NOISE.emailTypo)) email = typo(rng, email);
       if (this.p(NOISE.emailCase)) email = rng.chance(0.5) ? email.toUpperCase() : titleCase(email);
@@ -179,7 +185,7 @@ export class RecordMaker {
       if (r < 0.35) middle = undefined;
       else if (r < 0.6) middle = middle[0] + (rng.chance(0.5) ? '.' : '');
     }
-    if (this.p(NOISE.title)) first = `${person.gender === 'M' ? 'Mr.' : rng.pick(['Ms.', 'Mrs.'])} ${first}`;
+    if (this.p(NOISE.title)) first = `${person.gender === 'M' ? 'Mr.' : rng.pick(TITLES_F)} ${first}`;
     if (person.suffix && rng.chance(0.6)) last = `${last} ${person.suffix}${rng.chance(0.5) ? '.' : ''}`;
     if (this.p(NOISE.swappedNames)) [first, last] = [last, first];
     const upper = src.upper, lower = NOISE.lowerCase * this.noise;
@@ -235,7 +241,7 @@ export class RecordMaker {
     let line1 = `${a.number} ${street} ${type}`;
     let line2: string | undefined;
     if (a.unit) {
-      const unit = rng.pick([`Apt ${a.unit}`, `#${a.unit}`, `Unit ${a.unit}`, `Apt. ${a.unit}`, `Suite ${a.unit}`]);
+      const unit = rng.pick(UNIT_PREFIXES) + a.unit;
       if (rng.chance(0.5)) line2 = unit; else line1 += rng.chance(0.5) ? ` ${unit}` : `, ${unit}`;
     }
     const out: Address = { Address1: line1 };
@@ -243,7 +249,7 @@ export class RecordMaker {
     if (!this.p(NOISE.cityMissing)) out.City = a.city;
     out.State = this.p(NOISE.stateFullName) ? STATE_NAMES[a.state] ?? a.state : a.state;
     if (!this.p(NOISE.zipMissing)) out.PostalCode = this.p(NOISE.zipPlus4) ? zipPlus4(rng, a.zip) : a.zip;
-    if (rng.chance(0.3)) out.Country = rng.pick(['US', 'USA', 'United States']);
+    if (rng.chance(0.3)) out.Country = rng.pick(COUNTRIES);
     const upper = rng.chance(src.upper);
     if (upper || this.p(NOISE.lowerCase)) {
       for (const k of Object.keys(out) as Array<keyof Address>) out[k] = upper ? out[k]!.toUpperCase() : out[k]!.toLowerCase();
