@@ -13,6 +13,7 @@ import {
   BatchGetProfileCommand, CreateProfileCommand, GetMatchesCommand, PutProfileObjectCommand, PutProfileObjectTypeCommand,
   SearchProfilesCommand,
 } from '@aws-sdk/client-customer-profiles';
+import { createConsolePlugin } from '../../src/console-server/plugin.js';
 import { ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureConsoleBuilt } from './build.js';
 import { sampleProfiles } from './sample-data.js';
@@ -45,12 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     ensureConsoleBuilt();
     mkdirSync(SHOTS, { recursive: true });
     srv = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync', '--disable-quic'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
@@ -271,6 +267,62 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     expect(consoleErrors.filter((e) => !/status of (400|401|403)/.test(e))).toEqual([]);
   });
 });
+
+describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('console session expiry and --no-auth in Chromium', () => {
+  let browser: Browser;
+  let clock = Date.now();
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) throw new Error(`Chromium is missing at ${CHROMIUM}: the console's browser tests need it (apt-get install -y chromium).`);
+    ensureConsoleBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+  });
+
+  it('sends the user back to sign-in when the session expired', async () => {
+    const srv = await startTestServer({ defaultPlugins: false, plugins: [createConsolePlugin({ now: () => clock })] });
+    servers.push(srv);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+    await page.goto(`${srv.url}/console/`);
+    await page.getByLabel('Access key ID').fill(srv.credentials.accessKeyId);
+    await page.getByLabel('Secret access key').fill(srv.credentials.secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectHeading(page, 'Domains');
+    clock += 31 * 60_000; // past the 30-minute idle timeout
+    await page.getByLabel('Domain name').fill('too-late');
+    await page.getByRole('button', { name: 'Create domain' }).click();
+    await expectHeading(page, 'Sign in to Coalesce');
+    await page.getByText('Your session has expired').waitFor();
+    await page.screenshot({ path: join(SHOTS, '16-session-expired.png') });
+    const domains = await srv.server.store.listDomains({});
+    expect(domains.items.map((d) => d.domainName)).not.toContain('too-late');
+    await page.close();
+  });
+
+  it('opens without sign-in when the server runs with --no-auth', async () => {
+    const srv = await startTestServer({ auth: false, credentials: [], defaultPlugins: false, plugins: [createConsolePlugin()] });
+    servers.push(srv);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+    await page.goto(`${srv.url}/console/`);
+    await expectHeading(page, 'Domains');
+    await page.getByText('Authentication disabled (--no-auth)').waitFor();
+    await page.close();
+  });
+});
+
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
 
 async function expectHeading(page: Page, name: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name }).waitFor();
