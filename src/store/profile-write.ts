@@ -47,9 +47,12 @@ export function applyProfileWrite(existing: ProfileState | undefined, write: Pro
   return { data, meta };
 }
 
-/** The predefined search keys of a profile (SearchProfiles `_email`, `_phone`, `_fullName`, `_account`, `_profileId`). */
-export function derivedKeys(profileId: string, data: ProfileData): Array<[string, string]> {
-  const out: Array<[string, string]> = [['_profileId', profileId]];
+/**
+ * The predefined search keys derived from a profile's fields (`_email`, `_phone`, `_fullName`, `_account`).
+ * `_profileId` is not stored as a key row: lookups by it read the profiles table (one fewer index entry per profile).
+ */
+export function derivedKeys(_profileId: string, data: ProfileData): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   const add = (k: string, v: string | undefined) => {
     if (v !== undefined && v !== '' && !out.some(([a, b]) => a === k && b === v)) out.push([k, v]);
   };

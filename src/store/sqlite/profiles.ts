@@ -118,11 +118,33 @@ export function getProfiles(c: SqliteContext, domainName: string, profileIds: st
   return out;
 }
 
+/**
+ * A profile read by a scan: `meta` is parsed lazily on first access (a prototype getter, so the object keeps a
+ * fast fixed shape). A 1M-profile job reads only `data`; parsing the provenance too would halve the scan's speed.
+ * JSON.stringify includes meta (toJSON); structuredClone/postMessage do not — read `.meta` first if you need it.
+ */
+class ScannedProfile implements StoredProfile {
+  #metaText: string;
+  #meta: StoredProfile['meta'] | undefined;
+  constructor(
+    readonly profileId: string, readonly domainName: string, public data: StoredProfile['data'],
+    readonly createdAt: number, readonly updatedAt: number, metaText: string,
+  ) {
+    this.#metaText = metaText;
+  }
+  get meta(): StoredProfile['meta'] { return (this.#meta ??= JSON.parse(this.#metaText)); }
+  set meta(v: StoredProfile['meta']) { this.#meta = v; }
+  toJSON(): StoredProfile {
+    const { profileId, domainName, data, meta, createdAt, updatedAt } = this;
+    return { profileId, domainName, data, meta, createdAt, updatedAt };
+  }
+}
+
 /** One batch of a keyset scan in profileId order (the async iterator lives in the store class). */
 export function scanBatch(c: SqliteContext, domainName: string, after: string, limit: number): StoredProfile[] {
   return c.stmt<[string, string, number], ProfileRow>(
     'SELECT * FROM profiles WHERE domain_name = ? AND profile_id > ? ORDER BY profile_id LIMIT ?',
-  ).all(domainName, after, limit).map(fromRow);
+  ).all(domainName, after, limit).map((r) => new ScannedProfile(r.profile_id, r.domain_name, JSON.parse(r.data), r.created_at, r.updated_at, r.meta));
 }
 
 function asList(key: ProfileKeyRef | ProfileKeyRef[]): ProfileKeyRef[] {
@@ -172,6 +194,10 @@ export function deleteProfileKey(c: SqliteContext, domainName: string, profileId
 }
 
 export function findProfileIdsByKey(c: SqliteContext, domainName: string, key: ProfileKeyRef): string[] {
+  if (key.keyName === '_profileId') {
+    return c.stmt<[string, string], { profile_id: string }>('SELECT profile_id FROM profiles WHERE domain_name = ? AND profile_id = ?')
+      .all(domainName, key.value).map((r) => r.profile_id);
+  }
   return c.stmt<[string, string, string], { profile_id: string }>(
     'SELECT DISTINCT profile_id FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? ORDER BY profile_id',
   ).all(domainName, key.keyName, normalizeKeyValue(key.keyName, key.value)).map((r) => r.profile_id);

@@ -56,7 +56,7 @@ CREATE TRIGGER profiles_au AFTER UPDATE OF data ON profiles BEGIN
   WHERE domain_name = NEW.domain_name;
 END;
 
--- Search keys. derived = 1: computed from the profile's fields (_email, _phone, _fullName, _account, _profileId),
+-- Search keys. derived = 1: computed from the profile's fields (_email, _phone, _fullName, _account; _profileId reads profiles),
 -- recomputed on every write; derived = 0: AddProfileKey and object-type keys, kept until deleted.
 CREATE TABLE profile_keys (
   domain_name TEXT NOT NULL REFERENCES domains(domain_name) ON DELETE CASCADE,
