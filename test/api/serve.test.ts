@@ -73,7 +73,7 @@ describe('coalesce serve', () => {
     const text = readFileSync(file, 'utf8');
     const id = /aws_access_key_id = (\S+)/.exec(text)![1]!;
     const secret = /aws_secret_access_key = (\S+)/.exec(text)![1]!;
-    expect(s.output()).toContain(`AWS_ACCESS_KEY_ID=${id}`);
+    await expect.poll(() => s.output(), { timeout: 10_000 }).toContain(`AWS_ACCESS_KEY_ID=${id}`);
     const c = clientFor(s.url, { accessKeyId: id, secretAccessKey: secret });
     expect((await c.send(new ListDomainsCommand({}))).$metadata.httpStatusCode).toBe(200);
     await s.stop();

@@ -27,19 +27,22 @@ export function register(program: Command): void {
         throw err;
       }
       const server = await startServer(config);
-      // Machine-readable first line (tests and scripts parse it), then how to use the credentials.
-      console.log(`Coalesce listening on ${server.url}`);
+      // Machine-readable first line (tests and scripts parse it), then how to use the credentials; one write.
+      const lines = [`Coalesce listening on ${server.url}`];
       if (config.auth && opts.devCredentials && config.credentialSources.some((s) => s.includes('dev-credentials'))) {
         const c = config.credentials[0]!;
-        console.log(`Development credentials (${config.credentialSources.join(', ')}):`);
-        console.log(`  AWS_ACCESS_KEY_ID=${c.accessKeyId}`);
-        console.log(`  AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`);
-        console.log(`  e.g. AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_REGION=us-east-1 aws customer-profiles list-domains --endpoint-url ${server.url}`);
+        lines.push(
+          `Development credentials (${config.credentialSources.join(', ')}):`,
+          `  AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
+          `  AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`,
+          `  e.g. AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_REGION=us-east-1 aws customer-profiles list-domains --endpoint-url ${server.url}`,
+        );
       } else if (config.auth) {
-        console.log(`Verifying AWS SigV4 signatures for ${config.credentials.length} access key(s) from ${config.credentialSources.join(', ')}`);
+        lines.push(`Verifying AWS SigV4 signatures for ${config.credentials.length} access key(s) from ${config.credentialSources.join(', ')}`);
       } else {
-        console.log('WARNING: authentication is off (--no-auth)');
+        lines.push('WARNING: authentication is off (--no-auth)');
       }
+      process.stdout.write(`${lines.join('\n')}\n`);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
