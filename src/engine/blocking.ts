@@ -8,6 +8,8 @@ import type { View } from './compare.js';
 
 export interface BlockingRule {
   name: string;
+  /** Broad rules (names, cities) get a fraction of the block-size cap, so they stay cheap at millions of profiles. */
+  capFactor?: number;
   keys(v: View, i: number, out: string[]): void;
 }
 
@@ -54,6 +56,8 @@ function values(v: View, col: 'postcode' | 'city', i: number): string[] {
   return out;
 }
 
+const WEAK = 0.5;
+
 export const BLOCKING_RULES: BlockingRule[] = [
   { name: 'email', keys: multi('emailLoose', 'emailLoose') },
   { name: 'phone', keys: multi('phone', 'phone') },
@@ -93,6 +97,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
   },
   {
     name: 'city+surnameSoundex',
+    capFactor: WEAK,
     keys: (v, i, out) => {
       const l = nameOf(v, 'last', i);
       if (l) for (const c of values(v, 'city', i)) out.push(`${c}|${soundex(l)}`);
@@ -100,6 +105,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
   },
   {
     name: 'city+firstNameSoundex',
+    capFactor: WEAK,
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i);
       if (f) for (const c of values(v, 'city', i)) out.push(`${c}|${soundex(f)}`);
@@ -107,6 +113,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
   },
   {
     name: 'nameSoundex',
+    capFactor: WEAK,
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
       if (f && l) out.push(pairKey(soundex(f), soundex(l)));
@@ -114,6 +121,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
   },
   {
     name: 'namePrefixes',
+    capFactor: WEAK,
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
       if (f && l) out.push(pairKey(f.slice(0, 3), l.slice(0, 3)));
@@ -187,6 +195,7 @@ export function candidatePairs(v: View, maxBlockSize: number, rules = BLOCKING_R
   const stats: CandidatePairs['rules'] = [];
   const keys: string[] = [];
   for (const rule of rules) {
+    const cap = Math.max(2, Math.floor(maxBlockSize * (rule.capFactor ?? 1)));
     let entries = new Float64Array(Math.max(16, n));
     let ne = 0;
     for (let i = 0; i < n; i++) {
@@ -208,7 +217,7 @@ export function candidatePairs(v: View, maxBlockSize: number, rules = BLOCKING_R
       let e = s + 1;
       while (e < ne && Math.floor(sorted[e]! / scale) === h) e++;
       const size = e - s;
-      if (size > maxBlockSize) {
+      if (size > cap) {
         skippedBlocks++;
         skippedProfiles += size;
       } else if (size > 1) {

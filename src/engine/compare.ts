@@ -6,7 +6,7 @@
  * The same functions serve training, scoring, explanations and (later) single-profile matching.
  */
 import type { Columns, Multi, Tables } from './columns.js';
-import { damerauLevenshtein, jaroWinkler } from './metrics.js';
+import { jaroWinkler, withinOneEdit } from './metrics.js';
 import { areNicknames } from './normalize/nicknames.js';
 
 export type TableName = keyof Tables;
@@ -33,14 +33,30 @@ export interface Comparison {
 
 // ---- names ---------------------------------------------------------------------------------------------------
 
-/** True when first and last names are better matched crosswise (profile b has them swapped). */
+let swapView: View | undefined;
+let swapA = -1;
+let swapB = -1;
+let swapResult = false;
+
+/** True when first and last names are better matched crosswise (profile b has them swapped); memoized per pair. */
 export function namesSwapped(v: View, a: number, b: number): boolean {
+  if (v === swapView && a === swapA && b === swapB) return swapResult;
+  swapView = v;
+  swapA = a;
+  swapB = b;
+  swapResult = computeSwapped(v, a, b);
+  return swapResult;
+}
+
+function computeSwapped(v: View, a: number, b: number): boolean {
   const fa = v.first[a]!, fb = v.first[b]!, la = v.last[a]!, lb = v.last[b]!;
   if (fa < 0 || fb < 0 || la < 0 || lb < 0) return false;
   if (fa === fb && la === lb) return false;
   if (fa === lb && la === fb) return true;
   const n = v.tables.name.values;
-  const cross = jaroWinkler(n[fa]!, n[lb]!) + jaroWinkler(n[la]!, n[fb]!);
+  const c1 = jaroWinkler(n[fa]!, n[lb]!);
+  if (c1 < 0.9) return false;
+  const cross = c1 + jaroWinkler(n[la]!, n[fb]!);
   if (cross < 1.8) return false;
   return cross > jaroWinkler(n[fa]!, n[fb]!) + jaroWinkler(n[la]!, n[lb]!) + 0.1;
 }
@@ -75,8 +91,25 @@ function compareLast(v: View, a: number, b: number): number {
 // ---- birth date ----------------------------------------------------------------------------------------------
 
 const DOB_LEVELS = ['null', 'exact', 'one edit or day/month swapped', 'within a year', 'else'];
-function daysOf(d: number): number {
-  return Date.UTC(Math.floor(d / 10000), (Math.floor(d / 100) % 100) - 1, d % 100) / 86_400_000;
+/** Months since year 0 plus a day fraction: enough to tell "within a year" without Date objects. */
+function monthsOf(d: number): number {
+  return Math.floor(d / 10000) * 12 + (Math.floor(d / 100) % 100) + (d % 100) / 31;
+}
+/** True when two yyyymmdd dates differ in one digit or by two adjacent digits swapped. */
+function oneDigitEdit(x: number, y: number): boolean {
+  let diff = 0;
+  let first = -1;
+  for (let i = 0, p = x, q = y; i < 8; i++, p = Math.floor(p / 10), q = Math.floor(q / 10)) {
+    if (p % 10 !== q % 10) {
+      if (diff === 0) first = i;
+      diff++;
+      if (diff > 2) return false;
+      if (diff === 2 && i !== first + 1) return false;
+    }
+  }
+  if (diff <= 1) return true;
+  const px = Math.floor(x / 10 ** first) % 100, py = Math.floor(y / 10 ** first) % 100;
+  return px % 10 === Math.floor(py / 10) && Math.floor(px / 10) === py % 10;
 }
 function compareDob(v: View, a: number, b: number): number {
   const x = v.dob[a]!, y = v.dob[b]!;
@@ -84,8 +117,8 @@ function compareDob(v: View, a: number, b: number): number {
   if (x === y) return 1;
   const yx = Math.floor(x / 10000), yy = Math.floor(y / 10000);
   if (yx === yy && Math.floor(x / 100) % 100 === y % 100 && x % 100 === Math.floor(y / 100) % 100) return 2;
-  if (damerauLevenshtein(String(x), String(y), 1) <= 1) return 2;
-  return Math.abs(daysOf(x) - daysOf(y)) <= 366 ? 3 : 4;
+  if (oneDigitEdit(x, y)) return 2;
+  return Math.abs(monthsOf(x) - monthsOf(y)) <= 12 ? 3 : 4;
 }
 
 // ---- sets ----------------------------------------------------------------------------------------------------
@@ -135,7 +168,7 @@ function comparePhone(v: View, a: number, b: number): number {
   for (let i = a0; i < a1; i++) {
     for (let j = b0; j < b1; j++) {
       if (p.values[i] === p.values[j]) return 1;
-      if (best > 2 && damerauLevenshtein(s[p.values[i]!]!, s[p.values[j]!]!, 1) <= 1) best = 2;
+      if (best > 2 && withinOneEdit(s[p.values[i]!]!, s[p.values[j]!]!)) best = 2;
     }
   }
   return best;
@@ -177,7 +210,7 @@ function exactEdit(col: Multi, s: string[], a: number, b: number, comparable: (x
       const y = col.values[j]!;
       if (y < 0 || !comparable(s[x]!, s[y]!)) continue;
       if (x === y) return 1;
-      const level = damerauLevenshtein(s[x]!, s[y]!, 1) <= 1 ? 2 : 3;
+      const level = withinOneEdit(s[x]!, s[y]!) ? 2 : 3;
       if (best === 0 || level < best) best = level;
     }
   }
@@ -204,12 +237,16 @@ function compareCity(v: View, a: number, b: number): number {
 }
 
 const IDENT_LEVELS = ['null', 'exact', 'one edit', 'else'];
-function keyOf(s: string): string {
-  return s.slice(0, s.indexOf('='));
+/** Identifier values are "key=value": comparable only when the keys are equal. */
+function sameKey(x: string, y: string): boolean {
+  const i = x.indexOf('=');
+  if (y.charCodeAt(i) !== 61) return false;
+  for (let k = 0; k < i; k++) if (x.charCodeAt(k) !== y.charCodeAt(k)) return false;
+  return true;
 }
 function compareIdent(v: View, a: number, b: number): number {
   // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
-  return exactEdit(v.ident, v.tables.ident.values, a, b, (x, y) => keyOf(x) === keyOf(y));
+  return exactEdit(v.ident, v.tables.ident.values, a, b, sameKey);
 }
 
 // ---- the comparison list -------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@
  * the hot loop wants reusable typed-array buffers instead of per-call allocations.
  */
 
-let flagsA = new Uint8Array(64);
-let flagsB = new Uint8Array(64);
+let flagsA = new Int32Array(64);
+let flagsB = new Int32Array(64);
+let stamp = 0;
 
 /** Jaro-Winkler similarity in [0,1] (prefix scale 0.1, prefix up to 4). */
 export function jaroWinkler(a: string, b: string): number {
@@ -13,10 +14,15 @@ export function jaroWinkler(a: string, b: string): number {
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
-  if (la > flagsA.length) flagsA = new Uint8Array(la * 2);
-  if (lb > flagsB.length) flagsB = new Uint8Array(lb * 2);
-  flagsA.fill(0, 0, la);
-  flagsB.fill(0, 0, lb);
+  if (la > flagsA.length) flagsA = new Int32Array(la * 2);
+  if (lb > flagsB.length) flagsB = new Int32Array(lb * 2);
+  // Flags are "matched in this call" when equal to the call's stamp: no clearing between calls.
+  if (++stamp === 0x7fffffff) {
+    flagsA.fill(0);
+    flagsB.fill(0);
+    stamp = 1;
+  }
+  const st = stamp;
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
   let matches = 0;
   for (let i = 0; i < la; i++) {
@@ -24,9 +30,9 @@ export function jaroWinkler(a: string, b: string): number {
     const hi = Math.min(lb - 1, i + window);
     const c = a.charCodeAt(i);
     for (let j = lo; j <= hi; j++) {
-      if (flagsB[j] === 0 && b.charCodeAt(j) === c) {
-        flagsA[i] = 1;
-        flagsB[j] = 1;
+      if (flagsB[j] !== st && b.charCodeAt(j) === c) {
+        flagsA[i] = st;
+        flagsB[j] = st;
         matches++;
         break;
       }
@@ -36,8 +42,8 @@ export function jaroWinkler(a: string, b: string): number {
   let t = 0;
   let k = 0;
   for (let i = 0; i < la; i++) {
-    if (flagsA[i] === 0) continue;
-    while (flagsB[k] === 0) k++;
+    if (flagsA[i] !== st) continue;
+    while (flagsB[k] !== st) k++;
     if (a.charCodeAt(i) !== b.charCodeAt(k)) t++;
     k++;
   }
@@ -88,4 +94,25 @@ export function damerauLevenshtein(a: string, b: string, max = 1 << 30): number 
     cur = t;
   }
   return Math.min(prev[lb]!, max + 1);
+}
+
+/** True when a and b are at most one edit apart (insert, delete, substitute, or swap two adjacent characters). */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length, lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+    if (i >= la - 1) return true;
+    // one substitution, or one adjacent transposition
+    if (a.charCodeAt(i + 1) === b.charCodeAt(i) && a.charCodeAt(i) === b.charCodeAt(i + 1)) i += 2;
+    else i += 1;
+    for (; i < la; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+    return true;
+  }
+  if (Math.abs(la - lb) !== 1) return false;
+  const [s, t] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) === t.charCodeAt(i)) i++;
+  for (; i < s.length; i++) if (s.charCodeAt(i) !== t.charCodeAt(i + 1)) return false;
+  return true;
 }

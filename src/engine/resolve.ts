@@ -7,7 +7,7 @@ import { BLOCKING_RULES, candidatePairs } from './blocking.js';
 import { COMPARISONS } from './compare.js';
 import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
 import { Scorer } from './score.js';
-import { liveTf, tfTableOf } from './tf.js';
+import { liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
 import { computePatternsParallel } from './parallel.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
@@ -17,11 +17,31 @@ export const DEFAULTS = {
   seed: 42,
   defaultCountry: 'US',
   threshold: 0.5,
-  maxBlockSize: 500,
+  maxBlockSize: 100,
   maxGroupSize: 100,
   tfClamp: 6,
   tfTableLimit: 5000,
+  uSamples: 100_000,
 };
+
+/**
+ * u of exact agreement on attributes with value counts is computed, not sampled: Σ count² / total² (the chance two
+ * random profiles share a value), which sampling cannot estimate for rare values; the other levels keep their share.
+ */
+function exactAgreementU(u: number[][], tf: LiveTf): number[][] {
+  return u.map((levels, k) => {
+    const c = COMPARISONS[k]!;
+    const counts = tf.counts[k];
+    const total = tf.totals[k]!;
+    if (c.tfLevel <= 0 || !counts || total < 2) return levels;
+    let sum = 0;
+    for (let i = 0; i < counts.length; i++) sum += counts[i]! * counts[i]!;
+    const exact = Math.min(0.5, Math.max(sum / (total * total), 1e-9));
+    let rest = 0;
+    for (let l = 1; l < levels.length; l++) if (l !== c.tfLevel) rest += levels[l]!;
+    return levels.map((x, l) => (l === 0 ? 1 : l === c.tfLevel ? exact : (x / rest) * (1 - exact)));
+  });
+}
 
 export function normalizeOptionsOf(options: EngineOptions): NormalizeOptions {
   const o: NormalizeOptions = {
@@ -67,14 +87,14 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
   lap('compare');
 
   progress('train', 0);
-  const samples = options.uSamples ?? Math.min(1_000_000, Math.max(200_000, 2 * cols.n));
-  const u = estimateU(cols, samples, seed);
+  const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
+  const tf = liveTf(cols);
+  const u = exactAgreementU(estimateU(cols, samples, seed), tf);
   const hist = new Map<number, number>();
   for (let k = 0; k < nPairs; k++) hist.set(codes[k]!, (hist.get(codes[k]!) ?? 0) + 1);
   const patterns = Float64Array.from([...hist.keys()].sort((x, y) => x - y));
   const counts = Float64Array.from(patterns, (p) => hist.get(p)!);
   const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
-  const tf = liveTf(cols);
   const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
     const params: ComparisonParams = {
       name: c.name,

@@ -28,7 +28,7 @@ export interface EngineOptions {
   emailRules?: EmailProviderRule[];
   /** Attribute keys used as identifiers (default: keys whose words include id, number, ssn, passport, licence, account). */
   identifierAttributes?: string[];
-  /** Blocking keys shared by more profiles than this produce no candidate pairs (default 500, like AWS's skip rule). */
+  /** Blocking keys shared by more profiles than this produce no candidate pairs (default 100; broad name/city rules: half). */
   maxBlockSize?: number;
   /** No group grows beyond this many profiles (default 100). */
   maxGroupSize?: number;
