@@ -35,6 +35,8 @@ export interface GeneratedRecord {
 
 export const DEFAULT_NOISE = 1;
 
+export { writeRecords, readRecords } from './files.js';
+
 /** The same FieldMeta for every dotted path of a profile (a record comes from one source at one time). */
 function metaPaths(data: ProfileData, m: FieldMeta): Record<string, FieldMeta> {
   const meta: Record<string, FieldMeta> = {};
