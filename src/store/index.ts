@@ -5,6 +5,7 @@ import type { Repository } from './repository.js';
 import { openDatabase, SqliteContext, type OpenOptions } from './sqlite/database.js';
 import { runMigrations } from './sqlite/migrations/index.js';
 import { SqliteStore } from './sqlite/store.js';
+import { withStoreErrors } from './store-errors.js';
 import { HmacTokenCodec } from './tokens.js';
 
 export const DB_FILE = 'coalesce.db';
@@ -13,14 +14,17 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}): Promis
   return openSqliteStore(dataDir, opts);
 }
 
-/** Same as openStore, typed as the SQLite implementation (for code that needs `store.context` / `store.db`). */
+/**
+ * Same as openStore, typed as the SQLite implementation (for code that needs `store.context` / `store.db`).
+ * Methods called on it translate SQLite conditions into AWS errors (see store-errors.ts).
+ */
 export function openSqliteStore(dataDir: string, opts: OpenOptions = {}): SqliteStore {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, DB_FILE), opts);
   try {
     runMigrations(db);
     const row = db.prepare("SELECT value FROM settings WHERE key = 'token_secret'").get() as { value: string };
-    return new SqliteStore(new SqliteContext(db, new HmacTokenCodec(Buffer.from(row.value, 'hex'))));
+    return withStoreErrors(new SqliteStore(new SqliteContext(db, new HmacTokenCodec(Buffer.from(row.value, 'hex')))));
   } catch (err) {
     db.close();
     throw err;

@@ -103,9 +103,30 @@ describe('transactions', () => {
     expect(await store.findProfileIdsByKey(D, { keyName: 'k', value: 'v' })).toEqual([]);
   });
 
-  it('a write to an unknown domain fails on the foreign key and leaves nothing', async () => {
-    await expect(store.createProfile('no-domain', { data: { FirstName: 'X' }, source: '_api' }, 1)).rejects.toThrow(/FOREIGN KEY/);
+  it('a write to an unknown domain fails on the foreign key (ResourceNotFoundException) and leaves nothing', async () => {
+    const e = await store.createProfile('no-domain', { data: { FirstName: 'X' }, source: '_api' }, 1).catch((x) => x);
+    expect(e).toBeInstanceOf(AwsError);
+    expect(e.code).toBe('ResourceNotFoundException');
     expect(store.db.prepare("SELECT COUNT(*) AS n FROM profile_keys WHERE domain_name = 'no-domain'").get()).toEqual({ n: 0 });
+  });
+
+  it('a write blocked by another writer past the busy timeout answers ThrottlingException', async () => {
+    const dir = tempDir();
+    const s = openSqliteStore(dir);
+    await s.createDomain({ domainName: 'busy', defaultExpirationDays: 1, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
+    s.db.pragma('busy_timeout = 50');
+    const other = new Database(join(dir, 'coalesce.db'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const e = await s.createProfile('busy', { data: { FirstName: 'Blocked' }, source: '_api' }, 1).catch((x) => x);
+      expect(e).toBeInstanceOf(AwsError);
+      expect(e.code).toBe('ThrottlingException');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await s.getDomainStats('busy')).profileCount).toBe(0);
+    await s.close();
   });
 
   it('deleting a profile key that is not there changes nothing', async () => {
