@@ -149,7 +149,7 @@ export async function* readCsv(input: AsyncIterable<Buffer | string>, options: C
       await fill(used + 1);
       const next = buffer[used];
       if (!next) { reason = 'unbalanced quotes: a quoted field is not closed at the end of the file'; break; }
-      if ('error' in next) { reason = `the quoted record continues on line ${next.no}: ${next.error}`; break; }
+      if ('error' in next) { reason = `unbalanced quotes: a quoted field is not closed before line ${next.no} (${next.error})`; break; }
       text += '\n' + next.text;
       quotes += countQuotes(next.text);
       used++;

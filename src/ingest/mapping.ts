@@ -27,6 +27,7 @@ const stripPrefix = (s: string, prefix: string) => (s.startsWith(prefix) ? s.sli
 export function mappingFromFields(fields: Record<string, ObjectTypeField>, uniqueKey?: string): ImportMapping {
   const columns: Record<string, string> = {};
   for (const [name, f] of Object.entries(fields)) {
+    if (name === uniqueKey && f.Source && !f.Target) continue; // a key-only field: identifies the profile, not stored
     if (!f.Source || !f.Target) throw new MappingError(`field "${name}" needs both Source and Target`);
     const column = stripPrefix(f.Source, '_source.');
     const target = stripPrefix(f.Target, '_profile.');
