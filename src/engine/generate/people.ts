@@ -98,19 +98,26 @@ function slug(name: string): string {
   return s;
 }
 
-function emailLocal(rng: Rng, first: string, last: string, index: number): string {
+/**
+ * A number unique to the person (a bijection of the index modulo a prime), so namesakes never share an address,
+ * as real providers force them not to; `salt` gives a changed address a different number.
+ */
+function personNumber(index: number, salt: number): string {
+  return String((index * 7919 + salt) % 1_000_003);
+}
+
+function emailLocal(rng: Rng, first: string, last: string, index: number, salt = 0): string {
   const f = slug(first);
   const l = slug(last);
-  // A number derived from the entity keeps addresses of namesakes apart, as real providers force them to be.
-  const n = String((index * 7919) % 997);
+  const n = personNumber(index, salt);
   switch (rng.int(7)) {
     case 0: return `${f}.${l}${n}`;
     case 1: return `${f}${l}${n}`;
     case 2: return `${f[0]}${l}${n}`;
-    case 3: return `${f}_${l}${(index % 89) + 10}`;
+    case 3: return `${f}_${l}_${n}`;
     case 4: return `${l}.${f}${n}`;
-    case 5: return `${f}${(index * 31) % 10000}`;
-    default: return `${f}.${l}.${index.toString(36)}`;
+    case 5: return `${f}${n}`;
+    default: return `${f}.${l}.${index.toString(36)}${salt ? 'x' : ''}`;
   }
 }
 
@@ -138,12 +145,12 @@ export class PeopleFactory {
     if (culture.name === 'hispanic' && rng.chance(0.3)) p.last2 = rng.skewPick(culture.surnames);
     if (rng.chance(HOUSEHOLD.mobile)) p.mobile = phoneDigits(rng, addr.cityIndex);
     if (rng.chance(HOUSEHOLD.changedEmail)) {
-      p.newEmail = `${emailLocal(rng, first, last, index + 1_000_003)}@${rng.skewPick(EMAIL_PROVIDERS, 1.2)}`;
+      p.newEmail = `${emailLocal(rng, first, last, index, 500_001)}@${rng.skewPick(EMAIL_PROVIDERS, 1.2)}`;
     }
     if (rng.chance(HOUSEHOLD.businessContact)) {
       const f = slug(first);
       const l = slug(last);
-      p.businessEmail = `${f}.${l}${index % 100}@${rng.pick(COMPANIES)}.com`;
+      p.businessEmail = `${f}.${l}${personNumber(index, 0).slice(-4)}@${rng.pick(COMPANIES)}.com`;
       p.business = phoneDigits(rng, addr.cityIndex);
     }
     return p;
