@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
-  BatchGetProfileCommand, CreateProfileCommand, GetMatchesCommand, PutProfileObjectCommand, PutProfileObjectTypeCommand,
+  BatchGetProfileCommand, CreateDomainCommand, CreateProfileCommand, ListDomainsCommand, GetMatchesCommand, PutProfileObjectCommand, PutProfileObjectTypeCommand,
   SearchProfilesCommand,
 } from '@aws-sdk/client-customer-profiles';
 import { createConsolePlugin } from '../../src/console-server/plugin.js';
@@ -194,6 +194,13 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     await page.getByTestId('matches-table').waitFor();
     expect(await page.locator('svg[aria-label^="Histogram"] rect.bar').count()).toBe(10);
     await shot('10-matches');
+    // Keyboard: a histogram bar filters the table to its score range.
+    const bars = page.locator('svg[aria-label^="Histogram"] g.bin');
+    await bars.nth(9).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByLabel('Min score').inputValue()).toBe('0.9');
+    await page.getByRole('button', { name: 'Clear filter' }).click();
+    await expect.poll(() => page.getByLabel('Min score').inputValue()).toBe('0');
     await page.getByRole('link', { name: target!.MatchId!.slice(0, 16) }).click();
     await expectHeading(page, /Match group/);
     await page.getByTestId('explanation').locator('svg.waterfall').first().waitFor();
@@ -255,6 +262,23 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     await expect.poll(() => page.locator('pre.json').first().textContent()).toContain('"accountId": "L-2"');
     expect(await page.locator('pre.json').first().isVisible()).toBe(true);
     await shot('15-profile-objects');
+  });
+
+  it('deletes a domain only after confirmation', async () => {
+    await srv.client.send(new CreateDomainCommand({ DomainName: 'to-delete', DefaultExpirationDays: 3 }));
+    await go('#/domains');
+    const del = page.getByRole('button', { name: 'Delete domain to-delete' });
+    await del.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete domain to-delete?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await dialog.isVisible()).toBe(false);
+    expect((await srv.client.send(new ListDomainsCommand({}))).Items?.map((d) => d.DomainName)).toContain('to-delete');
+    await del.click();
+    await shot('17-delete-domain');
+    await dialog.getByRole('button', { name: 'Delete domain' }).click();
+    await page.getByText('Domain to-delete was deleted.').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Delete domain to-delete' }).count()).toBe(0);
+    expect((await srv.client.send(new ListDomainsCommand({}))).Items?.map((d) => d.DomainName)).toEqual([DOMAIN]);
   });
 
   it('signs out', async () => {

@@ -36,7 +36,8 @@ export function Histogram(props: { scores: number[]; onSelect?: (from: number, t
           <g
             key={i}
             class={`bin${sel ? ' selected' : ''}`}
-            tabIndex={props.onSelect ? 0 : undefined}
+            // Lower-case on purpose: on SVG elements Preact sets attributes verbatim, and only `tabindex` counts.
+            {...{ tabindex: props.onSelect ? 0 : undefined }}
             role={props.onSelect ? 'button' : undefined}
             aria-label={`Scores ${b.from.toFixed(1)} to ${b.to.toFixed(1)}: ${b.count} groups`}
             onClick={activate}
