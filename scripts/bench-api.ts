@@ -28,7 +28,7 @@ const DOMAIN = 'bench';
 const JOB_ID = '0123456789abcdef0123456789abcdef';
 const PATH = `/domains/${DOMAIN}/identity-resolution-jobs/${JOB_ID}`;
 
-interface Result { requests: number; rps: number; p50: number; p99: number; max: number; statuses: Record<string, number>; errors: number }
+interface Result { cpuUsPerRequest?: number; requests: number; rps: number; p50: number; p99: number; max: number; statuses: Record<string, number>; errors: number }
 
 function runClient(url: string): Promise<Result> {
   const cfg = { url, path: PATH, connections: CONNECTIONS, durationMs: SECONDS * 1000, warmupMs: WARMUP * 1000, ...CREDS };
@@ -55,6 +55,7 @@ const logFile = join(root, 'bench-output', 'bench-api-server.log');
 const logger = pino({ level: LOG_LEVEL }, pino.destination({ dest: logFile, sync: false }));
 
 const server = await startServer({
+  defaultPlugins: process.env.BENCH_NO_PLUGINS ? false : undefined,
   dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger,
   // The limiter runs on every request, set high enough not to throttle the benchmark.
   rateLimit: { ratePerSecond: 1_000_000_000, burst: 1_000_000_000 },
@@ -78,7 +79,17 @@ const sample = await (await fetch(`${server.url}/health`)).json();
 console.log(`bench:api — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`${CONNECTIONS} keep-alive connections from a separate process, ${WARMUP}s warm-up + ${SECONDS}s measured per target; server log level ${LOG_LEVEL} (to ${logFile}); health: ${sample.status}`);
 
-const coalesce = await runClient(server.url);
+/** Runs the load generator and measures this (server) process's CPU time per measured request. */
+async function measure(url: string): Promise<Result> {
+  const cpu0 = process.cpuUsage();
+  const r = await runClient(url);
+  const cpu = process.cpuUsage(cpu0);
+  // CPU over warm-up + measured time, divided by the requests of both (estimated from the measured rate).
+  r.cpuUsPerRequest = (cpu.user + cpu.system) / (r.rps * (SECONDS + WARMUP));
+  return r;
+}
+
+const coalesce = await measure(server.url);
 await server.close();
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -94,12 +105,12 @@ const bare = Fastify({ logger: false });
 bare.get('/domains/:domain/identity-resolution-jobs/:job', async (_req, reply) => reply.header('content-type', 'application/json').send(bareBody));
 await bare.listen({ port: 0, host: '127.0.0.1' });
 const addr = bare.server.address();
-const bareResult = await runClient(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
+const bareResult = await measure(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
 await bare.close();
 
 const row = (name: string, r: Result) =>
   `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ` +
-  `statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}`;
+  `server CPU ${r.cpuUsPerRequest!.toFixed(0).padStart(4)} µs/req   statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}`;
 console.log('');
 console.log(row('Coalesce GetIdentityResolutionJob', coalesce));
 console.log(row('bare Fastify route', bareResult));

@@ -23,8 +23,17 @@ export class ApiMetrics {
     if (collectProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'coalesce_' });
   }
 
+  /** Label-bound children, cached (avoids hashing label sets on every request). */
+  private readonly children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+
   observe(operation: string, status: number, seconds: number): void {
-    this.requests.inc({ operation, status: String(status) });
-    this.latency.observe({ operation }, seconds);
+    const key = `${operation} ${status}`;
+    let c = this.children.get(key);
+    if (!c) {
+      c = { count: this.requests.labels(operation, String(status)), time: this.latency.labels(operation) };
+      this.children.set(key, c);
+    }
+    c.count.inc();
+    c.time.observe(seconds);
   }
 }

@@ -131,8 +131,9 @@ export class SigV4Authenticator implements Authenticator {
     return signer;
   }
 
-  private checkScopeDate(scope: Scope, signedAt: number): void {
-    const day = new Date(signedAt).toISOString().slice(0, 10).replace(/-/g, '');
+  /** The scope's date must be the signing day (x-amz-date is yyyyMMddTHHmmssZ, already validated). */
+  private checkScopeDate(scope: Scope, amzDate: string): void {
+    const day = amzDate.slice(0, 8);
     if (scope.date !== day) throw accessDenied(`Credential scope date ${scope.date} does not match the request date ${day}`);
   }
 
@@ -171,7 +172,7 @@ export class SigV4Authenticator implements Authenticator {
     if (skew > this.maxSkewMs) {
       throw accessDenied(`Signature expired: the request time ${amzDate} differs from the server time ${new Date(this.now()).toISOString()} by more than ${this.maxSkewMs / 60_000} minutes`);
     }
-    this.checkScopeDate(scope, signedAt);
+    this.checkScopeDate(scope, amzDate as string);
     const headers = this.signedHeaders(req, m[2]!);
     if (!('x-amz-date' in headers)) throw accessDenied("The 'x-amz-date' header must be signed");
     this.checkDeclaredPayloadHash(req, headers);
@@ -222,7 +223,7 @@ export class SigV4Authenticator implements Authenticator {
     const now = this.now();
     if (signedAt - now > this.maxSkewMs) throw accessDenied('Presigned request is dated in the future (more than the allowed clock skew)');
     if (now > signedAt + expires * 1000) throw accessDenied(`Presigned request expired at ${new Date(signedAt + expires * 1000).toISOString()}`);
-    this.checkScopeDate(scope, signedAt);
+    this.checkScopeDate(scope, one('X-Amz-Date')!);
     const headers = this.signedHeaders(req, signedList);
     this.checkDeclaredPayloadHash(req, headers);
     const query: Record<string, string | string[]> = {};
