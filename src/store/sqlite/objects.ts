@@ -153,7 +153,6 @@ export function listProfileObjects(
     if (items.length === limit) { more = true; break; }
     items.push(o);
   }
-  if (more) (rows as { return?: () => void }).return?.();
   const last = items[items.length - 1];
   const nextToken = more ? c.tokens.encode(scope, { t: last.createdAt, k: last.uniqueKey }) : undefined;
   return { items, nextToken };
