@@ -103,3 +103,23 @@ describe('blockingMetrics', () => {
     expect(m.pairsShare).toBeCloseTo(4 / 10, 12);
   });
 });
+
+describe('recallLoss', () => {
+  it('assigns each missed true pair to blocking, threshold or clustering', async () => {
+    const { recallLoss } = await import('../../src/engine/eval/loss.js');
+    // Entity A = records 0,1,2,3; entity B = 4,5. Predicted groups: {0,1} {2} {3} {4,5}.
+    const truth = ['A', 'A', 'A', 'A', 'B', 'B'];
+    const pred = labelsFromGroups(6, [[0, 1], [4, 5]]);
+    const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
+    const index = new Map(ids.map((id, i) => [id, i]));
+    // Candidates: (0,1) (1,2) (0,3) (4,5); linked: (0,1) (0,3) (4,5). (0,3) linked but its records were separated.
+    const cands = { left: [0, 1, 0, 4], right: [1, 2, 3, 5] };
+    const linked = [{ a: 'r0', b: 'r1', probability: 0.99 }, { a: 'r3', b: 'r0', probability: 0.9 }, { a: 'r4', b: 'r5', probability: 1 }];
+    const l = recallLoss(truth, pred, cands, linked, index)!;
+    // Missed A pairs: (0,2) (0,3) (1,2) (1,3) (2,3) — 5 of 7 true pairs.
+    expect(l.truePairs).toBe(7);
+    expect(l.cutByClustering).toBe(1); // (0,3)
+    expect(l.belowThreshold).toBe(1); // (1,2)
+    expect(l.missedByBlocking).toBe(3); // (0,2) (1,3) (2,3)
+  });
+});

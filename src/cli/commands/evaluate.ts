@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EngineNotReadyError, loadEngine } from '../../engine/eval/engine-loader.js';
 import { evaluateDataset, type EvaluationResult } from '../../engine/eval/evaluate.js';
 import { loadDataset } from '../../engine/eval/registry.js';
-import { errorsReport, resultsTable } from '../../engine/eval/report.js';
+import { errorsReport, lossReport, resultsTable } from '../../engine/eval/report.js';
 import { DATASET_NAMES, type DatasetName, type LabelledDataset } from '../../engine/eval/types.js';
 import { readRecords } from '../../engine/generate/files.js';
 import type { EngineOptions } from '../../engine/types.js';
@@ -78,11 +78,12 @@ export function register(program: Command): void {
       if (opts.json) {
         console.log(JSON.stringify(results.map((r) => ({
           dataset: r.dataset, mapping: r.mapping, metrics: r.metrics, blocking: r.blocking, stats: r.result.stats,
-          resolveMs: r.resolveMs, peakRssMiB: r.peakRssMiB,
+          resolveMs: r.resolveMs, peakRssMiB: r.peakRssMiB, recallLoss: r.recallLoss,
         })), null, 2));
         return;
       }
       console.log(resultsTable(results));
+      console.log('\n' + lossReport(results));
       console.log('\nField mappings:');
       for (const r of results) console.log(`  ${r.dataset}: ${r.mapping}`);
       if (results.some((r) => !r.blocking)) {

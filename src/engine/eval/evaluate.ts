@@ -6,6 +6,7 @@ import type { EngineOptions, EngineProfile, PairEvidence, ResolveResult } from '
 import type { LabelledDataset } from './types.js';
 import { blockingMetrics, clusterMetrics, labelsFromGroups, type BlockingMetrics, type ClusterMetrics } from './metrics.js';
 import { candidatesFromResult, type CandidatePairs, type LoadedEngine } from './engine-loader.js';
+import { recallLoss, type RecallLoss } from './loss.js';
 
 export interface ErrorPair {
   a: EngineProfile;
@@ -27,6 +28,8 @@ export interface EvaluationResult {
   /** Wall time of resolve() in ms, and peak RSS (MiB) of this process so far. */
   resolveMs: number;
   peakRssMiB: number;
+  /** Which stage lost the missed true pairs (null without candidates or for very large sets). */
+  recallLoss: RecallLoss | null;
   falsePositives?: ErrorPair[];
   falseNegatives?: ErrorPair[];
 }
@@ -65,6 +68,7 @@ export async function evaluateDataset(ds: LabelledDataset, engine: LoadedEngine,
 
   const out: EvaluationResult = {
     dataset: ds.name, mapping: ds.mapping, metrics, blocking, result, resolveMs, peakRssMiB: peakRssMiB(),
+    recallLoss: cands ? recallLoss(ds.truth, pred, cands, result.pairs, index) : null,
   };
   if (opts.showErrors) Object.assign(out, collectErrors(ds, index, pred, result, engine, opts.showErrors, cands));
   return out;

@@ -29,6 +29,19 @@ export function resultsTable(results: EvaluationResult[]): string {
   return table(rows);
 }
 
+/** Per dataset: how many true pairs each stage lost (blocking / threshold / clustering). */
+export function lossReport(results: EvaluationResult[]): string {
+  const lines = ['True pairs not grouped together, by the stage that lost them:'];
+  for (const r of results) {
+    const l = r.recallLoss;
+    if (!l) { lines.push(`  ${r.dataset}: n/a`); continue; }
+    const missed = l.missedByBlocking + l.belowThreshold + l.cutByClustering;
+    lines.push(`  ${r.dataset}: ${missed} of ${l.truePairs} — not a candidate ${l.missedByBlocking}, `
+      + `scored below threshold ${l.belowThreshold}, linked but cut by clustering ${l.cutByClustering}`);
+  }
+  return lines.join('\n');
+}
+
 /** One line per profile with the fields that matter for matching. */
 export function describeProfile(p: EngineProfile): string {
   const flat = flattenProfile(p.data);
