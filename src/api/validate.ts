@@ -48,14 +48,19 @@ function show(value: unknown, sensitive: boolean): string {
   return `'${text}'`;
 }
 
+/** Beyond this many violations the validator stops looking (bounds the work a hostile body can cause). */
+export const MAX_ERRORS = 100;
+
 const fail = (errors: string[], value: unknown, path: string, rule: string, sensitive = false) => {
+  if (errors.length > MAX_ERRORS) return;
   errors.push(`Value ${show(value, sensitive)} at '${path}' failed to satisfy constraint: ${rule}`);
 };
 
 export function formatValidationErrors(errors: string[]): string {
   const n = errors.length;
   const shown = errors.slice(0, 10).join('; ');
-  return `${n} validation error${n === 1 ? '' : 's'} detected: ${shown}${n > 10 ? `; and ${n - 10} more` : ''}`;
+  const count = n > MAX_ERRORS ? `More than ${MAX_ERRORS} validation errors` : `${n} validation error${n === 1 ? '' : 's'}`;
+  return `${count} detected: ${shown}${n > 10 ? `; and ${n > MAX_ERRORS ? 'more' : n - 10 + ' more'}` : ''}`;
 }
 
 /** Builds validators for a model's shapes, lazily and memoized (shapes may be recursive). */
@@ -152,10 +157,14 @@ export class ValidatorFactory {
         fail(e, v, p, 'Member must be a list (JSON array)');
         return undefined;
       }
-      if (max !== undefined && v.length > max) fail(e, v, p, `Member must have length less than or equal to ${max}`);
+      if (max !== undefined && v.length > max) {
+        // Too many items: the items themselves are not examined (bounded work for hostile input).
+        fail(e, `${v.length} items`, p, `Member must have length less than or equal to ${max}`);
+        return undefined;
+      }
       if (min !== undefined && v.length < min) fail(e, v, p, `Member must have length greater than or equal to ${min}`);
       const out = new Array(v.length);
-      for (let i = 0; i < v.length; i++) {
+      for (let i = 0; i < v.length && e.length <= MAX_ERRORS; i++) {
         const path = `${p}.${i + 1}.member`;
         if (v[i] === null || v[i] === undefined) {
           fail(e, null, path, 'Member must not be null');
@@ -178,10 +187,14 @@ export class ValidatorFactory {
         return undefined;
       }
       const keys = Object.keys(v);
-      if (max !== undefined && keys.length > max) fail(e, `${keys.length} entries`, p, `Member must have length less than or equal to ${max}`);
+      if (max !== undefined && keys.length > max) {
+        fail(e, `${keys.length} entries`, p, `Member must have length less than or equal to ${max}`);
+        return undefined;
+      }
       if (min !== undefined && keys.length < min) fail(e, `${keys.length} entries`, p, `Member must have length greater than or equal to ${min}`);
       const out: Record<string, unknown> = {};
       for (const k of keys) {
+        if (e.length > MAX_ERRORS) break;
         const keyErrors: string[] = [];
         keyCheck(k, p, keyErrors);
         if (keyErrors.length) {

@@ -50,6 +50,13 @@ describe('restJson1 protocol through the official SDK and raw HTTP', () => {
     expectAwsError(raw, 400, 'BadRequestException', /Value 'not-a-job-id' at 'jobId' failed to satisfy constraint: Member must satisfy regular expression pattern: \[a-f0-9\]\{32\}/);
   });
 
+  it('hostile bodies: validation stops after 100 violations instead of reporting millions', async () => {
+    const body = JSON.stringify({ KeyName: '_email', Values: new Array(25_000).fill(1) });
+    const res = await signedFetch(t.url, { method: 'POST', path: '/domains/proto-hostile/profiles/search', body });
+    expectAwsError(res, 400, 'BadRequestException', /^More than 100 validation errors detected: Value '1' at 'values.1.member' failed to satisfy constraint: Member must be a string;/);
+    expect(res.json.Message.length).toBeLessThan(3000);
+  });
+
   it('timestamps are epoch seconds on the wire and Dates in the SDK; unknown members are ignored', async () => {
     const before = Date.now();
     const raw = await signedFetch(t.url, {
