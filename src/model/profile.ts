@@ -76,7 +76,8 @@ export function unflattenProfile(flat: Record<string, string>): ProfileData {
     } else {
       const head = path.slice(0, dot);
       const tail = path.slice(dot + 1);
-      (data[head] ??= {})[tail] = value;
+      // defineProperty: an Attributes key such as "__proto__" must become a plain member, not a prototype.
+      Object.defineProperty((data[head] ??= {}), tail, { value, enumerable: true, writable: true, configurable: true });
     }
   }
   return data as ProfileData;

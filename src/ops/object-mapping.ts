@@ -102,7 +102,7 @@ function setTarget(data: Record<string, any>, target: string, value: string) {
     else data[path] = value;
     return;
   }
-  (data[path.slice(0, dot)] ??= {})[path.slice(dot + 1)] = value;
+  Object.defineProperty((data[path.slice(0, dot)] ??= {}), path.slice(dot + 1), { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Parses and maps one object (the `Object` string of PutProfileObject). Throws BadRequestException on bad input. */

@@ -46,7 +46,7 @@ export function updateInputToWrite(input: UpdateProfileRequest): { data: Profile
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(input.Attributes)) {
       if (v === '') removed.push(`Attributes.${k}`);
-      else attrs[k] = v;
+      else Object.defineProperty(attrs, k, { value: v, enumerable: true, writable: true, configurable: true });
     }
     if (Object.keys(attrs).length) data.Attributes = attrs;
   }

@@ -65,6 +65,17 @@ describe('profiles', () => {
     expect(s.Items ?? []).toEqual([]);
   });
 
+  it('keeps unusual attribute keys (__proto__, dotted keys) as plain members', async () => {
+    const Attributes = JSON.parse('{"__proto__": "p", "a.b": "dotted", "constructor": "c"}') as Record<string, string>;
+    const id = await create({ FirstName: 'Odd', Attributes });
+    let p = (await t.server.store.getProfile(D, id))!;
+    expect(Object.entries(p.data.Attributes!).sort()).toEqual([['__proto__', 'p'], ['a.b', 'dotted'], ['constructor', 'c']]);
+    await t.client.send(new UpdateProfileCommand({ DomainName: D, ProfileId: id, Attributes: JSON.parse('{"a.b": "", "__proto__": "q"}') }));
+    p = (await t.server.store.getProfile(D, id))!;
+    expect(Object.entries(p.data.Attributes!).sort()).toEqual([['__proto__', 'q'], ['constructor', 'c']]);
+    expect(Object.keys(p.meta).sort()).toEqual(['Attributes.__proto__', 'Attributes.constructor', 'FirstName']);
+  });
+
   it('answers ResourceNotFoundException for unknown profiles and domains', async () => {
     const missing = 'f'.repeat(32);
     await expect(t.client.send(new UpdateProfileCommand({ DomainName: D, ProfileId: missing, FirstName: 'x' })))
