@@ -123,3 +123,16 @@ describe('recallLoss', () => {
     expect(l.missedByBlocking).toBe(3); // (0,2) (1,3) (2,3)
   });
 });
+
+describe('loadEngine', () => {
+  it('finds resolve, explainGroup and candidatePairs in the engine', async () => {
+    const { loadEngine } = await import('../../src/engine/eval/engine-loader.js');
+    const e = await loadEngine();
+    expect(typeof e.resolve).toBe('function');
+  });
+  it('fails with a clear error when the engine module is missing or has no resolve()', async () => {
+    const { loadEngine, EngineNotReadyError } = await import('../../src/engine/eval/engine-loader.js');
+    await expect(loadEngine('../no-such-engine.js')).rejects.toBeInstanceOf(EngineNotReadyError);
+    await expect(loadEngine('./metrics.js')).rejects.toThrow(/no resolve\(\) export/);
+  });
+});

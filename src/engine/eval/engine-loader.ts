@@ -30,9 +30,9 @@ export function candidatesFromResult(result: ResolveResult): CandidatePairs | un
   return c && c.left && c.right && c.left.length === c.right.length ? c : undefined;
 }
 
-export async function loadEngine(): Promise<LoadedEngine> {
-  // A non-literal specifier keeps tsc from requiring the module at compile time (it is another area's file).
-  const spec = '../index.js';
+/** `specifier` is for tests (relative to this file); a non-literal import keeps tsc from requiring the module. */
+export async function loadEngine(specifier = '../index.js'): Promise<LoadedEngine> {
+  const spec = specifier;
   let mod: Record<string, unknown>;
   try {
     mod = (await import(spec)) as Record<string, unknown>;
