@@ -85,7 +85,7 @@ export interface MappedObject {
 function readSource(obj: unknown, source: string): string | undefined {
   let cur: unknown = obj;
   for (const part of source.split('.').slice(1)) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
   if (typeof cur === 'string') return cur === '' ? undefined : cur;
