@@ -237,6 +237,11 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     await page.getByTestId('history-table').locator('tr.hl-merge').first().getByRole('button', { name: 'Show content' }).click();
     await page.locator('pre.json').first().waitFor();
     await shot('13-profile-history');
+    // The merged-away profile is gone, but its page still shows its history ending in DELETED_BY_MERGE.
+    await go(`#/domains/${DOMAIN}/profiles/${otherId}`);
+    await page.getByText('This profile no longer exists').waitFor();
+    await page.getByTestId('history-table').locator('th[data-action="DELETED_BY_MERGE"]').waitFor();
+    await shot('13b-merged-away-profile');
   });
 
   it('searches profiles by email', async () => {

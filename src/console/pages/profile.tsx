@@ -9,14 +9,17 @@ import { fmtTime, useAsync } from '../util.js';
 
 export function ProfilePage({ domain, profileId }: { domain: string; profileId: string }) {
   const profile = useAsync(() => batchGetProfiles(domain, [profileId]), [domain, profileId]);
+  const exists = !!profile.data?.Profiles?.length;
+  // Objects only for a live profile (a merged-away profile's objects moved to the profile it was merged into).
   const objects = useAsync(async () => {
+    if (!exists) return undefined;
     const types = (await listObjectTypes(domain)).items;
     const per = await Promise.all(types.map(async (t) => ({
       type: t.ObjectTypeName,
       items: (await listProfileObjects(domain, t.ObjectTypeName, profileId)).Items ?? [],
     })));
     return per.filter((p) => p.items.length > 0);
-  }, [domain, profileId]);
+  }, [domain, profileId, exists]);
   const history = useAsync(() => listHistory(domain, profileId), [domain, profileId]);
   const p = profile.data?.Profiles?.[0];
   const gone = profile.data && !p;
@@ -44,7 +47,7 @@ export function ProfilePage({ domain, profileId }: { domain: string; profileId: 
           </table>
         </section>
       )}
-      <section class="card" aria-labelledby="objects-h">
+      {p && <section class="card" aria-labelledby="objects-h">
         <h2 id="objects-h">Objects</h2>
         <ErrorBox error={objects.error} title="Could not list the objects" />
         {objects.loading && !objects.data && <Loading what="objects" />}
@@ -60,7 +63,7 @@ export function ProfilePage({ domain, profileId }: { domain: string; profileId: 
             ))}
           </details>
         ))}
-      </section>
+      </section>}
       <section class="card" aria-labelledby="history-h">
         <h2 id="history-h">History</h2>
         <ErrorBox error={history.error} title="Could not list the history" />
