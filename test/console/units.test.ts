@@ -48,3 +48,37 @@ describe('compareProfiles / fieldSources', () => {
     expect(fieldSources({})).toBeUndefined();
   });
 });
+
+describe('SessionStore', () => {
+  it('ends sessions at the idle timeout, at the maximum age despite activity, and on delete', async () => {
+    const { SessionStore } = await import('../../src/console-server/sessions.js');
+    let t = 1_000_000;
+    const store = new SessionStore({ idleMs: 10_000, maxAgeMs: 25_000, now: () => t });
+    const { id, session } = store.create('AKID1');
+    expect(store.get(id)?.csrfToken).toBe(session.csrfToken);
+    expect(store.get('not-an-id')).toBeUndefined();
+    for (let i = 0; i < 2; i++) {
+      t += 9_000; // active every 9 s: the idle timer keeps being pushed back…
+      expect(store.get(id)).toBeDefined();
+    }
+    t += 8_000; // …but 26 s after sign-in the maximum age ends it
+    expect(store.get(id)).toBeUndefined();
+
+    const idle = store.create('AKID2');
+    t += 10_001;
+    expect(store.get(idle.id)).toBeUndefined();
+
+    const gone = store.create('AKID3');
+    store.delete(gone.id);
+    expect(store.get(gone.id)).toBeUndefined();
+  });
+
+  it('keeps a bounded number of sessions', async () => {
+    const { SessionStore } = await import('../../src/console-server/sessions.js');
+    const store = new SessionStore({ idleMs: 60_000, maxAgeMs: 60_000, maxSessions: 3 });
+    const ids = Array.from({ length: 5 }, () => store.create('AK').id);
+    expect(store.size).toBe(3);
+    expect(store.get(ids[0])).toBeUndefined();
+    expect(store.get(ids[4])).toBeDefined();
+  });
+});
