@@ -2,6 +2,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AwsError, type AwsErrorCode } from '../errors.js';
 import type { BulkUpsertOptions } from '../store/uploads.js';
+import { prepareNewProfile } from '../store/sqlite/uploads.js';
 import { startWorker } from '../util/worker.js';
 import type { BatchProgress, ImportSink, WriteResult } from './pipeline.js';
 import type { ProfileRow } from './types.js';
@@ -44,8 +45,10 @@ export class WorkerSink implements ImportSink {
     const progress = jobId ? { jobId, ...batch } : undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const bulk = rows.map((r) => (r.uniqueKey === undefined ? { data: r.data } : { data: r.data, uniqueKey: r.uniqueKey }));
-    const req: WriteRequest = { id, domainName: this.domainName, rows: bulk, options: { ...options, progress }, now: this.now() };
+    // The pure part (FieldMeta, JSON, predefined keys) is done on this thread; the worker only runs SQL.
+    const now = this.now();
+    const bulk = rows.map((r) => ({ prepared: prepareNewProfile(r.data, options.source, now), uniqueKey: r.uniqueKey }));
+    const req: WriteRequest = { id, domainName: this.domainName, rows: bulk, options: { ...options, progress }, now };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage(req);

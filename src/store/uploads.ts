@@ -33,9 +33,18 @@ export interface UploadJobRecord {
   stopRequested: boolean;
 }
 
-/** One profile of a bulk write; `uniqueKey` is the value of the import's unique key. */
+/** A new profile's stored form, computed off the write path (see prepareNewProfile in sqlite/uploads.ts). */
+export interface PreparedProfile {
+  dataJson: string;
+  metaJson: string;
+  /** Predefined keys except `_profileId`, normalized. */
+  keys: Array<[string, string]>;
+}
+
+/** One profile of a bulk write: `data`, or `prepared` (same content, precomputed); `uniqueKey` = the unique key's value. */
 export interface BulkProfileRow {
-  data: ProfileData;
+  data?: ProfileData;
+  prepared?: PreparedProfile;
   uniqueKey?: string;
 }
 

@@ -7,7 +7,10 @@
 import { badRequest, notFound } from '../../errors.js';
 import { applyProfileWrite, derivedKeys, normalizeKeyValue, type ProfileState } from '../profile-write.js';
 import type { Page, PageRequest } from '../repository.js';
-import type { BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, UploadJobRecord, UploadJobStatus } from '../uploads.js';
+import type { ProfileData } from '../../model/profile.js';
+import type {
+  BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, PreparedProfile, UploadJobRecord, UploadJobStatus,
+} from '../uploads.js';
 import type { SqliteContext } from './database.js';
 import { randomBytes } from 'node:crypto';
 import { newId, writeHistory } from './history.js';
@@ -35,37 +38,65 @@ function insertMany(c: SqliteContext, head: string, width: number, rows: unknown
 }
 
 /**
+ * The content of a new profile, computed before the write (pure): the import's reading thread calls this so that the
+ * write thread only runs SQL. `keys` are the predefined keys except `_profileId` (added with the id), normalized.
+ */
+export function prepareNewProfile(data: ProfileData, source: string, now: number): PreparedProfile {
+  const state = applyProfileWrite(undefined, { data, source }, now);
+  const keys: Array<[string, string]> = [];
+  for (const [k, v] of derivedKeys('', state.data)) if (k !== '_profileId') keys.push([k, normalizeKeyValue(k, v)]);
+  return { dataJson: JSON.stringify(state.data), metaJson: JSON.stringify(state.meta), keys };
+}
+
+/** Existing profile ids of unique-key values (one query per 500 values). */
+function lookupKeys(c: SqliteContext, domainName: string, keyName: string, values: string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < values.length; i += 500) {
+    const chunk = values.slice(i, i + 500);
+    const rows = c.stmt<unknown[], { value: string; id: string }>(`SELECT value, MIN(profile_id) AS id FROM profile_keys
+        WHERE domain_name = ? AND key_name = ? AND derived = 0 AND value IN (${Array(chunk.length).fill('?').join(', ')})
+        GROUP BY value`).all(domainName, keyName, ...chunk);
+    for (const r of rows) found.set(r.value, r.id);
+  }
+  return found;
+}
+
+/**
  * Creates or updates a batch of profiles in one transaction. Updates (a row whose unique key is already a profile
  * key) go through the store's saveProfile; creations are written set-wise with multi-row INSERTs — profiles (with
  * time-ordered ids, so they append), their keys, then their CREATED history. The rows written are exactly those of
  * store.createProfile + addProfileKey.
  */
 export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: BulkProfileRow[], o: BulkUpsertOptions, now: number): BulkUpsertResult {
-  const findByKey = c.stmt<[string, string, string], { profile_id: string }>(
-    'SELECT profile_id FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? AND derived = 0 ORDER BY profile_id LIMIT 1',
-  );
   return c.tx(() => {
     if (!c.stmt('SELECT 1 FROM domains WHERE domain_name = ?').get(domainName)) {
       throw notFound(`Domain ${domainName} does not exist.`);
     }
+    const keyName = o.keyName;
+    const keyOf = (row: BulkProfileRow) => (keyName !== undefined && row.uniqueKey !== undefined ? normalizeKeyValue(keyName, row.uniqueKey) : undefined);
+    const existing = keyName !== undefined
+      ? lookupKeys(c, domainName, keyName, [...new Set(rows.map(keyOf).filter((k): k is string => k !== undefined))])
+      : new Map<string, string>();
     let updated = 0;
-    const fresh = new Map<string, ProfileState>(); // new profile id → content
+    const fresh = new Map<string, PreparedProfile | ProfileState>(); // new profile id → content
     const freshByKey = new Map<string, string>(); // unique key → new profile id (same key twice in one batch)
     const keyRows: Array<[string, string, string, string, number]> = [];
+    const dataOf = (row: BulkProfileRow): ProfileData => row.data ?? JSON.parse(row.prepared!.dataJson);
     for (const row of rows) {
-      const write = { data: row.data, source: o.source, performedBy: o.performedBy };
-      const uk = o.keyName !== undefined && row.uniqueKey !== undefined ? row.uniqueKey : undefined;
+      const uk = keyOf(row);
       const pendingId = uk !== undefined ? freshByKey.get(uk) : undefined;
       if (pendingId) {
         updated++;
-        fresh.set(pendingId, applyProfileWrite(fresh.get(pendingId), write, now));
+        const pending = fresh.get(pendingId)!;
+        const base = 'dataJson' in pending ? { data: JSON.parse(pending.dataJson), meta: JSON.parse(pending.metaJson) } : pending;
+        fresh.set(pendingId, applyProfileWrite(base, { data: dataOf(row), source: o.source }, now));
         continue;
       }
-      const existingId = uk !== undefined ? findByKey.get(domainName, o.keyName!, uk)?.profile_id : undefined;
+      const existingId = uk !== undefined ? existing.get(uk) : undefined;
       const before = existingId ? loadProfile(c, domainName, existingId) : undefined;
       if (before) {
         updated++;
-        const state = applyProfileWrite(before, write, now);
+        const state = applyProfileWrite(before, { data: dataOf(row), source: o.source }, now);
         // Re-uploading the same values changes nothing (no new history record): uploads are idempotent.
         if (JSON.stringify(state.data) === JSON.stringify(before.data)) continue;
         const p = saveProfile(c, before, state, now);
@@ -76,20 +107,22 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
         continue;
       }
       const id = sequentialId(now);
-      fresh.set(id, applyProfileWrite(undefined, write, now));
+      fresh.set(id, row.prepared ?? applyProfileWrite(undefined, { data: row.data!, source: o.source }, now));
       if (uk !== undefined) {
         freshByKey.set(uk, id);
-        keyRows.push([domainName, o.keyName!, normalizeKeyValue(o.keyName!, uk), id, 0]);
+        keyRows.push([domainName, keyName!, uk, id, 0]);
       }
     }
     const profileRows: unknown[][] = [];
     const historyRows: unknown[][] = [];
-    for (const [id, state] of fresh) {
-      const json = JSON.stringify(state.data);
-      profileRows.push([domainName, id, json, JSON.stringify(state.meta), now, now]);
-      for (const [k, v] of derivedKeys(id, state.data)) keyRows.push([domainName, k, normalizeKeyValue(k, v), id, 1]);
-      const content = json === '{}' ? `{"ProfileId":"${id}"}` : `{"ProfileId":"${id}",${json.slice(1)}`;
-      historyRows.push([domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null, content]);
+    for (const [id, content] of fresh) {
+      const p = 'dataJson' in content ? content : { dataJson: JSON.stringify(content.data), metaJson: JSON.stringify(content.meta), keys: prepareKeys(content.data) };
+      profileRows.push([domainName, id, p.dataJson, p.metaJson, now, now]);
+      keyRows.push([domainName, '_profileId', id, id, 1]);
+      for (const [k, v] of p.keys) keyRows.push([domainName, k, v, id, 1]);
+      const json = p.dataJson;
+      historyRows.push([domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null,
+        json === '{}' ? `{"ProfileId":"${id}"}` : `{"ProfileId":"${id}",${json.slice(1)}`]);
     }
     insertMany(c, 'INSERT INTO profiles (domain_name, profile_id, data, meta, created_at, updated_at)', 6, profileRows, 100);
     insertMany(c, 'INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)', 5, keyRows, 200);
@@ -104,6 +137,10 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     }
     return { created, updated };
   });
+}
+
+function prepareKeys(data: ProfileData): Array<[string, string]> {
+  return derivedKeys('', data).filter(([k]) => k !== '_profileId').map(([k, v]) => [k, normalizeKeyValue(k, v)]);
 }
 
 interface UploadJobRow {
