@@ -154,14 +154,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 
   app.decorateRequest('coalesceOp', '');
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-amzn-RequestId', req.id);
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const seconds = reply.elapsedTime / 1000;
     const operation = req.coalesceOp || req.routeOptions.url || 'unmatched';
     metrics.observe(operation, reply.statusCode, seconds);
     req.log.info({ operation, method: req.method, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    done();
   });
   app.setErrorHandler((err: unknown, req, reply) => {
     // Fastify's own 4xx (body too large, unreadable body…) keep their status in the AWS shape.

@@ -4,6 +4,7 @@
  * and presigned (query-string) requests. The body is always part of the signature (a declared x-amz-content-sha256
  * must match the body; UNSIGNED-PAYLOAD is refused), so a modified body or query fails.
  */
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
@@ -44,6 +45,12 @@ class VerifyingSigner extends SignatureV4 {
     return this.createCanonicalRequest(req, canonicalHeaders, payloadHash);
   }
 }
+
+/** One-shot SHA-256 hex (crypto.hash where the Node version has it: no Hash object per call). */
+const oneShot = (crypto as { hash?: (alg: string, data: string | Buffer, enc: 'hex') => string }).hash;
+const sha256Hex = oneShot
+  ? (data: string | Buffer) => oneShot('sha256', data, 'hex')
+  : (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const AUTH_HEADER_RE = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
@@ -153,7 +160,7 @@ export class SigV4Authenticator implements Authenticator {
   private checkDeclaredPayloadHash(req: AuthRequest, headers: Record<string, string>): void {
     const declared = headers['x-amz-content-sha256'] ?? (req.headers['x-amz-content-sha256'] as string | undefined);
     if (declared === undefined) return;
-    const actual = req.body.length ? createHash('sha256').update(req.body).digest('hex') : EMPTY_SHA256;
+    const actual = req.body.length ? sha256Hex(req.body) : EMPTY_SHA256;
     if (!sameHex(declared, actual)) {
       throw accessDenied('The x-amz-content-sha256 header does not match the SHA-256 of the request body (unsigned or modified payloads are refused)');
     }
@@ -178,7 +185,7 @@ export class SigV4Authenticator implements Authenticator {
     this.checkDeclaredPayloadHash(req, headers);
     headers['x-amz-date'] = amzDate as string;
     const payloadHash = headers['x-amz-content-sha256']
-      ?? (req.body.length ? createHash('sha256').update(req.body).digest('hex') : EMPTY_SHA256);
+      ?? (req.body.length ? sha256Hex(req.body) : EMPTY_SHA256);
     const canonicalHeaders = getCanonicalHeaders({ headers } as unknown as HttpRequest, undefined, new Set(Object.keys(headers)));
     const canonical = signer.canonicalRequest(
       { method: req.method, protocol: 'http:', hostname: '', path: req.rawPath, query: req.query, headers } as HttpRequest,
@@ -186,7 +193,7 @@ export class SigV4Authenticator implements Authenticator {
       payloadHash,
     );
     const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${credentialScope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+    const stringToSign = `${ALGORITHM}\n${amzDate}\n${credentialScope}\n${sha256Hex(canonical)}`;
     const key = await this.signingKey(scope);
     const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
     if (!sameHex(expected, m[3]!)) {
