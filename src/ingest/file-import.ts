@@ -2,7 +2,7 @@
  * `coalesce import` into a local data dir: streams the file through the pipeline into the store, the writes on a
  * worker thread (its own SQLite connection), rejected rows to an error report, progress on stderr.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { extname } from 'node:path';
@@ -77,7 +77,8 @@ export interface LocalImportOptions {
 
 export async function importIntoDataDir(o: LocalImportOptions): Promise<ImportResult & { importId: string; elapsedMs: number }> {
   if (!(await o.store.getDomain(o.domainName))) throw new AwsError('ResourceNotFoundException', `Domain ${o.domainName} does not exist (use --create-domain).`);
-  const importId = randomUUID().replace(/-/g, '');
+  // Short, because it is repeated in every field's FieldMeta source (`_upload:<importId>`).
+  const importId = `cli-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const sink = new WorkerSink(o.dataDir, o.domainName, { source: o.source ?? `_upload:${importId}`, keyName: o.mapping.uniqueKey?.keyName });
   const t0 = performance.now();
   let bytes = 0;

@@ -80,7 +80,7 @@ describe('coalesce import into a data dir', () => {
       const [id] = await store.findProfileIdsByKey('shop', { keyName: 'customer_id', value: 'c6' });
       const p = (await store.getProfile('shop', id!))!;
       expect(p.data).toEqual({ FirstName: 'Fa, "the" Great', LastName: 'Ru', EmailAddress: 'fa@x.org', Address: { City: 'São Paulo' } });
-      expect(p.meta.FirstName!.source).toMatch(/^_upload:[a-f0-9]{32}$/);
+      expect(p.meta.FirstName!.source).toMatch(/^_upload:cli-[a-z0-9]+$/);
       const history = await store.listHistory('shop', id!, {}, {});
       expect(history.items.map((h) => h.actionType)).toEqual(['CREATED']);
       expect((await store.getDomainStats('shop')).profileCount).toBe(3);
