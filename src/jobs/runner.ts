@@ -52,11 +52,14 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
       // PREPROCESSING: stream every live profile (the engine normalizes its own columns).
       let t = performance.now();
       const profiles: EngineProfile[] = [];
-      for await (const batch of store.scanProfiles(domainName, config.scanBatch)) {
+      for (let after = ''; ;) {
+        const batch = await store.scanProfileData(domainName, after, config.scanBatch);
         for (const sp of batch) {
           profiles.push({ id: sp.profileId, data: sp.data });
           snapshot.set(sp.profileId, sp.data);
         }
+        if (batch.length < config.scanBatch) break;
+        after = batch[batch.length - 1]!.profileId;
       }
       stats.NumberOfProfilesReviewed = profiles.length;
       timings.PREPROCESSING = performance.now() - t;

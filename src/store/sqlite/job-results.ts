@@ -1,6 +1,6 @@
 /** SQLite implementation of the jobs area's store methods (src/store/jobs-results.ts); tables in migration 010. */
 import { notFound } from '../../errors.js';
-import type { StoredProfile } from '../../model/profile.js';
+import type { ProfileData, StoredProfile } from '../../model/profile.js';
 import type {
   GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, StoredMatchGroup,
 } from '../jobs-results.js';
@@ -8,6 +8,12 @@ import type { JobStatus, MatchGroupRecord } from '../repository.js';
 import type { SqliteContext } from './database.js';
 import { newId, writeHistory } from './history.js';
 import { loadProfile, profileContent, saveProfile, PROFILE_HISTORY_TYPE } from './profiles.js';
+
+export function scanProfileData(c: SqliteContext, domainName: string, afterId: string, limit: number) {
+  return c.stmt<[string, string, number], { profile_id: string; data: string }>(
+    'SELECT profile_id, data FROM profiles WHERE domain_name = ? AND profile_id > ? ORDER BY profile_id LIMIT ?',
+  ).all(domainName, afterId, limit).map((r) => ({ profileId: r.profile_id, data: JSON.parse(r.data) as ProfileData }));
+}
 
 export function saveJobRun(c: SqliteContext, domainName: string, jobId: string,
   patch: Partial<Omit<JobRunInfo, 'hasModel'>> & { model?: unknown }): void {

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:job`: one identity resolution job over N generated profiles (default 1,000,000) through the jobs
+ * service of a real server (compiled dist/): PREPROCESSING → FIND_MATCHING → MERGING → COMPLETED with export to the
+ * local default tree. Profiles are bulk-loaded straight into SQLite with the store's insertProfile (not timed as
+ * part of the job). While the job runs, a client polls GetIdentityResolutionJob back to back
+ * (SigV4-signed, official SDK) and records each latency.
+ * Prints: wall time per stage (status transitions seen by the poller, and the runner's own stage timings), total,
+ * peak RSS of the process (API + job worker threads), GetIdentityResolutionJob p50/p99/max, and JobStats.
+ *
+ * Options (env): BENCH_PROFILES (default 1000000), BENCH_SEED (default 1), BENCH_KEEP=1 keeps the data dir.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { CreateDomainCommand, CustomerProfilesClient, GetIdentityResolutionJobCommand } from '@aws-sdk/client-customer-profiles';
+
+const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
+const { startServer } = (await import(dist('server.js'))) as typeof import('../src/server.js');
+const { jobsPlugin } = (await import(dist('jobs/plugin.js'))) as typeof import('../src/jobs/plugin.js');
+const { startIdentityResolutionJob } = (await import(dist('jobs/client.js'))) as typeof import('../src/jobs/client.js');
+const { generateRecords } = (await import(dist('engine/generate/index.js'))) as typeof import('../src/engine/generate/index.js');
+const { insertProfile } = (await import(dist('store/sqlite/profiles.js'))) as typeof import('../src/store/sqlite/profiles.js');
+const { applyProfileWrite } = (await import(dist('store/profile-write.js'))) as typeof import('../src/store/profile-write.js');
+
+const N = Number(process.env.BENCH_PROFILES ?? 1_000_000);
+const SEED = Number(process.env.BENCH_SEED ?? 1);
+const CREDS = { accessKeyId: 'AKIDBENCHJOB00000001', secretAccessKey: 'bench-job-secret-access-key-000001' };
+const DOMAIN = 'bench-job';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-job-'));
+const server = await startServer({
+  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'warn' }),
+  // The scheduler loop is not needed: the job is started on demand.
+  plugins: [jobsPlugin({ s3: null, config: { tickMs: 3_600_000 } })],
+});
+const client = new CustomerProfilesClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDS, maxAttempts: 1 });
+await client.send(new CreateDomainCommand({
+  DomainName: DOMAIN, DefaultExpirationDays: 365,
+  Matching: {
+    Enabled: true,
+    AutoMerging: {
+      Enabled: true, MinAllowedConfidenceScoreForMerging: 0.9,
+      Consolidation: { MatchingAttributesList: [['EmailAddress'], ['FirstName', 'LastName', 'BirthDate']] },
+      ConflictResolution: { ConflictResolvingModel: 'RECENCY' },
+    },
+    ExportingConfig: { S3Exporting: { S3BucketName: 'bench-exports', S3KeyName: 'matches' } },
+  },
+}));
+
+// Bulk load (not part of the job's time): straight into SQLite with the store's own insertProfile (profile row,
+// per-field FieldMeta with the generator's source-updated time, predefined search keys), 10,000 per transaction.
+let t0 = performance.now();
+const sqlite = server.store as import('../src/store/sqlite/store.js').SqliteStore;
+let batch: Array<{ data: import('../src/model/profile.js').ProfileData; updatedAt: number }> = [];
+let loaded = 0;
+const flush = () => {
+  const now = Date.now();
+  sqlite.context.tx(() => {
+    for (const r of batch) {
+      const id = `b${String(loaded++).padStart(31, '0')}`;
+      insertProfile(sqlite.context, DOMAIN, id, applyProfileWrite(undefined, { data: r.data, source: 'bench', sourceUpdatedAt: r.updatedAt }, now), now);
+    }
+  });
+  batch = [];
+};
+for (const r of generateRecords(N, SEED)) {
+  batch.push({ data: r.profile.data, updatedAt: r.updatedAt });
+  if (batch.length === 10_000) {
+    flush();
+    if (loaded % 200_000 === 0) console.log(`  loaded ${loaded.toLocaleString()} profiles`);
+  }
+}
+if (batch.length) flush();
+console.log(`Bulk load of ${N.toLocaleString()} profiles: ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of the job)`);
+
+const ext = { endpoint: server.url, region: 'us-east-1', credentials: CREDS };
+t0 = performance.now();
+const { JobId } = await startIdentityResolutionJob(ext, DOMAIN);
+const latencies: number[] = [];
+const transitions: Array<[string, number]> = [];
+let job;
+for (;;) {
+  const s = performance.now();
+  job = await client.send(new GetIdentityResolutionJobCommand({ DomainName: DOMAIN, JobId }));
+  latencies.push(performance.now() - s);
+  if (transitions[transitions.length - 1]?.[0] !== job.Status) transitions.push([job.Status!, performance.now() - t0]);
+  if (['COMPLETED', 'PARTIAL_SUCCESS', 'FAILED'].includes(job.Status!)) break;
+  await new Promise((r) => setTimeout(r, 10));
+}
+const total = performance.now() - t0;
+const run = await server.store.getJobRun(DOMAIN, JobId);
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+
+console.log(`\nbench:job — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(`Profiles: ${N.toLocaleString()} (generator seed ${SEED}); job ${JobId}: ${job.Status}${job.Message ? ` — ${job.Message}` : ''}`);
+console.log('Status transitions seen by the poller (s since StartIdentityResolutionJob):');
+for (const [s, at] of transitions) console.log(`  ${s.padEnd(16)} ${(at / 1000).toFixed(2)}`);
+console.log('Runner stage timings (s):');
+for (const [s, ms] of Object.entries(run?.stageTimings ?? {})) console.log(`  ${s.padEnd(16)} ${(ms / 1000).toFixed(2)}`);
+console.log(`End to end: ${(total / 1000).toFixed(1)} s (goal ≤ 30 s)`);
+console.log(`JobStats: ${JSON.stringify(job.JobStats)}`);
+console.log(`Peak RSS (process: API + job worker): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+console.log(`GetIdentityResolutionJob while running: n=${latencies.length} p50=${pct(50).toFixed(1)} ms p99=${pct(99).toFixed(1)} ms max=${latencies[latencies.length - 1]!.toFixed(1)} ms (goal p99 < 50 ms)`);
+
+client.destroy();
+await server.close();
+if (process.env.BENCH_KEEP === '1') console.log(`data dir kept: ${dataDir}`);
+else rmSync(dataDir, { recursive: true, force: true });
