@@ -9,7 +9,7 @@ import { readRecords } from '../../engine/generate/files.js';
 import type { EngineOptions } from '../../engine/types.js';
 
 interface Opts {
-  dataset: string; file?: string; profiles: string; seed: string; showErrors: string; threshold?: string;
+  dataset: string; file?: string; profiles: string; seed: string; noise: string; showErrors: string; threshold?: string;
   workers?: string; json?: boolean;
 }
 
@@ -28,6 +28,7 @@ export function register(program: Command): void {
     .option('-f, --file <file>', 'evaluate a file written by `coalesce generate` (.jsonl/.csv) instead of a dataset')
     .option('-n, --profiles <n>', 'generated dataset: number of profiles', '10000')
     .option('-s, --seed <seed>', 'generated dataset: generator seed', '1')
+    .option('--noise <level>', 'generated dataset: noise multiplier (1 = default noise)', '1')
     .option('--show-errors <n>', 'print the n most confident false positives and nearest false negatives', '0')
     .option('--threshold <p>', 'engine match threshold (default: the engine\'s own)')
     .option('--workers <n>', 'engine worker threads (default: the engine\'s own)')
@@ -36,7 +37,7 @@ export function register(program: Command): void {
       let names: DatasetName[];
       let engineOptions: EngineOptions;
       let showErrors: number;
-      let profiles: number, seed: number;
+      let profiles: number, seed: number, noise: number;
       try {
         if (opts.dataset !== 'all' && !DATASET_NAMES.includes(opts.dataset as DatasetName)) {
           throw new Error(`unknown dataset '${opts.dataset}' (expected ${DATASET_NAMES.join(', ')} or all)`);
@@ -44,6 +45,7 @@ export function register(program: Command): void {
         names = opts.dataset === 'all' ? [...DATASET_NAMES] : [opts.dataset as DatasetName];
         profiles = num('--profiles', opts.profiles, true)!;
         seed = num('--seed', opts.seed, true)!;
+        noise = num('--noise', opts.noise, false)!;
         showErrors = num('--show-errors', opts.showErrors, true)!;
         engineOptions = { threshold: num('--threshold', opts.threshold, false), workers: num('--workers', opts.workers, true) };
         if (engineOptions.threshold !== undefined && engineOptions.threshold > 1) throw new Error('--threshold must be in [0, 1]');
@@ -63,7 +65,7 @@ export function register(program: Command): void {
       }
       const sets: Array<() => Promise<LabelledDataset>> = opts.file
         ? [async () => ({ name: opts.file!, mapping: 'generated file (truth = _entityId)', ...(await readRecords(opts.file!)) })]
-        : names.map((name) => async () => loadDataset(name, { profiles, seed }));
+        : names.map((name) => async () => loadDataset(name, { profiles, seed, noise }));
       const results: EvaluationResult[] = [];
       for (const load of sets) {
         const ds = await load();

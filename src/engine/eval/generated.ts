@@ -2,10 +2,10 @@
 import { generateProfiles } from '../generate/index.js';
 import type { LabelledDataset } from './types.js';
 
-export function generatedDataset(n: number, seed: number): LabelledDataset {
-  const { profiles, truth } = generateProfiles(n, seed);
+export function generatedDataset(n: number, seed: number, noise = 1): LabelledDataset {
+  const { profiles, truth } = generateProfiles(n, seed, { noise });
   return {
     name: 'generated', profiles, truth,
-    mapping: `coalesce generate --profiles ${n} --seed ${seed} (default noise; truth = entity id)`,
+    mapping: `coalesce generate --profiles ${n} --seed ${seed} --noise ${noise} (truth = entity id)`,
   };
 }

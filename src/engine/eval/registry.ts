@@ -8,6 +8,8 @@ export interface DatasetOptions {
   profiles?: number;
   /** Generated set only: generator seed (default 1). */
   seed?: number;
+  /** Generated set only: noise multiplier (default 1). */
+  noise?: number;
 }
 
 export function loadDataset(name: DatasetName, opts: DatasetOptions = {}): LabelledDataset {
@@ -16,6 +18,6 @@ export function loadDataset(name: DatasetName, opts: DatasetOptions = {}): Label
     case 'febrl3': return loadFebrl(3);
     case 'fake_1000': return loadFake1000();
     case 'senzing': return loadSenzing();
-    case 'generated': return generatedDataset(opts.profiles ?? 10_000, opts.seed ?? 1);
+    case 'generated': return generatedDataset(opts.profiles ?? 10_000, opts.seed ?? 1, opts.noise ?? 1);
   }
 }
