@@ -151,3 +151,41 @@ describe('upload jobs', () => {
       .rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
+
+describe('upload job interrupted by a server shutdown', () => {
+  it('stays IN_PROGRESS and resumes after its last committed batch on restart, with exact counts', async () => {
+    const { makeTempDir } = await import('../helpers/server.js');
+    const dataDir = makeTempDir('coalesce-upload-restart-');
+    const rows = Array.from({ length: 20000 }, (_, i) => `r${i},N${i},L,r${i}@x.org,C`);
+    rows[15000] = 'r1,Dup,L,dup@x.org,C'; // duplicate of a row before the resume point: still rejected after resuming
+    let jobId: string;
+    const first = await startTestServer({ dataDir });
+    try {
+      await first.client.send(new CreateDomainCommand({ DomainName: DOMAIN, DefaultExpirationDays: 365 }));
+      ({ JobId: jobId } = await first.client.send(new CreateUploadJobCommand({ DomainName: DOMAIN, DisplayName: 'r.csv', Fields: FIELDS, UniqueKey: 'id' })) as { JobId: string });
+      const { Url } = await first.client.send(new GetUploadJobPathCommand({ DomainName: DOMAIN, JobId: jobId }));
+      expect((await put(Url!, `customer_id,first,last,email,city\n${rows.join('\n')}\n`)).status).toBe(200);
+      await first.client.send(new StartUploadJobCommand({ DomainName: DOMAIN, JobId: jobId }));
+    } finally {
+      await first.close(); // pauses the job after its current batch
+    }
+    const { openStore } = await import('../../src/store/index.js');
+    const store = await openStore(dataDir);
+    const paused = await store.getUploadJob(DOMAIN, jobId!);
+    await store.close();
+    expect(paused).toMatchObject({ status: 'IN_PROGRESS', failedRecords: 0 });
+    expect(paused!.createdRecords % 5000).toBe(0); // whole batches committed, with their progress
+    expect(paused!.createdRecords).toBeLessThan(15000);
+    expect(paused!.lastLine).toBe(paused!.createdRecords + 1);
+    const second = await startTestServer({ dataDir });
+    try {
+      const t2 = t;
+      t = second;
+      const done = await waitDone(jobId).finally(() => { t = t2; });
+      expect(done).toMatchObject({ Status: 'PARTIALLY_SUCCEEDED', ResultsSummary: { CreatedRecords: 19999, UpdatedRecords: 0, FailedRecords: 1 } });
+      expect((await second.server.store.getDomainStats(DOMAIN)).profileCount).toBe(19999);
+    } finally {
+      await second.close();
+    }
+  });
+});
