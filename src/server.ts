@@ -125,7 +125,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 8192 },
     return503OnClosing: true,
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
+      reply.header('x-amzn-RequestId', req.id);
       sendError(reply, { status: 400, code: 'BadRequestException', message: `Bad request: ${err.message}` });
     },
   }) as unknown as FastifyInstance;

@@ -107,12 +107,12 @@ export class Router {
   }
 }
 
-export function decodeSegment(s: string): string {
+export function decodeSegment(s: string, where = 'request path segment'): string {
   if (s.indexOf('%') < 0) return s;
   try {
     return decodeURIComponent(s);
   } catch {
-    throw badRequest(`Malformed percent-encoding in request path segment '${s.slice(0, 100)}'`);
+    throw badRequest(`Malformed percent-encoding in ${where} '${s.slice(0, 100)}'`);
   }
 }
 
@@ -123,8 +123,8 @@ export function parseQuery(raw: string): Record<string, string | string[]> {
   for (const part of raw.split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
-    const k = decodeSegment(eq < 0 ? part : part.slice(0, eq));
-    const v = eq < 0 ? '' : decodeSegment(part.slice(eq + 1));
+    const k = decodeSegment(eq < 0 ? part : part.slice(0, eq), 'query parameter name');
+    const v = eq < 0 ? '' : decodeSegment(part.slice(eq + 1), `value of query parameter '${k.slice(0, 100)}'`);
     const prev = out[k];
     if (prev === undefined) out[k] = v;
     else if (Array.isArray(prev)) prev.push(v);

@@ -89,6 +89,16 @@ describe('restJson1 protocol through the official SDK and raw HTTP', () => {
     expectAwsError(method, 404, 'UnknownOperationException', /No Customer Profiles operation accepts PATCH/);
   });
 
+  it('malformed percent-encoding in the path or query is a 400', async () => {
+    const path = await fetch(`${t.url}/domains/%E0%A4%A`);
+    expect(path.status).toBe(400);
+    expect(path.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+    expect(path.headers.get('x-amzn-requestid')).toBeTruthy();
+    const query = await fetch(`${t.url}/domains?max-results=%`);
+    expect(query.status).toBe(400);
+    expect((await query.json()).Message).toBe("Malformed percent-encoding in value of query parameter 'max-results' '%'");
+  });
+
   it('malformed JSON, non-object bodies and non-JSON content types are 400', async () => {
     for (const body of ['{', '{"DefaultExpirationDays":}', '[1,2]', 'null', '"text"']) {
       const res = await signedFetch(t.url, { method: 'POST', path: '/domains/proto-json', body });
