@@ -27,6 +27,11 @@ export interface Comparison {
   sharedValue(v: View, a: number, b: number): number;
   /** Bound of m/u at the disagreement level during EM (default MAX_ELSE_RATIO); see docs/engine.md. */
   maxElseRatio?: number;
+  /**
+   * Floor of m/u at the disagreement level (default MIN_ELSE_RATIO). Contact points (emails, phones, addresses) and
+   * system identifiers legitimately change between a person's records, so their disagreement weighs less.
+   */
+  minElseRatio?: number;
   /** Human-readable value(s) of one profile for explanations. */
   display(v: View, i: number): string | undefined;
 }
@@ -174,33 +179,6 @@ function comparePhone(v: View, a: number, b: number): number {
   return best;
 }
 
-const STREET_LEVELS = ['null', 'exact', 'same number, street jaro-winkler ≥ 0.88', 'street jaro-winkler ≥ 0.88', 'else'];
-function compareStreet(v: View, a: number, b: number): number {
-  const st = v.street, hs = v.house, nm = v.streetName;
-  const a0 = st.off[a]!, a1 = st.off[a + 1]!, b0 = st.off[b]!, b1 = st.off[b + 1]!;
-  let best = 0;
-  const names = v.tables.streetName.values;
-  for (let i = a0; i < a1; i++) {
-    if (st.values[i]! < 0) continue;
-    for (let j = b0; j < b1; j++) {
-      if (st.values[j]! < 0) continue;
-      if (st.values[i] === st.values[j]) return 1;
-      let level = 4;
-      const ni = nm.values[i]!, nj = nm.values[j]!;
-      if (ni >= 0 && nj >= 0 && (ni === nj || jaroWinkler(names[ni]!, names[nj]!) >= 0.88)) {
-        level = hs.values[i]! >= 0 && hs.values[i] === hs.values[j] ? 2 : 3;
-      }
-      if (best === 0 || level < best) best = level;
-    }
-  }
-  return best;
-}
-
-function comparePostcode(v: View, a: number, b: number): number {
-  return exactEdit(v.postcode, v.tables.postcode.values, a, b, () => true);
-}
-const POSTCODE_LEVELS = ['null', 'exact', 'one edit', 'else'];
-
 function exactEdit(col: Multi, s: string[], a: number, b: number, comparable: (x: string, y: string) => boolean): number {
   let best = 0;
   for (let i = col.off[a]!; i < col.off[a + 1]!; i++) {
@@ -211,25 +189,6 @@ function exactEdit(col: Multi, s: string[], a: number, b: number, comparable: (x
       if (y < 0 || !comparable(s[x]!, s[y]!)) continue;
       if (x === y) return 1;
       const level = withinOneEdit(s[x]!, s[y]!) ? 2 : 3;
-      if (best === 0 || level < best) best = level;
-    }
-  }
-  return best;
-}
-
-const CITY_LEVELS = ['null', 'exact', 'jaro-winkler ≥ 0.88', 'else'];
-function compareCity(v: View, a: number, b: number): number {
-  const c = v.city;
-  const s = v.tables.city.values;
-  let best = 0;
-  for (let i = c.off[a]!; i < c.off[a + 1]!; i++) {
-    const x = c.values[i]!;
-    if (x < 0) continue;
-    for (let j = c.off[b]!; j < c.off[b + 1]!; j++) {
-      const y = c.values[j]!;
-      if (y < 0) continue;
-      if (x === y) return 1;
-      const level = jaroWinkler(s[x]!, s[y]!) >= 0.88 ? 2 : 3;
       if (best === 0 || level < best) best = level;
     }
   }
@@ -248,6 +207,56 @@ function compareIdent(v: View, a: number, b: number): number {
   // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
   return exactEdit(v.ident, v.tables.ident.values, a, b, sameKey);
 }
+
+
+const ADDRESS_LEVELS = [
+  'null', 'exact street', 'same number, street jaro-winkler ≥ 0.88', 'same postcode and city', 'same postcode or city',
+  'else',
+];
+/**
+ * One comparison for the whole address (street, postcode, city together): a move changes all three at once and a
+ * household shares all three, so counting them as independent evidence would triple-count one fact.
+ */
+function compareAddress(v: View, a: number, b: number): number {
+  const st = v.street, hs = v.house, nm = v.streetName, pc = v.postcode, ci = v.city;
+  const a0 = st.off[a]!, a1 = st.off[a + 1]!, b0 = st.off[b]!, b1 = st.off[b + 1]!;
+  const names = v.tables.streetName.values;
+  const cities = v.tables.city.values;
+  let best = 0;
+  for (let i = a0; i < a1; i++) {
+    for (let j = b0; j < b1; j++) {
+      const pi = pc.values[i]!, pj = pc.values[j]!, ci1 = ci.values[i]!, cj = ci.values[j]!;
+      const si = st.values[i]!, sj = st.values[j]!;
+      const postcodeKnown = pi >= 0 && pj >= 0;
+      const samePostcode = postcodeKnown && pi === pj;
+      let level: number;
+      if (si >= 0 && si === sj && (!postcodeKnown || samePostcode || withinOneEdit(v.tables.postcode.values[pi]!, v.tables.postcode.values[pj]!))) {
+        return 1;
+      }
+      const ni = nm.values[i]!, nj = nm.values[j]!;
+      const cityKnown = ci1 >= 0 && cj >= 0;
+      const sameCity = cityKnown && (ci1 === cj || jaroWinkler(cities[ci1]!, cities[cj]!) >= 0.88);
+      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || jaroWinkler(names[ni]!, names[nj]!) >= 0.88)) {
+        level = 2;
+      } else if (samePostcode && sameCity) {
+        level = 3;
+      } else if (samePostcode || sameCity) {
+        level = 4;
+      } else if (si < 0 && sj < 0 && !postcodeKnown && !cityKnown) {
+        level = 0;
+      } else if ((si < 0 || sj < 0) && (!postcodeKnown) && (!cityKnown)) {
+        level = 0;
+      } else {
+        level = 5;
+      }
+      if (level !== 0 && (best === 0 || level < best)) best = level;
+    }
+  }
+  return best;
+}
+
+/** Disagreement on a contact point weighs at most log2(5) ≈ 2.3 bits against a match. */
+const CONTACT_MIN_ELSE = 0.2;
 
 // ---- the comparison list -------------------------------------------------------------------------------------
 
@@ -269,28 +278,30 @@ export const COMPARISONS: Comparison[] = [
     display: (v, i) => (v.dob[i] ? String(v.dob[i]).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3') : undefined),
   },
   {
-    name: 'email', levels: EMAIL_LEVELS, tfLevel: 1, tfTable: 'emailFull', compare: compareEmail,
+    name: 'email', minElseRatio: CONTACT_MIN_ELSE, levels: EMAIL_LEVELS, tfLevel: 1, tfTable: 'emailFull', compare: compareEmail,
     sharedValue: (v, a, b) => firstShared(v.email, a, b), display: (v, i) => displayMulti(v, v.email, 'emailFull', i),
   },
   {
-    name: 'phone', levels: PHONE_LEVELS, tfLevel: 1, tfTable: 'phone', compare: comparePhone,
+    name: 'phone', minElseRatio: CONTACT_MIN_ELSE, levels: PHONE_LEVELS, tfLevel: 1, tfTable: 'phone', compare: comparePhone,
     sharedValue: (v, a, b) => firstShared(v.phone, a, b), display: (v, i) => displayMulti(v, v.phone, 'phone', i),
   },
   {
-    name: 'street', levels: STREET_LEVELS, tfLevel: 1, tfTable: 'street', compare: compareStreet,
-    sharedValue: (v, a, b) => firstShared(v.street, a, b), display: (v, i) => displayMulti(v, v.street, 'street', i),
+    name: 'address', minElseRatio: CONTACT_MIN_ELSE, levels: ADDRESS_LEVELS, tfLevel: 1, tfTable: 'street', compare: compareAddress,
+    sharedValue: (v, a, b) => firstShared(v.street, a, b),
+    display: (v, i) => {
+      const out: string[] = [];
+      for (let k = v.street.off[i]!; k < v.street.off[i + 1]!; k++) {
+        const parts = [v.street, v.city, v.postcode].map((m, x) => {
+          const id = m.values[k]!;
+          return id >= 0 ? v.tables[(['street', 'city', 'postcode'] as const)[x]].values[id] : undefined;
+        });
+        out.push(parts.filter(Boolean).join(', '));
+      }
+      return out.length ? out.join('; ') : undefined;
+    },
   },
   {
-    name: 'postcode', levels: POSTCODE_LEVELS, tfLevel: 1, tfTable: 'postcode', compare: comparePostcode,
-    sharedValue: (v, a, b) => firstShared(v.postcode, a, b),
-    display: (v, i) => displayMulti(v, v.postcode, 'postcode', i),
-  },
-  {
-    name: 'city', levels: CITY_LEVELS, tfLevel: 1, tfTable: 'city', compare: compareCity,
-    sharedValue: (v, a, b) => firstShared(v.city, a, b), display: (v, i) => displayMulti(v, v.city, 'city', i),
-  },
-  {
-    name: 'identifier', levels: IDENT_LEVELS, tfLevel: -1, compare: compareIdent, sharedValue: () => -1,
+    name: 'identifier', minElseRatio: CONTACT_MIN_ELSE, maxElseRatio: 1, levels: IDENT_LEVELS, tfLevel: -1, compare: compareIdent, sharedValue: () => -1,
     display: (v, i) => displayMulti(v, v.ident, 'ident', i),
   },
 ];

@@ -172,7 +172,7 @@ export function trainEm(
       const last = acc.length - 1;
       const cap = u[k]![last]! * (COMPARISONS[k]!.maxElseRatio ?? MAX_ELSE_RATIO);
       // ...and no disagreement may be near-impossible for a match (people move, change emails): m ≥ u/50 there.
-      const floor = u[k]![last]! * MIN_ELSE_RATIO;
+      const floor = u[k]![last]! * (COMPARISONS[k]!.minElseRatio ?? MIN_ELSE_RATIO);
       if (last > 1 && next[last]! < floor) {
         const scale = (1 - floor) / (1 - next[last]!);
         for (let l = 1; l < last; l++) next[l]! *= scale;

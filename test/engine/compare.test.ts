@@ -65,12 +65,13 @@ describe('comparison levels', () => {
     expect(level('phone', { PhoneNumber: '206-555-0100' }, { BusinessPhoneNumber: '206-555-0109' })).toBe('one edit');
     expect(level('phone', { PhoneNumber: '206-555-0100' }, {})).toBe('null');
   });
-  it('addresses: shipping vs mailing, abbreviations, fuzzy streets', () => {
-    expect(level('street', { ShippingAddress: { Address1: '12 Oak Avenue' } }, { MailingAddress: { Address1: '12 oak ave.' } })).toBe('exact');
-    expect(level('street', { Address: { Address1: '12 Oak Avenue' } }, { Address: { Address1: '12 Oka Avenue' } })).toBe('same number, street jaro-winkler ≥ 0.88');
-    expect(level('street', { Address: { Address1: '12 Oak Avenue' } }, { Address: { Address1: '99 Elm Road' } })).toBe('else');
-    expect(level('postcode', { Address: { PostalCode: '98101-1234' } }, { BillingAddress: { PostalCode: '98101' } })).toBe('exact');
-    expect(level('city', { Address: { City: 'Seattle' } }, { Address: { City: 'Seatle' } })).toBe('jaro-winkler ≥ 0.88');
+  it('addresses: shipping vs mailing, abbreviations, fuzzy streets, postcode and city', () => {
+    expect(level('address', { ShippingAddress: { Address1: '12 Oak Avenue' } }, { MailingAddress: { Address1: '12 oak ave.' } })).toBe('exact street');
+    expect(level('address', { Address: { Address1: '12 Oak Avenue', PostalCode: '98101' } }, { Address: { Address1: '12 Oka Avenue', PostalCode: '98101' } })).toBe('same number, street jaro-winkler ≥ 0.88');
+    expect(level('address', { Address: { Address1: '12 Oak Avenue', City: 'Seattle', PostalCode: '98101-1234' } }, { BillingAddress: { Address1: '99 Elm Road', City: 'Seatle', PostalCode: '98101' } })).toBe('same postcode and city');
+    expect(level('address', { Address: { City: 'Seattle' } }, { Address: { City: 'Seattle', PostalCode: '98101' } })).toBe('same postcode or city');
+    expect(level('address', { Address: { Address1: '12 Oak Avenue', City: 'Austin' } }, { Address: { Address1: '99 Elm Road', City: 'Denver' } })).toBe('else');
+    expect(level('address', { Address: { Address1: '12 Oak Avenue' } }, {})).toBe('null');
   });
   it('birth dates: formats, day/month swaps, typos, distance', () => {
     expect(level('birthDate', { BirthDate: '1971-06-24' }, { BirthDate: '06/24/1971' })).toBe('exact');
