@@ -30,9 +30,10 @@ export async function computePatternsParallel(
   a: Uint32Array,
   b: Uint32Array,
   workers = Math.max(0, Math.min(availableParallelism(), 8) - 1),
+  minPairs = PARALLEL_MIN_PAIRS,
 ): Promise<Uint32Array> {
   const n = a.length;
-  if (workers <= 0 || n < PARALLEL_MIN_PAIRS) {
+  if (workers <= 0 || n < minPairs) {
     const out = new Uint32Array(n);
     computePatterns(cols, a, b, out, 0, n);
     return out;
