@@ -184,9 +184,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     sendError(reply, { status: 404, code: 'UnknownOperationException', message: `No route matches ${req.method} ${(req.raw.url ?? '').slice(0, 200)}` });
   });
 
-  app.get('/health', async (req) => {
+  app.get('/health', async (req, reply) => {
     req.coalesceOp = 'health';
-    return { status: 'ok', service: 'coalesce', version: VERSION, auth: config.auth ? 'sigv4' : 'none' };
+    const started = performance.now();
+    try {
+      // A real read, so that a broken or locked database shows as unhealthy.
+      await store.listDomains({ maxResults: 1 });
+    } catch (err) {
+      req.log.error({ err }, 'health check: store read failed');
+      return reply.code(503).send({ status: 'error', service: 'coalesce', version: VERSION, store: 'unavailable' });
+    }
+    return {
+      status: 'ok', service: 'coalesce', version: VERSION, auth: config.auth ? 'sigv4' : 'none',
+      store: 'ok', storeLatencyMs: Math.round((performance.now() - started) * 100) / 100,
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   });
   app.get('/metrics', async (req, reply) => {
     req.coalesceOp = 'metrics';
