@@ -179,6 +179,22 @@ describe('identity resolution job end to end', () => {
     }
     expect(checked).toBeGreaterThan(0);
 
+    // GetMatches now presents the groups with live profiles only (merged-away ids map to their main profile).
+    let token: string | undefined;
+    let seenGroups = 0;
+    do {
+      const page = await client.send(new GetMatchesCommand({ DomainName: DOMAIN, MaxResults: 100, NextToken: token }));
+      expect(page.PotentialMatches).toBe(job.JobStats?.NumberOfMatchesFound);
+      for (const m of page.Matches!) {
+        expect(new Set(m.ProfileIds).size).toBe(m.ProfileIds!.length);
+        expect(m.ProfileIds!.length).toBeGreaterThanOrEqual(2);
+        for (const id of m.ProfileIds!) expect(live.get(id)).toBe(id);
+        seenGroups++;
+      }
+      token = page.NextToken;
+    } while (token);
+    expect(seenGroups).toBeLessThan(job.JobStats!.NumberOfMatchesFound!);
+
     // Export: one row per profile of every group found, in parts under results/<domain>/<JobId>/.
     const s3 = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3 });
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'coalesce-exports', Prefix: `results/${DOMAIN}/${JobId}/` }));
