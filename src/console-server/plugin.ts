@@ -9,6 +9,8 @@ import fastifyStatic from '@fastify/static';
 import { serialize } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerPlugin } from '../server.js';
+import { sendError, toErrorBody } from '../api/reply.js';
+import { notFound } from '../errors.js';
 import { ConsoleSessionAuthenticator, CSRF_HEADER, SESSION_COOKIE, sessionIdOf } from './authenticator.js';
 import { consoleOptionsFromEnv, type ConsoleOptions } from './config.js';
 import { sameSecret, SessionStore } from './sessions.js';
@@ -122,6 +124,29 @@ export function createConsolePlugin(overrides: Partial<ConsoleOptions> = {}): Se
         reply.header('set-cookie', cookie(req, '', true)).header('cache-control', 'no-store');
         return { authRequired, signedIn: false };
       });
+
+      /**
+       * Server-measured stage timings of a job (kept by the jobs area, not part of GetIdentityResolutionJob).
+       * Authenticated with the API's own chain (console session + CSRF header, or SigV4).
+       */
+      scope.get<{ Params: { domain: string; jobId: string } }>(
+        '/console/api/domains/:domain/identity-resolution-jobs/:jobId/run',
+        async (req, reply) => {
+          try {
+            await deps.authenticate(req);
+            const { domain, jobId } = req.params;
+            const job = await deps.store.getJob(domain, jobId);
+            if (!job) throw notFound(`Identity resolution job ${jobId} does not exist in domain ${domain}.`);
+            const run = await deps.store.getJobRun(domain, jobId);
+            reply.header('cache-control', 'no-store');
+            return { JobId: jobId, Kind: run?.kind, StageTimingsMs: run?.stageTimings ?? {}, ExportError: run?.exportError };
+          } catch (err) {
+            const e = toErrorBody(err);
+            if (e.internal) req.log.error({ err }, 'console job run details failed');
+            return sendError(reply, e);
+          }
+        },
+      );
 
       const dir = opts.staticDir ?? defaultStaticDir();
       scope.get('/console', async (_req, reply) => reply.redirect('/console/', 302));

@@ -76,6 +76,14 @@ describe('console sessions', () => {
     const listed = await srv.client.send(new ListDomainsCommand({}));
     expect(listed.Items?.map((d) => d.DomainName)).toContain('console-session-test');
 
+    // The console's job-run endpoint uses the same authenticator chain.
+    const runPath = `${srv.url}/console/api/domains/console-session-test/identity-resolution-jobs/${'0'.repeat(32)}/run`;
+    expect((await fetch(runPath)).status).toBe(403);
+    expect((await fetch(runPath, { headers: { cookie } })).status).toBe(403);
+    const missing = await fetch(runPath, { headers: { cookie, 'x-coalesce-csrf': body.csrfToken } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+
     const out = await fetch(`${srv.url}/console/api/sign-out`, { method: 'POST', headers: { ...json, cookie, 'x-coalesce-csrf': body.csrfToken }, body: '{}' });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);

@@ -113,3 +113,8 @@ export const getHistoryRecord = (domain: string, profileId: string, id: string) 
 export const explainMatch = (domain: string, matchId: string) =>
   call<MatchExplanation>(
     'GET', `${d(domain)}/matches/${seg(matchId)}/explanation`);
+
+/** Coalesce console endpoint: how the job was started and its server-measured stage timings. */
+export interface JobRun { JobId: string; Kind?: 'FIRST' | 'SCHEDULED' | 'ON_DEMAND'; StageTimingsMs: Record<string, number>; ExportError?: string }
+export const getJobRun = (domain: string, jobId: string) =>
+  call<JobRun>('GET', `/console/api/domains/${seg(domain)}/identity-resolution-jobs/${seg(jobId)}/run`);

@@ -1,12 +1,13 @@
 /** One job: every field of GetIdentityResolutionJob, its stages, and where the export was written. */
 import { useRef } from 'preact/hooks';
-import { getJob } from '../api/ops.js';
+import { getJob, getJobRun, type JobRun } from '../api/ops.js';
 import type { Job } from '../api/wire.js';
 import { DL, ErrorBox, Loading, StatusBadge } from '../components/common.js';
 import { href } from '../router.js';
 import { fmtDuration, fmtNum, fmtTime, toMs, useAsync, useInterval } from '../util.js';
 import { ACTIVE, jobDuration } from './jobs.js';
 
+const KIND = { FIRST: 'First run after matching was enabled', SCHEDULED: 'Weekly schedule', ON_DEMAND: 'Run job now (on demand)' } as const;
 const STAGES = ['PENDING', 'PREPROCESSING', 'FIND_MATCHING', 'MERGING', 'COMPLETED'] as const;
 const KNOWN_FIELDS = new Set([
   'DomainName', 'JobId', 'Status', 'Message', 'JobStartTime', 'JobEndTime', 'LastUpdatedAt', 'JobExpirationTime',
@@ -18,6 +19,7 @@ export function JobPage({ domain, jobId }: { domain: string; jobId: string }) {
   const status = job.data?.Status ?? '';
   // Stage start times as observed: LastUpdatedAt changes at every transition, so the first LastUpdatedAt seen
   // with a status is when that stage began (exact when the page polls during the job).
+  const run = useAsync(() => getJobRun(domain, jobId).catch(() => undefined), [domain, jobId, status, job.data?.LastUpdatedAt]);
   const seen = useRef(new Map<string, number>());
   if (job.data?.Status && !seen.current.has(job.data.Status)) {
     const t = job.data.Status === 'PREPROCESSING' ? toMs(job.data.JobStartTime) : toMs(job.data.LastUpdatedAt);
@@ -30,12 +32,12 @@ export function JobPage({ domain, jobId }: { domain: string; jobId: string }) {
       <p><a href={href.jobs(domain)}>← All jobs</a></p>
       <ErrorBox error={job.error} title="Could not load the job" />
       {job.loading && !job.data && <Loading what="job" />}
-      {job.data && <JobDetail domain={domain} job={job.data} stages={seen.current} />}
+      {job.data && <JobDetail domain={domain} job={job.data} stages={seen.current} run={run.data} />}
     </>
   );
 }
 
-function JobDetail({ domain, job, stages }: { domain: string; job: Job; stages: Map<string, number> }) {
+function JobDetail({ domain, job, stages, run }: { domain: string; job: Job; stages: Map<string, number>; run?: JobRun }) {
   const s3 = job.ExportingLocation?.S3Exporting;
   const am = job.AutoMerging;
   const extras = Object.entries(job).filter(([k]) => !KNOWN_FIELDS.has(k));
@@ -55,6 +57,7 @@ function JobDetail({ domain, job, stages }: { domain: string; job: Job; stages: 
             ['Duration', fmtDuration(jobDuration(job, Date.now()))],
             ['LastUpdatedAt', fmtTime(job.LastUpdatedAt)],
             ['JobExpirationTime', fmtTime(job.JobExpirationTime)],
+            ['Started by', run?.Kind ? KIND[run.Kind] : '—'],
           ]} />
         </section>
         <section class="card" aria-labelledby="job-stats">
@@ -65,6 +68,7 @@ function JobDetail({ domain, job, stages }: { domain: string; job: Job; stages: 
             ['NumberOfMergesDone', fmtNum(job.JobStats?.NumberOfMergesDone)],
           ]} />
           <h2>ExportingLocation</h2>
+          {run?.ExportError && <p class="field-error">Export failed: {run.ExportError}</p>}
           {s3 ? (
             <p data-testid="export-location"><code>s3://{s3.S3BucketName}/{s3.S3KeyName ?? ''}</code></p>
           ) : (
@@ -80,7 +84,9 @@ function JobDetail({ domain, job, stages }: { domain: string; job: Job; stages: 
           )}
         </section>
       </div>
-      <StageTimings job={job} observed={stages} />
+      {run && Object.keys(run.StageTimingsMs).length > 0
+        ? <MeasuredStageTimings run={run} />
+        : <StageTimings job={job} observed={stages} />}
       {extras.length > 0 && (
         <section class="card" aria-labelledby="job-extra">
           <h2 id="job-extra">Coalesce details</h2>
@@ -162,6 +168,34 @@ function StageTimings({ job, observed }: { job: Job; observed: Map<string, numbe
         From the status changes seen while this page was open (each change sets LastUpdatedAt); a stage that began
         and ended between two refreshes is counted in the next one.
       </p>
+    </section>
+  );
+}
+
+/** Stage timings measured by the job runner (stages in the order they run). */
+function MeasuredStageTimings({ run }: { run: JobRun }) {
+  const order = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING', 'EXPORT'];
+  const names = Object.keys(run.StageTimingsMs).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const total = names.reduce((s, n) => s + run.StageTimingsMs[n]!, 0);
+  return (
+    <section class="card" aria-labelledby="stage-h">
+      <h2 id="stage-h">Stage timing</h2>
+      <table class="table" data-testid="stage-timings">
+        <thead><tr><th scope="col">Stage</th><th scope="col" class="num">Duration</th><th scope="col">Share</th></tr></thead>
+        <tbody>
+          {names.map((n) => {
+            const ms = run.StageTimingsMs[n]!;
+            return (
+              <tr key={n}>
+                <th scope="row">{n}</th>
+                <td class="num">{fmtDuration(ms)}</td>
+                <td><span class="scorebar" aria-hidden="true"><span style={{ width: `${total ? (ms / total) * 100 : 0}%` }} /></span>{total ? `${Math.round((ms / total) * 100)} %` : ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p class="muted small">Measured by the job runner for each stage it completed (time to start the job worker is not part of any stage).</p>
     </section>
   );
 }
