@@ -6,7 +6,7 @@
  * The same functions serve training, scoring, explanations and (later) single-profile matching.
  */
 import type { Columns, Multi, Tables } from './columns.js';
-import { jaroWinkler, withinOneEdit } from './metrics.js';
+import { jaroWinkler, jaroWinklerAtLeast, withinOneEdit } from './metrics.js';
 import { areNicknames } from './normalize/nicknames.js';
 
 export type TableName = keyof Tables;
@@ -59,9 +59,9 @@ function computeSwapped(v: View, a: number, b: number): boolean {
   if (fa === fb && la === lb) return false;
   if (fa === lb && la === fb) return true;
   const n = v.tables.name.values;
-  const c1 = jaroWinkler(n[fa]!, n[lb]!);
+  const c1 = jaroWinklerAtLeast(n[fa]!, n[lb]!, 0.9);
   if (c1 < 0.9) return false;
-  const cross = c1 + jaroWinkler(n[la]!, n[fb]!);
+  const cross = c1 + jaroWinklerAtLeast(n[la]!, n[fb]!, 0.9);
   if (cross < 1.8) return false;
   return cross > jaroWinkler(n[fa]!, n[fb]!) + jaroWinkler(n[la]!, n[lb]!) + 0.1;
 }
@@ -75,7 +75,7 @@ function compareFirst(v: View, a: number, b: number): number {
   const n = v.tables.name.values;
   const x = n[fa]!, y = n[fb]!;
   if (areNicknames(x, y)) return 2;
-  const jw = jaroWinkler(x, y);
+  const jw = jaroWinklerAtLeast(x, y, 0.8);
   if (jw >= 0.92) return 3;
   if (jw >= 0.8) return 4;
   if ((x.length === 1 || y.length === 1) && x[0] === y[0]) return 5;
@@ -89,7 +89,7 @@ function compareLast(v: View, a: number, b: number): number {
   if (la < 0 || lb < 0) return 0;
   if (la === lb) return 1;
   const n = v.tables.name.values;
-  const jw = jaroWinkler(n[la]!, n[lb]!);
+  const jw = jaroWinklerAtLeast(n[la]!, n[lb]!, 0.8);
   return jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4;
 }
 
@@ -156,7 +156,7 @@ function compareEmail(v: View, a: number, b: number): number {
       else if (best > 3 && lc.values[i] === lc.values[j]) best = 3;
       else if (best > 4) {
         const s = v.tables.emailLoose.values;
-        if (jaroWinkler(s[lo.values[i]!]!, s[lo.values[j]!]!) >= 0.88) best = 4;
+        if (jaroWinklerAtLeast(s[lo.values[i]!]!, s[lo.values[j]!]!, 0.88) >= 0.88) best = 4;
       }
     }
   }
@@ -235,10 +235,13 @@ function compareAddress(v: View, a: number, b: number): number {
       }
       const ni = nm.values[i]!, nj = nm.values[j]!;
       const cityKnown = ci1 >= 0 && cj >= 0;
-      const sameCity = cityKnown && (ci1 === cj || jaroWinkler(cities[ci1]!, cities[cj]!) >= 0.88);
-      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || jaroWinkler(names[ni]!, names[nj]!) >= 0.88)) {
-        level = 2;
-      } else if (samePostcode && sameCity) {
+      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || jaroWinklerAtLeast(names[ni]!, names[nj]!, 0.88) >= 0.88)) {
+        if (best === 0 || best > 2) best = 2;
+        continue;
+      }
+      if (best !== 0 && best <= 3) continue;
+      const sameCity = cityKnown && (ci1 === cj || jaroWinklerAtLeast(cities[ci1]!, cities[cj]!, 0.88) >= 0.88);
+      if (samePostcode && sameCity) {
         level = 3;
       } else if (samePostcode || sameCity) {
         level = 4;

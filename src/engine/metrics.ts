@@ -116,3 +116,31 @@ export function withinOneEdit(a: string, b: string): boolean {
   for (; i < s.length; i++) if (s.charCodeAt(i) !== t.charCodeAt(i + 1)) return false;
   return true;
 }
+
+const bag = new Int32Array(65536);
+
+/**
+ * Jaro-Winkler similarity when it can reach `min`, else 0 — a cheap upper bound (lengths, then shared character
+ * counts bound the Jaro matches) skips most of the work for dissimilar strings in the hot loop.
+ */
+export function jaroWinklerAtLeast(a: string, b: string, min: number): number {
+  if (a === b) return a.length === 0 ? 0 : 1;
+  const la = a.length, lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  // JW ≤ jaro + 0.4·(1 − jaro), so JW ≥ min needs jaro ≥ (min − 0.4) / 0.6.
+  const jaroMin = (min - 0.4) / 0.6;
+  const lo = Math.min(la, lb), hi = Math.max(la, lb);
+  if ((1 + lo / hi + 1) / 3 < jaroMin) return 0;
+  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)]!++;
+  let common = 0;
+  for (let i = 0; i < lb; i++) {
+    const c = b.charCodeAt(i);
+    if (bag[c]! > 0) {
+      bag[c]!--;
+      common++;
+    }
+  }
+  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)] = 0;
+  if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return 0;
+  return jaroWinkler(a, b);
+}

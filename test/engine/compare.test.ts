@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { damerauLevenshtein, jaroWinkler } from '../../src/engine/metrics.js';
+import { damerauLevenshtein, jaroWinkler, jaroWinklerAtLeast, withinOneEdit } from '../../src/engine/metrics.js';
+import { rand } from './tiny-population.js';
 import { buildColumns, DEFAULT_NORMALIZE } from '../../src/engine/columns.js';
 import { COMPARISONS } from '../../src/engine/compare.js';
 import { soundex } from '../../src/engine/blocking.js';
@@ -27,6 +28,16 @@ describe('string metrics', () => {
     expect(damerauLevenshtein('kitten', 'sitting', 1)).toBe(2);
     expect(damerauLevenshtein('', 'abc')).toBe(3);
     expect(damerauLevenshtein('19710624', '19710642')).toBe(1);
+  });
+  it('bounded Jaro-Winkler and the one-edit test agree with the full computations', () => {
+    const r = rand(5);
+    const word = () => Array.from({ length: 2 + Math.floor(r() * 8) }, () => 'abcdeio'[Math.floor(r() * 7)]).join('');
+    for (let k = 0; k < 5000; k++) {
+      const a = word();
+      const b = r() < 0.5 ? word() : a.slice(0, 1 + Math.floor(r() * a.length)) + word().slice(0, 2);
+      for (const t of [0.8, 0.88, 0.92]) expect(jaroWinklerAtLeast(a, b, t) >= t, `${a} ${b} ${t}`).toBe(jaroWinkler(a, b) >= t);
+      expect(withinOneEdit(a, b), `${a} ${b}`).toBe(damerauLevenshtein(a, b) <= 1);
+    }
   });
   it('computes Soundex', () => {
     expect(soundex('robert')).toBe('r163');
