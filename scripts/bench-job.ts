@@ -84,7 +84,10 @@ for (;;) {
   const s = performance.now();
   job = await client.send(new GetIdentityResolutionJobCommand({ DomainName: DOMAIN, JobId }));
   latencies.push(performance.now() - s);
-  if (transitions[transitions.length - 1]?.[0] !== job.Status) transitions.push([job.Status!, performance.now() - t0]);
+  if (transitions[transitions.length - 1]?.[0] !== job.Status) {
+    transitions.push([job.Status!, performance.now() - t0]);
+    console.log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s: ${job.Status}`);
+  }
   if (['COMPLETED', 'PARTIAL_SUCCESS', 'FAILED'].includes(job.Status!)) break;
   await new Promise((r) => setTimeout(r, 10));
 }
