@@ -77,3 +77,17 @@ export function errorText(e: unknown): { code: string; message: string } {
   const any = e as { code?: string; message?: string };
   return { code: any?.code ?? 'Error', message: any?.message ?? String(e) };
 }
+
+/** Maps with at most `limit` calls in flight (pages that fan out one request per item). */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { createDomain, deleteDomain, getDomain, listDomains } from '../api/ops.js';
 import { ConfirmDialog, Empty, ErrorBox, Loading, Notice } from '../components/common.js';
 import { href, navigate } from '../router.js';
-import { fmtNum, fmtTime, useAsync } from '../util.js';
+import { fmtNum, fmtTime, mapLimit, useAsync } from '../util.js';
 
 const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -11,7 +11,7 @@ export function DomainsPage() {
   const list = useAsync(async () => {
     const { items, truncated } = await listDomains();
     // ListDomains has no counts: GetDomain (Stats) per domain, a handful in parallel.
-    const details = await Promise.all(items.map((d) => getDomain(d.DomainName).catch(() => undefined)));
+    const details = await mapLimit(items, 8, (d) => getDomain(d.DomainName).catch(() => undefined));
     return { items: items.map((d, i) => ({ ...d, detail: details[i] })), truncated };
   }, []);
   const [toDelete, setToDelete] = useState<string>();

@@ -5,7 +5,7 @@ import { batchGetProfiles, getHistoryRecord, listHistory, listObjectTypes, listP
 import type { HistoryRecord } from '../api/wire.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/common.js';
 import { unitValues } from '../profile-units.js';
-import { fmtTime, useAsync } from '../util.js';
+import { fmtTime, mapLimit, useAsync } from '../util.js';
 
 export function ProfilePage({ domain, profileId }: { domain: string; profileId: string }) {
   const profile = useAsync(() => batchGetProfiles(domain, [profileId]), [domain, profileId]);
@@ -14,10 +14,10 @@ export function ProfilePage({ domain, profileId }: { domain: string; profileId: 
   const objects = useAsync(async () => {
     if (!exists) return undefined;
     const types = (await listObjectTypes(domain)).items;
-    const per = await Promise.all(types.map(async (t) => ({
-      type: t.ObjectTypeName,
-      items: (await listProfileObjects(domain, t.ObjectTypeName, profileId)).Items ?? [],
-    })));
+    const per = await mapLimit(types, 8, async (t) => {
+      const r = await listProfileObjects(domain, t.ObjectTypeName, profileId);
+      return { type: t.ObjectTypeName, items: r.Items ?? [], more: !!r.NextToken };
+    });
     return per.filter((p) => p.items.length > 0);
   }, [domain, profileId, exists]);
   const history = useAsync(() => listHistory(domain, profileId), [domain, profileId]);
@@ -54,7 +54,7 @@ export function ProfilePage({ domain, profileId }: { domain: string; profileId: 
         {objects.data && objects.data.length === 0 && <Empty>No profile objects are attached to this profile.</Empty>}
         {objects.data?.map((o) => (
           <details key={o.type} open={objects.data!.length === 1}>
-            <summary>{o.type} ({o.items.length})</summary>
+            <summary>{o.type} ({o.items.length}{o.more ? '+, first 100 shown' : ''})</summary>
             {o.items.map((it) => (
               <div key={it.ProfileObjectUniqueKey} class="object">
                 <div class="muted small">ProfileObjectUniqueKey <code>{it.ProfileObjectUniqueKey}</code></div>

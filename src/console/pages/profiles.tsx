@@ -4,7 +4,7 @@ import { getObjectType, listObjectTypes, searchProfiles } from '../api/ops.js';
 import type { Profile } from '../api/wire.js';
 import { Empty, ErrorBox, Loading } from '../components/common.js';
 import { href, navigate } from '../router.js';
-import { useAsync } from '../util.js';
+import { mapLimit, useAsync } from '../util.js';
 
 const STANDARD_KEYS: Array<[string, string]> = [
   ['_fullName', 'Full name'],
@@ -17,7 +17,7 @@ const STANDARD_KEYS: Array<[string, string]> = [
 export function ProfilesPage({ domain, initialKey, initialValue }: { domain: string; initialKey?: string; initialValue?: string }) {
   const domainKeys = useAsync(async () => {
     const types = (await listObjectTypes(domain)).items;
-    const details = await Promise.all(types.map((t) => getObjectType(domain, t.ObjectTypeName).catch(() => undefined)));
+    const details = await mapLimit(types, 8, (t) => getObjectType(domain, t.ObjectTypeName).catch(() => undefined));
     const names = new Set<string>();
     for (const d of details) for (const k of Object.keys(d?.Keys ?? {})) if (!k.startsWith('_')) names.add(k);
     return [...names].sort();
