@@ -139,6 +139,9 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     await page.getByLabel('Only merge groups with a confidence score of at least…').check();
     await page.getByLabel('Minimum confidence score').fill('0.5');
     expect(await page.getByTestId('min-score-value').textContent()).toBe('0.50');
+    await page.getByLabel("Write each job's match groups as CSV to an S3 location").check();
+    await page.getByLabel('S3 bucket name').fill('console-exports');
+    await page.getByLabel('Key prefix (optional)').fill('e2e');
     await shot('06-settings');
     await page.getByRole('button', { name: 'Save settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Save auto-merging settings?' });
@@ -170,6 +173,8 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     await expect.poll(() => page.getByText('NumberOfProfilesReviewed').count()).toBe(1);
     await expect.poll(() => page.getByTestId('stage-timings').textContent()).toMatch(/PREPROCESSING.*FIND_MATCHING/);
     expect(await page.getByText('Run job now (on demand)').count()).toBe(1);
+    // Where the export was written (the local default sink when no S3 endpoint is configured).
+    expect(await page.getByTestId('export-location').textContent()).toMatch(/^s3:\/\/console-exports\/e2e\//);
     await shot('09-job');
     await go(`#/domains/${DOMAIN}/jobs`);
     await expect.poll(() => page.getByTestId('jobs-table').locator(`tr[data-job-id="${jobId}"] .badge`).getAttribute('data-status')).toBe('COMPLETED');

@@ -70,7 +70,13 @@ function JobDetail({ domain, job, stages, run }: { domain: string; job: Job; sta
           <h2>ExportingLocation</h2>
           {run?.ExportError && <p class="field-error">Export failed: {run.ExportError}</p>}
           {s3 ? (
-            <p data-testid="export-location"><code>s3://{s3.S3BucketName}/{s3.S3KeyName ?? ''}</code></p>
+            <>
+              <p data-testid="export-location"><code>s3://{s3.S3BucketName}/{s3.S3KeyName ?? ''}</code></p>
+              <p class="muted small">
+                Files <code>CustomerProfilesPendingMatches-{job.DomainName}-part-N.csv</code>. Without a configured S3
+                endpoint the server writes them to <code>&lt;data dir&gt;/s3/{s3.S3BucketName}/{s3.S3KeyName ?? ''}</code>.
+              </p>
+            </>
           ) : (
             <p class="muted">Nothing was exported (no ExportingConfig, or the job has not reached the export).</p>
           )}
