@@ -11,7 +11,7 @@
  * half-written; a job found IN_PROGRESS when the server starts resumes after its last committed line, with exact
  * counts. A server shutdown leaves running jobs IN_PROGRESS so that they resume the same way.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Repository } from '../store/repository.js';
@@ -129,6 +129,9 @@ export class UploadService {
     } finally {
       await sink?.close().catch(() => {});
       await new Promise<void>((resolve) => (report ? report.end(() => resolve()) : resolve()));
+      // The uploaded file is needed only until the job ends (a paused job resumes from it).
+      const after = await this.o.store.getUploadJob(job.domainName, job.jobId).catch(() => undefined);
+      if (after?.status !== 'IN_PROGRESS') rmSync(file, { force: true });
     }
   }
 }
