@@ -269,7 +269,7 @@ function single(col: 'first' | 'last') {
 
 export const COMPARISONS: Comparison[] = [
   {
-    name: 'firstName', levels: FIRST_LEVELS, tfLevel: 1, maxElseRatio: 0.1, tfTable: 'name', compare: compareFirst,
+    name: 'firstName', levels: FIRST_LEVELS, tfLevel: 1, maxElseRatio: 0.05, tfTable: 'name', compare: compareFirst,
     sharedValue: (v, a) => v.first[a]!, display: single('first'),
   },
   {
