@@ -125,6 +125,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 8192 },
     return503OnClosing: true,
+    // Bounds slow clients (large uploads on raw routes included); headers must arrive within Node's 60 s.
+    requestTimeout: 10 * 60_000,
     frameworkErrors: (err, req, reply) => {
       reply.header('x-amzn-RequestId', req.id);
       sendError(reply, { status: 400, code: 'BadRequestException', message: `Bad request: ${err.message}` });
