@@ -93,7 +93,8 @@ async function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): 
       }
     }
     const input = deps.codec.decode(op, { labels: match.labels, query, headers: req.headers, body });
-    const handler = (deps.handlers as Record<string, ((input: unknown, ctx: OpContext) => unknown) | undefined>)[op.name];
+    const handlers = deps.handlers as Record<string, ((input: unknown, ctx: OpContext) => unknown) | undefined>;
+    const handler = Object.hasOwn(handlers, op.name) ? handlers[op.name] : undefined;
     if (!handler) throw badRequest(`${op.name} is not implemented by Coalesce`);
     const output = await handler(input, deps.opContext(req, principal));
     const encoded = deps.codec.encode(op, output);
