@@ -2,5 +2,6 @@
 export { resolve, DEFAULTS, candidatePairsOf as candidatePairs } from './resolve.js';
 export { explainGroup } from './explain.js';
 export { matchIdOf } from './cluster.js';
+export { blockingKeys } from './keys.js';
 export type * from './types.js';
 export type { Model } from './model.js';

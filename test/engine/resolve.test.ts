@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainGroup, matchIdOf, resolve, candidatePairs } from '../../src/engine/index.js';
+import { blockingKeys, explainGroup, matchIdOf, resolve, candidatePairs } from '../../src/engine/index.js';
 import type { EngineProfile, ResolveResult } from '../../src/engine/types.js';
 import { tinyPopulation } from './tiny-population.js';
 
@@ -116,6 +116,12 @@ describe('resolve', async () => {
     const withCandidates = await resolve(profiles, { workers: 0, seed: 3, returnCandidates: true });
     expect(Array.from(withCandidates.candidates!.left)).toEqual(Array.from(c.left));
     for (let k = 0; k < c.left.length; k++) expect(c.left[k]!).toBeLessThan(c.right[k]!);
+  });
+
+  it('gives the blocking keys a job saves for later single-profile matching', () => {
+    const [k1, k2] = blockingKeys([AWS_EXAMPLES[4]!, AWS_EXAMPLES[5]!], result.model);
+    expect(k1).toContain('phone:+15550100000');
+    expect(k1!.filter((k) => k2!.includes(k)).length).toBeGreaterThan(0);
   });
 
   it('handles empty and single-profile input', async () => {
