@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSqliteStore } from '../src/store/index.js';
 import { applyProfileWrite } from '../src/store/profile-write.js';
-import { newId, writeHistory } from '../src/store/sqlite/history.js';
-import { insertProfile, profileContent } from '../src/store/sqlite/profiles.js';
+import { writeHistory } from '../src/store/sqlite/history.js';
+import { insertProfile, newProfileId, profileContent } from '../src/store/sqlite/profiles.js';
 
 const N = Number(process.argv[2] ?? 200_000);
 const dir = mkdtempSync(join(tmpdir(), 'coalesce-bench-store-'));
@@ -36,7 +36,7 @@ for (let start = 0; start < N; start += 1000) {
   c.tx(() => {
     for (let i = start; i < Math.min(N, start + 1000); i++) {
       const now = Date.now();
-      const p = insertProfile(c, D, newId(), applyProfileWrite(undefined, { data: profile(i), source: '_api' }, now), now);
+      const p = insertProfile(c, D, newProfileId(now), applyProfileWrite(undefined, { data: profile(i), source: '_api' }, now), now);
       writeHistory(c, { domainName: D, profileId: p.profileId, objectTypeName: '_profile', actionType: 'CREATED', createdAt: now, content: profileContent(p) });
     }
   });

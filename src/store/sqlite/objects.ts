@@ -5,9 +5,9 @@ import type {
   ObjectProfileResolution, ObjectTypeRecord, Page, PageRequest, ProfileObjectRecord, ProfileWrite,
 } from '../repository.js';
 import type { SqliteContext } from './database.js';
-import { newId, writeHistory } from './history.js';
+import { writeHistory } from './history.js';
 import {
-  attachKeys, findProfileIdsByKey, insertProfile, loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile,
+  attachKeys, findProfileIdsByKey, insertProfile, loadProfile, newProfileId, PROFILE_HISTORY_TYPE, profileContent, saveProfile,
 } from './profiles.js';
 
 export function putObjectType(c: SqliteContext, t: ObjectTypeRecord): ObjectTypeRecord {
@@ -95,7 +95,7 @@ export function putProfileObject(
       if (resolve && !resolve.allowCreate) {
         throw badRequest(`No profile matches the keys of this ${obj.objectTypeName} object and the object type does not allow profile creation (AllowProfileCreation is false).`);
       }
-      profileId = newId();
+      profileId = newProfileId();
       const p = insertProfile(c, domainName, profileId, applyProfileWrite(undefined, write, now), now);
       created = true;
       writeHistory(c, {

@@ -3,14 +3,36 @@
  * (derived = 1). The sync functions here join the caller's transaction, so other areas (merge, bulk ingestion)
  * can compose them: insertProfile / saveProfile / loadProfile / profileContent.
  */
+import { randomBytes } from 'node:crypto';
 import { notFound } from '../../errors.js';
 import type { StoredProfile } from '../../model/profile.js';
 import { applyProfileWrite, derivedKeys, normalizeKeyValue, type ProfileState } from '../profile-write.js';
 import type { ProfileKeyRef, ProfileWrite } from '../repository.js';
 import type { SqliteContext } from './database.js';
-import { newId, writeHistory } from './history.js';
+import { writeHistory } from './history.js';
 
 interface ProfileRow { profile_id: string; domain_name: string; data: string; meta: string; created_at: number; updated_at: number }
+
+/**
+ * A new ProfileId: 32 lowercase hex, the creation time (ms, 12 hex) then 80 random bits. Ids of new profiles
+ * increase, so inserts append to the B-trees keyed by profile id instead of touching random pages
+ * (several times faster at a million profiles), and they stay unguessable.
+ */
+export function newProfileId(now = Date.now()): string {
+  return Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12) + randomHex10();
+}
+
+// Random bytes drawn from a pool: one randomBytes call per 400 ids instead of one per id.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function randomHex10(): string {
+  if (poolAt + 10 > pool.length) {
+    pool = randomBytes(4000);
+    poolAt = 0;
+  }
+  poolAt += 10;
+  return pool.toString('hex', poolAt - 10, poolAt);
+}
 
 /** Object type name used in history records of profile-level actions. */
 export const PROFILE_HISTORY_TYPE = '_profile';
@@ -74,7 +96,7 @@ export function saveProfile(c: SqliteContext, before: StoredProfile, state: Prof
   return { ...before, data: state.data, meta: state.meta, updatedAt: now };
 }
 
-export function createProfile(c: SqliteContext, domainName: string, write: ProfileWrite, now: number, profileId = newId()): StoredProfile {
+export function createProfile(c: SqliteContext, domainName: string, write: ProfileWrite, now: number, profileId = newProfileId()): StoredProfile {
   return c.tx(() => {
     const p = insertProfile(c, domainName, profileId, applyProfileWrite(undefined, write, now), now);
     writeHistory(c, {
