@@ -1,5 +1,5 @@
 /** Jobs of a domain with live status (polling), JobStats, Message and "Run job now" (Coalesce extension). */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getDomain, listJobs, startJob } from '../api/ops.js';
 import type { JobItem } from '../api/wire.js';
 import { Empty, ErrorBox, Loading, Notice, StatusBadge } from '../components/common.js';
@@ -39,6 +39,19 @@ export function JobsPage({ domain }: { domain: string }) {
     }
   };
 
+  // One polite live region announces status changes (rather than every cell of every refresh).
+  const previous = useRef(new Map<string, string>());
+  const [announcement, setAnnouncement] = useState('');
+  useEffect(() => {
+    const changes: string[] = [];
+    for (const j of jobs.data?.items ?? []) {
+      const before = previous.current.get(j.JobId!);
+      if (before && before !== j.Status) changes.push(`Job ${j.JobId!.slice(0, 8)} is now ${j.Status}`);
+      previous.current.set(j.JobId!, j.Status ?? '');
+    }
+    if (changes.length) setAnnouncement(changes.join('. '));
+  }, [jobs.data]);
+
   const matchingOff = dom.data && !dom.data.Matching?.Enabled;
   return (
     <>
@@ -51,6 +64,7 @@ export function JobsPage({ domain }: { domain: string }) {
           {starting ? 'Starting…' : 'Run job now'}
         </button>
       </div>
+      <p class="sr-only" aria-live="polite" role="status">{announcement}</p>
       {matchingOff && (
         <Notice>Matching is not enabled for this domain. <a href={href.settings(domain)}>Enable it</a> to run jobs.</Notice>
       )}
@@ -90,7 +104,7 @@ function JobsTable({ domain, jobs }: { domain: string; jobs: JobItem[] }) {
         {jobs.map((j) => (
           <tr key={j.JobId} data-job-id={j.JobId}>
             <th scope="row"><a href={href.job(domain, j.JobId!)}><code>{j.JobId?.slice(0, 12)}…</code></a></th>
-            <td aria-live="polite"><StatusBadge status={j.Status} /></td>
+            <td><StatusBadge status={j.Status} /></td>
             <td>{fmtTime(j.JobStartTime)}</td>
             <td>{fmtTime(j.JobEndTime)}</td>
             <td class="num">{fmtDuration(jobDuration(j, now))}</td>
