@@ -187,6 +187,17 @@ describe('PutProfileObject', () => {
     expect(r1.Items!.map((p) => p.ProfileId)).toEqual(created.Items!.map((p) => p.ProfileId));
   });
 
+  it('concurrent objects with the same new key create exactly one profile', async () => {
+    const puts = Array.from({ length: 20 }, (_, i) =>
+      put('crm', { id: 'C-RACE', email: 'race@example.com', name: { first: `R${i}` }, updated: `2025-05-05T00:00:${String(i).padStart(2, '0')}Z` }));
+    const keys = new Set((await Promise.all(puts)).map((r) => r.ProfileObjectUniqueKey));
+    expect(keys.size).toBe(1);
+    const found = await t.client.send(new SearchProfilesCommand({ DomainName: D, KeyName: 'crmId', Values: ['C-RACE'] }));
+    expect(found.Items!.length).toBe(1);
+    // The newest source timestamp won, whatever the arrival order.
+    expect(found.Items![0].FirstName).toBe('R19');
+  });
+
   it('rejects bad objects and unknown types; a bad source timestamp writes nothing', async () => {
     const before = (await t.client.send(new GetDomainCommand({ DomainName: D }))).Stats!;
     for (const obj of ['not json', '[1,2]', '"str"']) {
