@@ -1,4 +1,5 @@
 /** Jobs configuration: defaults (docs/jobs.md, "Configuration") and environment overrides. */
+import { totalmem } from 'node:os';
 export interface JobsConfig {
   /** Delay between enabling matching and the first job (AWS: within 24 h). */
   firstRunDelayMs: number;
@@ -16,6 +17,8 @@ export interface JobsConfig {
   engineSeed: number;
   /** Engine worker threads (undefined: the engine's default). */
   engineWorkers?: number;
+  /** V8 old-space limit of a job's worker thread in MiB (a 1M-profile job needs more than Node's ~4 GiB default). */
+  workerHeapMb: number;
   /** Profiles per store read in PREPROCESSING. */
   scanBatch: number;
   /**
@@ -34,6 +37,7 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   inline: false,
   engineSeed: 1,
   scanBatch: 5_000,
+  workerHeapMb: Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.5)),
 };
 
 const num = (v: string | undefined): number | undefined => {
@@ -55,6 +59,8 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   if (part !== undefined) out.exportPartBytes = part;
   const workers = num(env.COALESCE_ENGINE_WORKERS);
   if (workers !== undefined) out.engineWorkers = workers;
+  const heap = num(env.COALESCE_JOBS_WORKER_HEAP_MB);
+  if (heap !== undefined) out.workerHeapMb = heap;
   const pause = env.COALESCE_JOBS_TEST_PAUSE;
   if (pause === 'FIND_MATCHING' || pause === 'MERGING') out.testPauseAt = pause;
   return out;

@@ -113,7 +113,7 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
       await runJob(store, { domainName, jobId, mode, config, sink, now: () => clock.now(), log: (m) => log.warn(m) });
     } else {
       const workerData: JobWorkerData = { dataDir, domainName, jobId, mode, config, s3, clockOffsetMs: clock.now() - Date.now() };
-      const worker = startWorker(import.meta.url, './worker.js', { workerData });
+      const worker = startWorker(import.meta.url, './worker.js', { workerData, resourceLimits: { maxOldGenerationSizeMb: config.workerHeapMb } });
       entry.worker = worker;
       await new Promise<void>((resolve) => {
         worker.on('message', (m: { type: string; msg?: string }) => { if (m.type === 'log') log.warn({ domainName, jobId }, m.msg); });
