@@ -136,3 +136,15 @@ describe('loadEngine', () => {
     await expect(loadEngine('./metrics.js')).rejects.toThrow(/no resolve\(\) export/);
   });
 });
+
+describe('falsePositiveKinds', () => {
+  it('splits wrongly grouped pairs into same-household and other people', async () => {
+    const { falsePositiveKinds } = await import('../../src/engine/eval/loss.js');
+    // One predicted group {0,1,2,3}: records 0,1 are person A, 2 is B (A's household), 3 is C (another household).
+    const truth = ['A', 'A', 'B', 'C'];
+    const households = Int32Array.from([1, 1, 1, 2]);
+    const pred = labelsFromGroups(4, [[0, 1, 2, 3]]);
+    // Wrong pairs: (0,2) (1,2) same household; (0,3) (1,3) (2,3) other people.
+    expect(falsePositiveKinds(truth, pred, households)).toEqual({ sameHousehold: 2, otherPeople: 3 });
+  });
+});

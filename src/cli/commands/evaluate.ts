@@ -80,7 +80,7 @@ export function register(program: Command): void {
       if (opts.json) {
         console.log(JSON.stringify(results.map((r) => ({
           dataset: r.dataset, mapping: r.mapping, metrics: r.metrics, blocking: r.blocking, stats: r.result.stats,
-          resolveMs: r.resolveMs, peakRssMiB: r.peakRssMiB, recallLoss: r.recallLoss,
+          resolveMs: r.resolveMs, peakRssMiB: r.peakRssMiB, recallLoss: r.recallLoss, falsePositiveKinds: r.falsePositiveKinds,
         })), null, 2));
         return;
       }

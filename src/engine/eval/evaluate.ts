@@ -6,7 +6,7 @@ import type { EngineOptions, EngineProfile, PairEvidence, ResolveResult } from '
 import type { LabelledDataset } from './types.js';
 import { blockingMetrics, clusterMetrics, labelsFromGroups, type BlockingMetrics, type ClusterMetrics } from './metrics.js';
 import { candidatesFromResult, type CandidatePairs, type LoadedEngine } from './engine-loader.js';
-import { recallLoss, type RecallLoss } from './loss.js';
+import { falsePositiveKinds, recallLoss, type FalsePositiveKinds, type RecallLoss } from './loss.js';
 
 export interface ErrorPair {
   a: EngineProfile;
@@ -30,6 +30,8 @@ export interface EvaluationResult {
   peakRssMiB: number;
   /** Which stage lost the missed true pairs (null without candidates or for very large sets). */
   recallLoss: RecallLoss | null;
+  /** Generated sets: false-positive pairs within a household (family, twins, juniors) vs other people. */
+  falsePositiveKinds: FalsePositiveKinds | null;
   falsePositives?: ErrorPair[];
   falseNegatives?: ErrorPair[];
 }
@@ -69,6 +71,7 @@ export async function evaluateDataset(ds: LabelledDataset, engine: LoadedEngine,
   const out: EvaluationResult = {
     dataset: ds.name, mapping: ds.mapping, metrics, blocking, result, resolveMs, peakRssMiB: peakRssMiB(),
     recallLoss: cands ? recallLoss(ds.truth, pred, cands, result.pairs, index) : null,
+    falsePositiveKinds: ds.households ? falsePositiveKinds(ds.truth, pred, ds.households) : null,
   };
   if (opts.showErrors) Object.assign(out, collectErrors(ds, index, pred, result, engine, opts.showErrors, cands));
   return out;

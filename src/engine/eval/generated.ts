@@ -3,9 +3,9 @@ import { generateProfiles } from '../generate/index.js';
 import type { LabelledDataset } from './types.js';
 
 export function generatedDataset(n: number, seed: number, noise = 1): LabelledDataset {
-  const { profiles, truth } = generateProfiles(n, seed, { noise });
+  const { profiles, truth, households } = generateProfiles(n, seed, { noise });
   return {
-    name: 'generated', profiles, truth,
+    name: 'generated', profiles, truth, households,
     mapping: `coalesce generate --profiles ${n} --seed ${seed} --noise ${noise} (truth = entity id)`,
   };
 }

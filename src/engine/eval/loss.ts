@@ -15,6 +15,27 @@ export interface RecallLoss {
   cutByClustering: number;
 }
 
+/** False-positive pairs of a generated set: within one household (designed hard negatives) or not. */
+export interface FalsePositiveKinds { sameHousehold: number; otherPeople: number }
+
+export function falsePositiveKinds(truth: string[], pred: Int32Array, households: Int32Array): FalsePositiveKinds | null {
+  const byGroup = new Map<number, number[]>();
+  pred.forEach((g, i) => { const l = byGroup.get(g); if (l) l.push(i); else byGroup.set(g, [i]); });
+  const out: FalsePositiveKinds = { sameHousehold: 0, otherPeople: 0 };
+  let scanned = 0;
+  for (const members of byGroup.values()) {
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < members.length; y++) {
+        if (++scanned > MAX_TRUE_PAIRS) return null;
+        const i = members[x], j = members[y];
+        if (truth[i] === truth[j]) continue;
+        if (households[i] === households[j]) out.sameHousehold++; else out.otherPeople++;
+      }
+    }
+  }
+  return out;
+}
+
 /** Skip the breakdown beyond these sizes (it keeps pair sets in memory). */
 const MAX_CANDIDATES = 5_000_000;
 const MAX_TRUE_PAIRS = 2_000_000;

@@ -39,6 +39,13 @@ export function lossReport(results: EvaluationResult[]): string {
     lines.push(`  ${r.dataset}: ${missed} of ${l.truePairs} — not a candidate ${l.missedByBlocking}, `
       + `scored below threshold ${l.belowThreshold}, linked but cut by clustering ${l.cutByClustering}`);
   }
+  for (const r of results) {
+    const k = r.falsePositiveKinds;
+    if (k) {
+      lines.push(`False-positive pairs in ${r.dataset}: ${k.sameHousehold + k.otherPeople} — same household (family, twins, `
+        + `juniors) ${k.sameHousehold}, other people ${k.otherPeople}`);
+    }
+  }
   return lines.join('\n');
 }
 

@@ -7,6 +7,8 @@ export interface LabelledDataset {
   profiles: EngineProfile[];
   /** truth[i] is the true entity id of profiles[i]. */
   truth: string[];
+  /** Generated sets: household per profile, to tell designed hard negatives from other false positives. */
+  households?: Int32Array;
   /** How source fields were mapped onto the profile (printed with the results so numbers are interpretable). */
   mapping: string;
 }

@@ -27,6 +27,8 @@ export interface GeneratedRecord {
   profile: EngineProfile;
   /** Ground truth: records of the same person share it. */
   entityId: string;
+  /** Household number (family members, twins and juniors share it): for classifying false positives. */
+  household: number;
   /** Source system (object type name): crm, ecommerce, support, loyalty, pos. */
   source: string;
   /** When the source last updated the record (epoch ms). */
@@ -75,7 +77,7 @@ export function* generateRecords(n: number, seed: number, options: GenerateOptio
       const m: FieldMeta = { updatedAt: r.updatedAt, ingestedAt: r.updatedAt, source: r.source };
       profile.meta = metaPaths(r.data, m);
     }
-    return { profile, entityId: r.entityId, source: r.source, updatedAt: r.updatedAt };
+    return { profile, entityId: r.entityId, household: r.household, source: r.source, updatedAt: r.updatedAt };
   };
   while (produced < n) {
     for (const person of people.household()) {
@@ -103,12 +105,16 @@ export function* generateRecords(n: number, seed: number, options: GenerateOptio
 }
 
 /** All n records in memory: profiles for the engine and the true entity id of each (same order). */
-export function generateProfiles(n: number, seed: number, options: GenerateOptions = {}): { profiles: EngineProfile[]; truth: string[] } {
+export function generateProfiles(
+  n: number, seed: number, options: GenerateOptions = {},
+): { profiles: EngineProfile[]; truth: string[]; households: Int32Array } {
   const profiles: EngineProfile[] = [];
   const truth: string[] = [];
+  const households: number[] = [];
   for (const r of generateRecords(n, seed, options)) {
     profiles.push(r.profile);
     truth.push(r.entityId);
+    households.push(r.household);
   }
-  return { profiles, truth };
+  return { profiles, truth, households: Int32Array.from(households) };
 }

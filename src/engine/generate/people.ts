@@ -22,6 +22,8 @@ export interface Person {
   /** Dense entity number (also the basis of per-source account numbers). */
   index: number;
   entityId: string;
+  /** Household number: people of one household are the designed hard negatives. */
+  household: number;
   culture: Culture;
   gender: 'M' | 'F';
   first: string;
@@ -124,6 +126,7 @@ function emailLocal(rng: Rng, first: string, last: string, index: number, salt =
 /** Builds households one at a time; each call returns 1–5 people. */
 export class PeopleFactory {
   private nextIndex = 0;
+  private nextHousehold = 0;
   constructor(private readonly rng: Rng) {}
 
   private newPerson(culture: Culture, gender: 'M' | 'F', last: string, birth: [number, number, number], addr: TrueAddress): Person {
@@ -139,7 +142,7 @@ export class PeopleFactory {
     if (middle === first) middle = undefined;
     const email = `${emailLocal(rng, first, last, index)}@${rng.skewPick(EMAIL_PROVIDERS, 1.2)}`;
     const p: Person = {
-      index, entityId: `e${index}`, culture, gender, first, middle, last, birth, email, address: addr,
+      index, entityId: `e${index}`, household: this.nextHousehold, culture, gender, first, middle, last, birth, email, address: addr,
       changeTime: TIME_START + rng.next() * (TIME_END - TIME_START),
     };
     if (culture.name === 'hispanic' && rng.chance(0.3)) p.last2 = rng.skewPick(culture.surnames);
@@ -204,6 +207,7 @@ export class PeopleFactory {
       const when = TIME_START + rng.next() * (TIME_END - TIME_START);
       for (const p of people) { p.oldAddress = old; p.changeTime = when; }
     }
+    this.nextHousehold++;
     return people;
   }
 }

@@ -74,6 +74,7 @@ const RECORD_COUNT_WEIGHTS = [38, 30, 16, 9, 4, 2, 1];
 
 export interface DraftRecord {
   entityId: string;
+  household: number;
   source: string;
   updatedAt: number;
   data: ProfileData;
@@ -110,7 +111,7 @@ export class RecordMaker {
       }
       if (rng.chance(0.85)) data.AccountNumber = account;
       if (src.name === 'loyalty') data.Attributes = { loyaltyTier: rng.pick(TIERS) };
-      out.push({ entityId: person.entityId, source: src.name, updatedAt, data });
+      out.push({ entityId: person.entityId, household: person.household, source: src.name, updatedAt, data });
     }
     return out;
   }
