@@ -44,6 +44,16 @@ function multi(col: 'emailLoose' | 'phone' | 'ident', table: 'emailLoose' | 'pho
   };
 }
 
+const soundexCache = new WeakMap<View, string[]>();
+/** Soundex of a profile's first or last name, computed once per distinct name. */
+function soundexOf(v: View, col: 'first' | 'last', i: number): string {
+  const id = v[col][i]!;
+  if (id < 0) return '';
+  let cache = soundexCache.get(v);
+  if (!cache) soundexCache.set(v, (cache = new Array<string>(v.tables.name.values.length)));
+  return (cache[id] ??= soundex(v.tables.name.values[id]!));
+}
+
 function nameOf(v: View, col: 'first' | 'last', i: number): string {
   const id = v[col][i]!;
   return id >= 0 ? v.tables.name.values[id]! : '';
@@ -85,14 +95,14 @@ export const BLOCKING_RULES: BlockingRule[] = [
     name: 'birthDate+surnameSoundex',
     keys: (v, i, out) => {
       const d = v.dob[i]!, l = nameOf(v, 'last', i);
-      if (d && l) out.push(`${d}|${soundex(l)}`);
+      if (d && l) out.push(`${d}|${soundexOf(v, 'last', i)}`);
     },
   },
   {
     name: 'birthDate+firstNameSoundex',
     keys: (v, i, out) => {
       const d = v.dob[i]!, f = nameOf(v, 'first', i);
-      if (d && f) out.push(`${d}|${soundex(f)}`);
+      if (d && f) out.push(`${d}|${soundexOf(v, 'first', i)}`);
     },
   },
   {
@@ -100,7 +110,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     capFactor: WEAK,
     keys: (v, i, out) => {
       const l = nameOf(v, 'last', i);
-      if (l) for (const c of values(v, 'city', i)) out.push(`${c}|${soundex(l)}`);
+      if (l) for (const c of values(v, 'city', i)) out.push(`${c}|${soundexOf(v, 'last', i)}`);
     },
   },
   {
@@ -108,7 +118,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     capFactor: WEAK,
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i);
-      if (f) for (const c of values(v, 'city', i)) out.push(`${c}|${soundex(f)}`);
+      if (f) for (const c of values(v, 'city', i)) out.push(`${c}|${soundexOf(v, 'first', i)}`);
     },
   },
   {
@@ -116,7 +126,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     capFactor: WEAK,
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
-      if (f && l) out.push(pairKey(soundex(f), soundex(l)));
+      if (f && l) out.push(pairKey(soundexOf(v, 'first', i), soundexOf(v, 'last', i)));
     },
   },
   {

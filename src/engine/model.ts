@@ -131,16 +131,13 @@ export function trainEm(
     const accU = COMPARISONS.map((c) => new Float64Array(c.levels.length));
     let accG = 0;
     let total = 0;
+    // log m − log u per level, once per iteration (the pattern loop then only adds).
+    const logRatio = m.map((mk, k) => Float64Array.from(mk, (x, l) => (l === 0 ? 0 : Math.log(x) - Math.log(u[k]![l]!))));
+    const prior = Math.log(lambda) - Math.log(1 - lambda);
     for (let p = 0; p < P; p++) {
-      let lm = Math.log(lambda);
-      let lu = Math.log(1 - lambda);
-      for (let k = 0; k < K; k++) {
-        const l = levels[p * K + k]!;
-        if (l === 0) continue;
-        lm += Math.log(m[k]![l]!);
-        lu += Math.log(u[k]![l]!);
-      }
-      const g = 1 / (1 + Math.exp(lu - lm));
+      let odds = prior;
+      for (let k = 0; k < K; k++) odds += logRatio[k]![levels[p * K + k]!]!;
+      const g = 1 / (1 + Math.exp(-odds));
       const c = counts[p]!;
       const gc = g * c;
       accG += gc;

@@ -21,7 +21,7 @@ export const DEFAULTS = {
   maxGroupSize: 100,
   tfClamp: 6,
   tfTableLimit: 5000,
-  uSamples: 100_000,
+  uSamples: 50_000,
 };
 
 /**
