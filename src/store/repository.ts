@@ -31,7 +31,7 @@ export interface DomainRecord {
 export interface DomainStats {
   profileCount: number;
   objectCount: number;
-  /** Bytes of stored profile and object content. */
+  /** Size (characters) of stored profile JSON and object text. */
   totalSize: number;
   meteringProfileCount: number;
 }
