@@ -35,7 +35,7 @@ export function register(program: Command): void {
           `Development credentials (${config.credentialSources.join(', ')}):`,
           `  AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
           `  AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`,
-          `  e.g. AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_REGION=us-east-1 aws customer-profiles list-domains --endpoint-url ${server.url}`,
+          `  e.g. AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_DEFAULT_REGION=us-east-1 aws customer-profiles list-domains --endpoint-url ${server.url}`,
         );
       } else if (config.auth) {
         lines.push(`Verifying AWS SigV4 signatures for ${config.credentials.length} access key(s) from ${config.credentialSources.join(', ')}`);
