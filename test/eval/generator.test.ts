@@ -111,7 +111,10 @@ describe('generateProfiles', () => {
     expect(families).toBeGreaterThan(1500);
     expect(twins).toBeGreaterThan(20);
     expect(juniors).toBeGreaterThan(10);
-    expect(Math.max(...names.values())).toBeGreaterThan(15);
+    // Namesakes exist (common names) without one name dominating.
+    expect(Math.max(...names.values())).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...names.values())).toBeLessThan(60);
+    expect([...names.values()].filter((c) => c >= 2).length).toBeGreaterThan(100);
   });
 
   it('applies noise only when asked: at noise 0 an entity keeps one first name', () => {

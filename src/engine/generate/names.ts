@@ -12,6 +12,8 @@ export interface Culture {
   surnames: string[];
   /** Probability that a record of this culture is written without its diacritics (José → Jose). */
   stripDiacritics?: number;
+  /** Two-syllable given names: [male [first, second], female [first, second]]. */
+  syllables?: [[string[], string[]], [string[], string[]]];
 }
 
 const w = (s: string) => s.trim().split(/\s+/);
@@ -71,6 +73,12 @@ export const CULTURES: Culture[] = [
       Jiayi Zihan Yutong Xinyi Shuang Wenjing`),
     surnames: w(`Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo Zheng Liang Xie
       Tang Song Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye Cheng Wei Su Lu Ding Shen`),
+    syllables: [
+      [w('Zi Yu Hao Jun Jian Zhi Wen Tian Guo Ming Jia Cheng Yi Xiao Long Hong Zhen Kai'),
+        w('Hao Xuan Yang Jie Wei Ming Lin Feng Hui Rui Chen Bo Qiang Tao Yu Peng Hang Xin')],
+      [w('Xiao Yu Jia Zi Xin Mei Shu Wen Yi Li Hui Ya Jing Qian Si Yue Meng Xue'),
+        w('Ting Han Xin Yi Qi Lan Hua Juan Ling Fang Na Jing Wen Yun Rou Mei Xue Yan')],
+    ],
   },
   {
     name: 'indian', weight: 5,

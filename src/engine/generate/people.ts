@@ -50,7 +50,7 @@ export interface Person {
 /** Knobs for household structure (probabilities at default noise; see docs/evaluation.md). */
 export const HOUSEHOLD = {
   sizeWeights: [55, 25, 10, 7, 3],
-  veryCommonName: 0.03,
+  veryCommonName: 0.005,
   spouseSharesSurname: 0.75,
   twinsAmongChildren: 0.25,
   juniorSon: 0.12,
@@ -64,6 +64,13 @@ export const HOUSEHOLD = {
 
 export const TIME_START = Date.UTC(2019, 0, 1);
 export const TIME_END = Date.UTC(2025, 6, 1);
+
+/**
+ * Skew of name draws (index ~ n·u^NAME_SKEW): 1.3 makes the first name of a list about 2 % of its culture, the
+ * first surname about 1.5 % — close to James and Smith in the US. Stronger skews made namesakes far more common
+ * than in real customer bases.
+ */
+const NAME_SKEW = 1.3;
 
 const CITY_INDEXES = CITIES.map((_c, i) => i);
 const CULTURE_WEIGHTS = CULTURES.map((c) => c.weight);
@@ -132,7 +139,7 @@ export class PeopleFactory {
   private newPerson(culture: Culture, gender: 'M' | 'F', last: string, birth: [number, number, number], addr: TrueAddress): Person {
     const rng = this.rng;
     const index = this.nextIndex++;
-    let first = rng.skewPick(gender === 'M' ? culture.male : culture.female);
+    let first = this.givenName(culture, gender);
     if (rng.chance(HOUSEHOLD.veryCommonName)) {
       const [f, l, g] = rng.pick(VERY_COMMON_NAMES);
       if (g === gender) { first = f; last = l; }
@@ -145,7 +152,7 @@ export class PeopleFactory {
       index, entityId: `e${index}`, household: this.nextHousehold, culture, gender, first, middle, last, birth, email, address: addr,
       changeTime: TIME_START + rng.next() * (TIME_END - TIME_START),
     };
-    if (culture.name === 'hispanic' && rng.chance(0.3)) p.last2 = rng.skewPick(culture.surnames);
+    if (culture.name === 'hispanic' && rng.chance(0.3)) p.last2 = rng.skewPick(culture.surnames, NAME_SKEW);
     if (rng.chance(HOUSEHOLD.mobile)) p.mobile = phoneDigits(rng, addr.cityIndex);
     if (rng.chance(HOUSEHOLD.changedEmail)) {
       p.newEmail = `${emailLocal(rng, first, last, index, 500_001)}@${rng.skewPick(EMAIL_PROVIDERS, 1.2)}`;
@@ -157,6 +164,17 @@ export class PeopleFactory {
       p.business = phoneDigits(rng, addr.cityIndex);
     }
     return p;
+  }
+
+  /** A given name; Chinese names are also composed from two syllables, as most real ones are. */
+  private givenName(culture: Culture, gender: 'M' | 'F'): string {
+    const rng = this.rng;
+    if (culture.syllables && rng.chance(0.6)) {
+      const [a, b] = culture.syllables[gender === 'M' ? 0 : 1];
+      const s = rng.pick(a) + rng.pick(b).toLowerCase();
+      return s;
+    }
+    return rng.skewPick(gender === 'M' ? culture.male : culture.female, NAME_SKEW);
   }
 
   private birthDate(age: number): [number, number, number] {
@@ -171,12 +189,12 @@ export class PeopleFactory {
     const culture = CULTURES[rng.weighted(CULTURE_WEIGHTS, CULTURE_TOTAL)];
     const size = 1 + rng.weighted(HOUSEHOLD.sizeWeights);
     const home = address(rng);
-    const surname = rng.skewPick(culture.surnames);
+    const surname = rng.skewPick(culture.surnames, NAME_SKEW);
     const headAge = rng.range(size > 2 ? 38 : 20, 88);
     const head = this.newPerson(culture, rng.chance(0.5) ? 'M' : 'F', surname, this.birthDate(headAge), home);
     const people = [head];
     if (size >= 2) {
-      const last = rng.chance(HOUSEHOLD.spouseSharesSurname) ? head.last : rng.skewPick(culture.surnames);
+      const last = rng.chance(HOUSEHOLD.spouseSharesSurname) ? head.last : rng.skewPick(culture.surnames, NAME_SKEW);
       const g = rng.chance(0.92) ? (head.gender === 'M' ? 'F' : 'M') : head.gender;
       people.push(this.newPerson(culture, g, last, this.birthDate(Math.max(18, headAge + rng.range(-6, 6))), home));
     }
