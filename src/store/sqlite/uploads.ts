@@ -7,7 +7,7 @@
 import { badRequest, notFound } from '../../errors.js';
 import { applyProfileWrite, derivedKeys, normalizeKeyValue, type ProfileState } from '../profile-write.js';
 import type { Page, PageRequest } from '../repository.js';
-import type { ProfileData } from '../../model/profile.js';
+import { flattenProfile, unflattenProfile, type FieldMeta, type ProfileData } from '../../model/profile.js';
 import type {
   BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, PreparedProfile, UploadJobRecord, UploadJobStatus,
 } from '../uploads.js';
@@ -42,10 +42,18 @@ function insertMany(c: SqliteContext, head: string, width: number, rows: unknown
  * write thread only runs SQL. `keys` are the predefined keys except `_profileId` (added with the id), normalized.
  */
 export function prepareNewProfile(data: ProfileData, source: string, now: number): PreparedProfile {
-  const state = applyProfileWrite(undefined, { data, source }, now);
-  const keys: Array<[string, string]> = [];
-  for (const [k, v] of derivedKeys('', state.data)) if (k !== '_profileId') keys.push([k, normalizeKeyValue(k, v)]);
-  return { dataJson: JSON.stringify(state.data), metaJson: JSON.stringify(state.meta), keys };
+  if (data.EngagementPreferences !== undefined) {
+    const state = applyProfileWrite(undefined, { data, source }, now);
+    return { dataJson: JSON.stringify(state.data), metaJson: JSON.stringify(state.meta), keys: prepareKeys(state.data) };
+  }
+  // Same result as applyProfileWrite(undefined, …) (a unit test checks it), without building a FieldMeta object per
+  // field: every field of a new profile gets the same stamp, so the meta JSON is assembled from one stamp string.
+  const flat = flattenProfile(data);
+  const stamp = JSON.stringify({ updatedAt: now, ingestedAt: now, source } satisfies FieldMeta);
+  let metaJson = '{';
+  for (const path in flat) metaJson += `${metaJson.length > 1 ? ',' : ''}${JSON.stringify(path)}:${stamp}`;
+  const state = unflattenProfile(flat);
+  return { dataJson: JSON.stringify(state), metaJson: `${metaJson}}`, keys: prepareKeys(state) };
 }
 
 /** Existing profile ids of unique-key values (one query per 500 values). */
