@@ -64,6 +64,11 @@ export class UploadService {
   /** Resumes the jobs a previous process left IN_PROGRESS. */
   async recover(): Promise<void> {
     for (const job of await this.o.store.findUploadJobsByStatus(['IN_PROGRESS'])) {
+      if (job.stopRequested) {
+        // StopUploadJob was accepted before the interruption: honour it instead of resuming.
+        await this.finish(job, { status: 'STOPPED', message: `stopped after line ${job.lastLine}` });
+        continue;
+      }
       this.o.log.info({ jobId: job.jobId, domainName: job.domainName, afterLine: job.lastLine }, 'resuming upload job');
       this.launch(job);
     }
