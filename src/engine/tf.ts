@@ -47,7 +47,7 @@ export function tfTableOf(values: string[], counts: Int32Array, total: number, l
   for (let i = 0; i < values.length; i++) if (counts[i]! >= 2) ids.push(i);
   ids.sort((x, y) => counts[y]! - counts[x]! || (values[x]! < values[y]! ? -1 : 1));
   const kept = ids.slice(0, limit);
-  const table: Record<string, number> = {};
+  const table: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const i of kept) table[values[i]!] = counts[i]!;
   const minCount = ids.length > limit ? counts[kept[kept.length - 1]!]! : 1;
   return { total, counts: table, minCount };
@@ -59,7 +59,9 @@ export function savedTf(tables: (TfTable | undefined)[], v: View): TfSource {
       const t = tables[k];
       const name = COMPARISONS[k]!.tfTable;
       if (!t || !name) return 0;
-      return t.counts[v.tables[name].values[id]!] ?? t.minCount;
+      const value = v.tables[name].values[id]!;
+      // Own properties only: a name like "constructor" must not find Object.prototype's.
+      return Object.hasOwn(t.counts, value) ? t.counts[value]! : t.minCount;
     },
     total: (k) => tables[k]?.total ?? 0,
   };

@@ -124,6 +124,17 @@ describe('resolve', async () => {
     expect(k1!.filter((k) => k2!.includes(k)).length).toBeGreaterThan(0);
   });
 
+  it('treats names that are Object.prototype members as plain values', async () => {
+    const odd: EngineProfile[] = [
+      { id: 'o1', data: { FirstName: 'Constructor', LastName: 'Proto', EmailAddress: 'c@p.io' } },
+      { id: 'o2', data: { FirstName: 'constructor', LastName: 'proto', EmailAddress: 'c@p.io' } },
+    ];
+    const r = await resolve([...profiles, ...odd], { workers: 0, seed: 3 });
+    const ev = explainGroup(JSON.parse(JSON.stringify(r.model)), odd);
+    expect(Number.isFinite(ev[0]!.totalWeight)).toBe(true);
+    expect(ev[0]!.probability).toBeGreaterThan(0.5);
+  });
+
   it('handles empty and single-profile input', async () => {
     expect((await resolve([], { workers: 0 })).groups).toEqual([]);
     expect((await resolve([AWS_EXAMPLES[0]!], { workers: 0 })).groups).toEqual([]);
