@@ -6,6 +6,7 @@
  */
 import type { Db } from '../database.js';
 import { m001Core } from './001-core.js';
+import { m002HistoryIndex } from './002-history-index.js';
 import { m010Jobs } from './010-jobs.js';
 import { m020Uploads } from './020-uploads.js';
 
@@ -17,6 +18,7 @@ export interface Migration {
 
 export const migrations: Migration[] = [
   m001Core,
+  m002HistoryIndex,
   m010Jobs,
   m020Uploads,
 ];
