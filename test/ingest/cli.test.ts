@@ -114,6 +114,37 @@ describe('coalesce import into a data dir', () => {
     }
   });
 
+  it("uses an object type's field mapping, key and source name with --object-type", async () => {
+    const dataDir = join(dir, 'data-ot');
+    const store = await openStore(dataDir);
+    try {
+      await store.createDomain({ domainName: 'ot', defaultExpirationDays: 366, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
+      await store.putObjectType({
+        domainName: 'ot', objectTypeName: 'CRMContact', description: 'crm', allowProfileCreation: true, tags: {},
+        fields: {
+          contactId: { Source: '_source.contact_id', Target: '_profile.AccountNumber' },
+          fn: { Source: '_source.given_name', Target: '_profile.FirstName' },
+        },
+        keys: { crmId: [{ StandardIdentifiers: ['PROFILE', 'UNIQUE'], FieldNames: ['contactId'] }] },
+        createdAt: 1, lastUpdatedAt: 1,
+      });
+    } finally {
+      await store.close();
+    }
+    writeFileSync(join(dir, 'crm.csv'), 'contact_id,given_name,other\nx1,Ann,z\nx2,Bo,z\n');
+    const r = await runCli(['--domain', 'ot', '--file', join(dir, 'crm.csv'), '--data-dir', dataDir, '--object-type', 'CRMContact']);
+    expect(r.out).toContain('read 2, created 2, updated 0, rejected 0');
+    const again = await openStore(dataDir);
+    try {
+      const [id] = await again.findProfileIdsByKey('ot', { keyName: 'crmId', value: 'x2' });
+      const p = (await again.getProfile('ot', id!))!;
+      expect(p.data).toEqual({ AccountNumber: 'x2', FirstName: 'Bo' });
+      expect(p.meta.FirstName!.source).toBe('CRMContact');
+    } finally {
+      await again.close();
+    }
+  });
+
   it('refuses bad usage with exit code 2', async () => {
     const r = await runCli(['--domain', 'nope', '--file', join(dir, 'bad.csv'), '--data-dir', join(dir, 'data3')]);
     expect(r.code).toBe(2);
