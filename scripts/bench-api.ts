@@ -4,7 +4,8 @@
  * side by side with a bare Fastify route returning the same JSON, both driven by the same load-generator process
  * (scripts/bench-api-client.ts, which signs every request). Prints both and the ratio.
  *
- * Options (env): BENCH_CONNECTIONS (default 32), BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (default 2),
+ * Options (env): BENCH_CONNECTIONS (default 32), BENCH_ROUNDS (default 3), BENCH_SECONDS per round and target
+ * (default 5), BENCH_WARMUP_SECONDS (default 2),
  * LOG_LEVEL (server log level, default info; the log goes to bench-output/bench-api-server.log).
  */
 import { spawn } from 'node:child_process';
@@ -13,14 +14,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { pino } from 'pino';
+import { pino, destination } from 'pino';
 import { CreateDomainCommand, CustomerProfilesClient } from '@aws-sdk/client-customer-profiles';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startServer } = (await import(new URL('../dist/server.js', import.meta.url).href)) as typeof import('../src/server.js');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
 const CREDS = { accessKeyId: 'AKIDBENCH00000000001', secretAccessKey: 'bench-secret-access-key-0000000001' };
@@ -52,7 +54,7 @@ function runClient(url: string): Promise<Result> {
 const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-'));
 mkdirSync(join(root, 'bench-output'), { recursive: true });
 const logFile = join(root, 'bench-output', 'bench-api-server.log');
-const logger = pino({ level: LOG_LEVEL }, pino.destination({ dest: logFile, sync: false }));
+const logger = pino({ level: LOG_LEVEL }, destination({ dest: logFile, sync: false }));
 
 const server = await startServer({
   defaultPlugins: process.env.BENCH_NO_PLUGINS ? false : undefined,
@@ -77,7 +79,7 @@ await server.store.createJob({
 const sample = await (await fetch(`${server.url}/health`)).json();
 
 console.log(`bench:api — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`${CONNECTIONS} keep-alive connections from a separate process, ${WARMUP}s warm-up + ${SECONDS}s measured per target; server log level ${LOG_LEVEL} (to ${logFile}); health: ${sample.status}`);
+console.log(`${CONNECTIONS} keep-alive connections from a separate process (signing every request), ${ROUNDS} alternating rounds of ${WARMUP}s warm-up + ${SECONDS}s measured per target; server log level ${LOG_LEVEL} (to ${logFile}); health: ${sample.status}`);
 
 /** Runs the load generator and measures this (server) process's CPU time per measured request. */
 async function measure(url: string): Promise<Result> {
@@ -88,10 +90,6 @@ async function measure(url: string): Promise<Result> {
   r.cpuUsPerRequest = (cpu.user + cpu.system) / (r.rps * (SECONDS + WARMUP));
   return r;
 }
-
-const coalesce = await measure(server.url);
-await server.close();
-rmSync(dataDir, { recursive: true, force: true });
 
 // The bare route: same process kind, same JSON reply (captured from Coalesce's encoder output shape), no auth.
 const bareBody = JSON.stringify({
@@ -105,16 +103,46 @@ const bare = Fastify({ logger: false });
 bare.get('/domains/:domain/identity-resolution-jobs/:job', async (_req, reply) => reply.header('content-type', 'application/json').send(bareBody));
 await bare.listen({ port: 0, host: '127.0.0.1' });
 const addr = bare.server.address();
-const bareResult = await measure(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
-await bare.close();
+const bareUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 
+// Alternating rounds (Coalesce, bare, Coalesce, bare…) so that a shared machine's load changes hit both alike;
+// the medians of the rounds are reported.
+const coalesceRounds: Result[] = [];
+const bareRounds: Result[] = [];
 const row = (name: string, r: Result) =>
   `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ` +
   `server CPU ${r.cpuUsPerRequest!.toFixed(0).padStart(4)} µs/req   statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}`;
+for (let i = 1; i <= ROUNDS; i++) {
+  coalesceRounds.push(await measure(server.url));
+  bareRounds.push(await measure(bareUrl));
+  console.log(`round ${i}: ${row('Coalesce', coalesceRounds[i - 1]!)}`);
+  console.log(`round ${i}: ${row('bare', bareRounds[i - 1]!)}`);
+}
+await bare.close();
+await server.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const summary = (rs: Result[]): Result => ({
+  requests: rs.reduce((n, r) => n + r.requests, 0),
+  rps: median(rs.map((r) => r.rps)),
+  p50: median(rs.map((r) => r.p50)),
+  p99: median(rs.map((r) => r.p99)),
+  max: Math.max(...rs.map((r) => r.max)),
+  cpuUsPerRequest: median(rs.map((r) => r.cpuUsPerRequest!)),
+  statuses: rs.reduce<Record<string, number>>((acc, r) => {
+    for (const [k, v] of Object.entries(r.statuses)) acc[k] = (acc[k] ?? 0) + v;
+    return acc;
+  }, {}),
+  errors: rs.reduce((n, r) => n + r.errors, 0),
+});
+const coalesce = summary(coalesceRounds);
+const bareResult = summary(bareRounds);
 console.log('');
+console.log(`median of ${ROUNDS} rounds:`);
 console.log(row('Coalesce GetIdentityResolutionJob', coalesce));
 console.log(row('bare Fastify route', bareResult));
-console.log(`ratio Coalesce / bare: ${(coalesce.rps / bareResult.rps).toFixed(2)}×`);
+console.log(`ratio Coalesce / bare: ${(coalesce.rps / bareResult.rps).toFixed(2)}× (per round: ${coalesceRounds.map((r, i) => (r.rps / bareRounds[i]!.rps).toFixed(2)).join(', ')})`);
 console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const ok = (coalesce.statuses['200'] ?? 0) === coalesce.requests && coalesce.errors === 0;
 if (!ok) {
