@@ -136,6 +136,7 @@ try:
     c.get_identity_resolution_job(DomainName='${DOMAIN}', JobId='${'b'.repeat(32)}')
 except c.exceptions.ResourceNotFoundException as e:
     out['missing'] = e.response['Error']
+out['presigned'] = c.generate_presigned_url('get_identity_resolution_job', Params={'DomainName': '${DOMAIN}', 'JobId': '${JOB.jobId}'}, ExpiresIn=300)
 print(json.dumps(out))
 `;
     const { stdout } = await run('python3', ['-c', script, t.url, t.credentials.accessKeyId, t.credentials.secretAccessKey], { env });
@@ -147,5 +148,9 @@ print(json.dumps(out))
     expect(out.bad.Code).toBe('BadRequestException');
     expect(out.bad.Message).toMatch(/Value 'not-hex' at 'jobId' failed to satisfy constraint/);
     expect(out.missing.Code).toBe('ResourceNotFoundException');
+    // botocore's presigned URL (query-string SigV4) is accepted as is.
+    const presigned = await fetch(out.presigned);
+    expect(presigned.status).toBe(200);
+    expect((await presigned.json()).JobId).toBe(JOB.jobId);
   });
 });
