@@ -167,6 +167,12 @@ describe('profiles in the store', () => {
     }
     expect(batches).toEqual([10, 10, 5]);
     expect(seen).toEqual([...ids].sort());
+    // Scanned profiles carry the same content and (lazily parsed) provenance as getProfile.
+    const [first] = (await store.scanProfiles(d, 1)[Symbol.asyncIterator]().next()).value as import('../../src/model/profile.js').StoredProfile[];
+    const direct = (await store.getProfile(d, first.profileId))!;
+    expect(first.data).toEqual(direct.data);
+    expect(first.meta).toEqual(direct.meta);
+    expect(JSON.parse(JSON.stringify(first))).toEqual(direct);
   });
 
   it('page tokens are bound to their scope and to the data dir', async () => {
