@@ -1,6 +1,7 @@
 /** Opening the store: `openStore(dataDir)` → a Repository on `<dataDir>/coalesce.db`, migrated to the latest schema. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { Repository } from './repository.js';
 import { openDatabase, SqliteContext, type OpenOptions } from './sqlite/database.js';
 import { runMigrations } from './sqlite/migrations/index.js';
@@ -24,7 +25,11 @@ export function openSqliteStore(dataDir: string, opts: OpenOptions = {}): Sqlite
   try {
     runMigrations(db);
     const row = db.prepare("SELECT value FROM settings WHERE key = 'token_secret'").get() as { value: string };
-    return withStoreErrors(new SqliteStore(new SqliteContext(db, new HmacTokenCodec(Buffer.from(row.value, 'hex')))));
+    const store = new SqliteStore(new SqliteContext(db, new HmacTokenCodec(Buffer.from(row.value, 'hex'))));
+    // Domain deletions interrupted by a crash continue in the background (main thread only: worker threads of
+    // the same process share the work's outcome through the file).
+    if (isMainThread && opts.resumeDeletions !== false) void store.resumeDomainDeletions().catch(() => {});
+    return withStoreErrors(store);
   } catch (err) {
     db.close();
     throw err;

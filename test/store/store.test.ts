@@ -8,6 +8,7 @@ import { applyProfileWrite } from '../../src/store/profile-write.js';
 import type { SqliteStore } from '../../src/store/sqlite/store.js';
 import { appliedVersions, migrations, runMigrations } from '../../src/store/sqlite/migrations/index.js';
 import { createProfile } from '../../src/store/sqlite/profiles.js';
+import { markDomainDeleting } from '../../src/store/sqlite/domains.js';
 import { makeTempDir } from '../helpers/server.js';
 
 const dirs: string[] = [];
@@ -210,5 +211,52 @@ describe('applyProfileWrite', () => {
     expect(s0.meta.EngagementPreferences.source).toBe('_api');
     const s1 = applyProfileWrite(s0, { data: { FirstName: 'F' }, source: '_api' }, 2);
     expect(s1.data.EngagementPreferences).toEqual(prefs);
+  });
+});
+
+describe('domain deletion', () => {
+  const fill = (s: SqliteStore, d: string, n: number) => s.context.tx(() => {
+    for (let i = 0; i < n; i++) {
+      const p = createProfile(s.context, d, { data: { FirstName: `P${i}`, EmailAddress: `p${i}@x.com` }, source: '_api' }, i);
+      s.context.db.prepare(`INSERT INTO profile_objects (domain_name, object_type_name, unique_key, profile_id, object, keys, created_at)
+        VALUES (?, 't', ?, ?, '{}', '{}', 1)`).run(d, `u${i}`, p.profileId);
+    }
+  });
+  const left = (s: SqliteStore, d: string) => Object.fromEntries(
+    ['profiles', 'profile_keys', 'profile_objects', 'history', 'domains', 'domain_stats', 'jobs'].map((tbl) =>
+      [tbl, (s.db.prepare(`SELECT COUNT(*) AS n FROM ${tbl} WHERE domain_name = ?`).get(d) as { n: number }).n]));
+  const none = { profiles: 0, profile_keys: 0, profile_objects: 0, history: 0, domains: 0, domain_stats: 0, jobs: 0 };
+
+  it('hides the domain at once, deletes in short transactions and removes everything', async () => {
+    const d = 'big';
+    await store.createDomain({ domainName: d, defaultExpirationDays: 1, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
+    fill(store, d, 2500);
+    await store.createJob({ domainName: d, jobId: 'e'.repeat(32), status: 'COMPLETED', jobStartTime: 1, lastUpdatedAt: 1 });
+    const deleting = store.deleteDomain(d);
+    // Between two chunks: invisible, not re-creatable yet, content partly there.
+    expect(await store.getDomain(d)).toBeUndefined();
+    expect((await store.listDomains({})).items.map((x) => x.domainName)).not.toContain(d);
+    await expect(store.getDomainStats(d)).rejects.toBeInstanceOf(AwsError);
+    const e = await store.createDomain({ domainName: d, defaultExpirationDays: 1, tags: {}, createdAt: 2, lastUpdatedAt: 2 }).catch((x) => x);
+    expect(e.message).toContain('still being deleted');
+    expect(left(store, d).profiles).toBeGreaterThan(0);
+    await deleting;
+    expect(left(store, d)).toEqual(none);
+    await store.createDomain({ domainName: d, defaultExpirationDays: 1, tags: {}, createdAt: 3, lastUpdatedAt: 3 });
+    expect((await store.getDomainStats(d)).profileCount).toBe(0);
+  });
+
+  it('resumes a deletion interrupted by a stop when the store opens again', async () => {
+    const dir = tempDir();
+    const s1 = openSqliteStore(dir);
+    await s1.createDomain({ domainName: 'half', defaultExpirationDays: 1, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
+    fill(s1, 'half', 1000);
+    markDomainDeleting(s1.context, 'half');
+    await s1.close();
+    const s2 = openSqliteStore(dir);
+    expect(await s2.getDomain('half')).toBeUndefined();
+    for (let i = 0; i < 200 && left(s2, 'half').domains > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(left(s2, 'half')).toEqual(none);
+    await s2.close();
   });
 });

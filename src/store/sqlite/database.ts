@@ -13,6 +13,8 @@ export interface OpenOptions {
   /** Page cache per connection in KiB (negative cache_size); bulk loads of 1M rows need a large one. */
   cacheKiB?: number;
   readonly?: boolean;
+  /** Resume domain deletions interrupted by a crash, in the background (default true; main thread only). */
+  resumeDeletions?: boolean;
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {

@@ -43,7 +43,25 @@ export class SqliteStore implements Repository {
   async createDomain(d: DomainRecord) { return domains.createDomain(this.context, d); }
   async getDomain(name: string) { return domains.getDomain(this.context, name); }
   async updateDomain(name: string, patch: Partial<DomainRecord>) { return domains.updateDomain(this.context, name, patch); }
-  async deleteDomain(name: string) { domains.deleteDomain(this.context, name); }
+  /**
+   * Marks the domain deleted (invisible at once), then removes its content in short transactions, yielding to the
+   * event loop between them, so that deleting a large domain does not stall other requests. Resolves when done.
+   */
+  async deleteDomain(name: string) {
+    domains.markDomainDeleting(this.context, name);
+    await this.purgeDomain(name);
+  }
+
+  private async purgeDomain(name: string): Promise<void> {
+    while (this.db.open && !domains.purgeDomainChunk(this.context, name)) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Finishes deletions interrupted by a crash or stop (called in the background when the store opens). */
+  async resumeDomainDeletions(): Promise<void> {
+    for (const name of domains.domainsBeingDeleted(this.context)) await this.purgeDomain(name);
+  }
   async listDomains(page: PageRequest) { return domains.listDomains(this.context, page); }
   async getDomainStats(name: string) { return domains.getDomainStats(this.context, name); }
 

@@ -7,6 +7,7 @@
 import type { Db } from '../database.js';
 import { m001Core } from './001-core.js';
 import { m002HistoryIndex } from './002-history-index.js';
+import { m003DomainDeleting } from './003-domain-deleting.js';
 import { m010Jobs } from './010-jobs.js';
 import { m020Uploads } from './020-uploads.js';
 
@@ -19,6 +20,7 @@ export interface Migration {
 export const migrations: Migration[] = [
   m001Core,
   m002HistoryIndex,
+  m003DomainDeleting,
   m010Jobs,
   m020Uploads,
 ];
