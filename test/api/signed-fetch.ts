@@ -2,9 +2,25 @@
  * Raw HTTP requests signed with SigV4 (@smithy/signature-v4, as the SDKs do), with hooks to tamper with the request
  * after signing — for auth, protocol and fuzz tests that need requests the official clients would never send.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/server.js';
+
+/** SHA-256 on node:crypto for the signer (the pure-JS @aws-crypto/sha256-js is several times slower). */
+class Sha256 {
+  private h: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.h = secret === undefined ? createHash('sha256')
+      : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
+  }
+  update(d: Uint8Array | string) {
+    this.h.update(d);
+  }
+  async digest() {
+    return new Uint8Array(this.h.digest());
+  }
+  reset() {}
+}
 
 export interface RawRequestSpec {
   method: string;
