@@ -258,8 +258,8 @@ function compareAddress(v: View, a: number, b: number): number {
   return best;
 }
 
-/** Disagreement on a contact point weighs at most log2(5) ≈ 2.3 bits against a match. */
-const CONTACT_MIN_ELSE = 0.2;
+/** Disagreement on a contact point weighs at most log2(10) ≈ 3.3 bits against a match. */
+const CONTACT_MIN_ELSE = 0.1;
 
 // ---- the comparison list -------------------------------------------------------------------------------------
 
