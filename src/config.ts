@@ -38,6 +38,8 @@ export const DEFAULTS = {
 
 export const DEV_CREDENTIALS_FILE = 'dev-credentials';
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export interface CliOptions {
   port?: string | number;
   host?: string;
@@ -168,6 +170,8 @@ export function loadConfig(opts: CliOptions, env: NodeJS.ProcessEnv = process.en
     if (prev !== undefined && prev !== c.secretAccessKey) throw new ConfigError(`access key ${c.accessKeyId} is configured twice with different secrets`);
     seen.set(c.accessKeyId, c.secretAccessKey);
   }
+  const logLevel = opts.logLevel ?? env.LOG_LEVEL ?? DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`);
   const accountId = env.COALESCE_ACCOUNT_ID ?? DEFAULTS.accountId;
   if (!/^\d{12}$/.test(accountId)) throw new ConfigError('COALESCE_ACCOUNT_ID must be 12 digits');
   return {
@@ -179,7 +183,7 @@ export function loadConfig(opts: CliOptions, env: NodeJS.ProcessEnv = process.en
     accountId,
     rateLimit: parseRateLimit(opts.rateLimit ?? env.COALESCE_RATE_LIMIT),
     bodyLimit: intSetting('body limit', opts.bodyLimit ?? env.COALESCE_BODY_LIMIT, DEFAULTS.bodyLimit, 1024, 1024 * 1024 * 1024),
-    logLevel: opts.logLevel ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
+    logLevel,
     credentialSources,
   };
 }

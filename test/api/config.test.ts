@@ -23,6 +23,7 @@ describe('config', () => {
     expect(() => loadConfig({}, { ...creds, COALESCE_ACCOUNT_ID: '12' })).toThrow(/12 digits/);
     expect(() => loadConfig({}, { COALESCE_ACCESS_KEY_ID: 'AKIDONLY' })).toThrow(/secret access key missing/);
     expect(() => loadConfig({}, {})).toThrow(/no credentials configured/);
+    expect(() => loadConfig({ logLevel: 'loud' }, creds)).toThrow(/log level must be one of/);
     expect(loadConfig({ auth: false }, {}).auth).toBe(false);
   });
 
