@@ -26,7 +26,14 @@ export function register(program: Command): void {
         }
         throw err;
       }
-      const server = await startServer(config);
+      let server;
+      try {
+        server = await startServer(config);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        console.error(`coalesce serve: cannot start: ${e.code === 'EADDRINUSE' ? `${config.host}:${config.port} is already in use` : e.message}`);
+        process.exit(1);
+      }
       // Machine-readable first line (tests and scripts parse it), then how to use the credentials; one write.
       const lines = [`Coalesce listening on ${server.url}`];
       if (config.auth && opts.devCredentials && config.credentialSources.some((s) => s.includes('dev-credentials'))) {
