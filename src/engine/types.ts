@@ -1,5 +1,6 @@
 /**
- * The engine's public contract (src/engine is pure: no HTTP, no store, no file I/O).
+ * The engine's public contract (src/engine is pure: no HTTP, no store; its only file read is the vendored nickname
+ * table, loaded once relative to the module).
  * The jobs call resolve(); the API/console call explainGroup() with the model saved with the job, so that
  * explanations and (later) real-time matching reuse the same comparison code path.
  */
@@ -14,13 +15,13 @@ export interface EngineProfile {
 }
 
 export interface EngineOptions {
-  /** Seed for every random choice (u sampling, EM init): same input + seed → same output. */
+  /** Seed for every random choice (u sampling): same input + seed → same output (default 42). */
   seed?: number;
   /** Default country for phone parsing (ISO 3166-1 alpha-2), default 'US'. */
   defaultCountry?: string;
-  /** Worker threads for comparison/scoring (default: available cores). 0 = run inline. */
+  /** Extra worker threads for comparisons (default: cores − 1, max 7; the main thread works too). 0 = inline. */
   workers?: number;
-  /** Minimum pair match probability for linking (documented default in docs/engine.md). */
+  /** Minimum pair match probability for linking (default 0.5, the Bayes decision). */
   threshold?: number;
   /** Progress callback: stage name and fraction done in [0,1]. */
   onProgress?: (stage: string, fraction: number) => void;
@@ -32,7 +33,7 @@ export interface EngineOptions {
   maxBlockSize?: number;
   /** No group grows beyond this many profiles (default 100). */
   maxGroupSize?: number;
-  /** Random pairs sampled to estimate u (default min(1M, max(200k, 2n))). */
+  /** Random pairs sampled to estimate u (default 50,000). */
   uSamples?: number;
   /**
    * 'em' (default): u starts from random pairs and EM re-estimates it over the candidate pairs (candidate non-matches
