@@ -7,8 +7,7 @@ import { createReadStream, createWriteStream, statSync, type WriteStream } from 
 import { once } from 'node:events';
 import { extname } from 'node:path';
 import { AwsError } from '../errors.js';
-import type { Repository } from '../store/repository.js';
-import type { ObjectTypeRecord } from '../store/repository.js';
+import type { ObjectTypeRecord, Repository } from '../store/repository.js';
 import { MappingError, mappingFromFields, type ImportMapping } from './mapping.js';
 import { runImport, type ImportFormat, type ImportResult } from './pipeline.js';
 import { ProgressReporter } from './progress.js';
