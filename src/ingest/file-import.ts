@@ -67,8 +67,11 @@ export interface LocalImportOptions {
   file: string;
   format: ImportFormat;
   mapping: ImportMapping;
-  /** FieldMeta source (object type name), default `_upload:<import id>`. */
-  source?: string;
+  /**
+   * Object mode: each row is put as an object of this type, exactly like PutProfileObject (the type's Fields and
+   * Keys, profile lookup/creation rules, the object stored, FieldMeta source = the type name).
+   */
+  objectTypeName?: string;
   errorReport: ErrorReport;
   batchSize?: number;
   progress?: ProgressReporter;
@@ -78,7 +81,9 @@ export async function importIntoDataDir(o: LocalImportOptions): Promise<ImportRe
   if (!(await o.store.getDomain(o.domainName))) throw new AwsError('ResourceNotFoundException', `Domain ${o.domainName} does not exist (use --create-domain).`);
   // Short, because it is repeated in every field's FieldMeta source (`_upload:<importId>`).
   const importId = `cli-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const sink = new WorkerSink(o.dataDir, o.domainName, { source: o.source ?? `_upload:${importId}`, keyName: o.mapping.uniqueKey?.keyName });
+  const sink = new WorkerSink(o.dataDir, o.domainName, o.objectTypeName
+    ? { source: o.objectTypeName, objectTypeName: o.objectTypeName }
+    : { source: `_upload:${importId}`, keyName: o.mapping.uniqueKey?.keyName });
   const t0 = performance.now();
   let bytes = 0;
   const progress = o.progress ?? new ProgressReporter(statSync(o.file).size);
@@ -89,6 +94,7 @@ export async function importIntoDataDir(o: LocalImportOptions): Promise<ImportRe
       mapping: o.mapping,
       sink,
       batchSize: o.batchSize,
+      objects: o.objectTypeName !== undefined,
       onReject: (e) => o.errorReport.add(e),
       onProgress: (c) => progress.update(c, bytes),
     });

@@ -11,7 +11,12 @@ import { isRowError, type ProfileRow, type ReadLimits, type RowError } from './t
 
 export type ImportFormat = 'csv' | 'jsonl';
 
-export interface WriteResult { created: number; updated: number }
+export interface WriteResult {
+  created: number;
+  updated: number;
+  /** Rows the store refused (object mode: the object type's mapping or key lookup failed). */
+  rejected?: RowError[];
+}
 
 /** Where the batch ends in the source: committed with the batch so that a resumed job continues exactly after it. */
 export interface BatchProgress {
@@ -56,6 +61,24 @@ export interface ImportOptions {
    * in-file duplicate check; they are not counted, rejected or written.
    */
   resumeAfterLine?: number;
+  /**
+   * Object mode: rows are not mapped here but passed on as JSON objects (column `a.b` → {"a": {"b": …}}), for the
+   * sink to apply an object type exactly as PutProfileObject does.
+   */
+  objects?: boolean;
+}
+
+/** A source row as a JSON object: dotted columns nest, empty values are left out. */
+export function rowObject(values: Record<string, string>): string {
+  const obj: Record<string, any> = {};
+  for (const [col, v] of Object.entries(values)) {
+    if (v === '') continue;
+    const parts = col.split('.');
+    let cur = obj;
+    for (const p of parts.slice(0, -1)) cur = typeof cur[p] === 'object' && cur[p] !== null ? cur[p] : (cur[p] = {});
+    cur[parts[parts.length - 1]!] = v;
+  }
+  return JSON.stringify(obj);
 }
 
 export async function runImport(o: ImportOptions): Promise<ImportResult> {
@@ -85,15 +108,16 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     batch = [];
     failedSinceFlush = 0;
     committedLine = lastLine;
-    inflight = o.sink.write(rows, progress).then((r) => {
+    inflight = o.sink.write(rows, progress).then(async (r) => {
       counts.created += r.created;
       counts.updated += r.updated;
+      for (const e of r.rejected ?? []) await reject(e);
       o.onProgress?.({ ...counts });
     });
   };
 
   const reader = o.format === 'csv'
-    ? readCsv(o.input, { ...o.limits, onHeader: (cols) => mapper.checkHeader(cols) })
+    ? readCsv(o.input, { ...o.limits, onHeader: (cols) => { if (!o.objects) mapper.checkHeader(cols); } })
     : readJsonl(o.input, o.limits);
   try {
     reading: for await (const items of reader) {
@@ -106,7 +130,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
         counts.read++;
         lastLine = item.line;
         if (isRowError(item)) { await reject(item); continue; }
-        const row = mapper.map(item);
+        const row = o.objects ? { line: item.line, data: {}, object: rowObject(item.values) } : mapper.map(item);
         if (isRowError(row)) { await reject(row); continue; }
         if (seen && row.uniqueKey !== undefined) {
           const first = seen.get(row.uniqueKey);

@@ -22,6 +22,8 @@ export interface ProfileRow {
   line: number;
   data: ProfileData;
   uniqueKey?: string;
+  /** Object mode (--object-type): the row as a JSON object for the object type's own mapping (PutProfileObject). */
+  object?: string;
 }
 
 /** Limits applied while reading (defaults in readers). */

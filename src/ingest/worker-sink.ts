@@ -17,7 +17,7 @@ export class WorkerSink implements ImportSink {
   constructor(
     dataDir: string,
     private readonly domainName: string,
-    private readonly options: Omit<BulkUpsertOptions, 'progress'> & { jobId?: string },
+    private readonly options: Omit<BulkUpsertOptions, 'progress'> & { jobId?: string; objectTypeName?: string },
     private readonly now: () => number = Date.now,
   ) {
     this.worker = startWorker(import.meta.url, './write-worker.js', { workerData: { dataDir } });
@@ -28,7 +28,7 @@ export class WorkerSink implements ImportSink {
       if ('error' in m) {
         const code = m.error.name as AwsErrorCode;
         w.reject(m.error.name.endsWith('Exception') ? new AwsError(code, m.error.message) : new Error(m.error.message));
-      } else w.resolve({ created: m.created, updated: m.updated });
+      } else w.resolve({ created: m.created, updated: m.updated, rejected: m.rejected });
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`the write worker exited (code ${code})`)));
@@ -41,14 +41,18 @@ export class WorkerSink implements ImportSink {
   }
 
   write(rows: ProfileRow[], batch: BatchProgress): Promise<WriteResult> {
-    const { jobId, ...options } = this.options;
+    const { jobId, objectTypeName, ...options } = this.options;
     const progress = jobId ? { jobId, ...batch } : undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     // The pure part (FieldMeta, JSON, predefined keys) is done on this thread; the worker only runs SQL.
     const now = this.now();
-    const bulk = rows.map((r) => ({ prepared: prepareNewProfile(r.data, options.source, now), uniqueKey: r.uniqueKey }));
-    const req: WriteRequest = { id, domainName: this.domainName, rows: bulk, options: { ...options, progress }, now };
+    const req: WriteRequest = objectTypeName
+      ? { id, domainName: this.domainName, rows: [], options, now, objectTypeName, objects: rows.map((r) => ({ line: r.line, object: r.object ?? '{}' })) }
+      : {
+        id, domainName: this.domainName, options: { ...options, progress }, now,
+        rows: rows.map((r) => ({ prepared: prepareNewProfile(r.data, options.source, now), uniqueKey: r.uniqueKey })),
+      };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage(req);

@@ -5,11 +5,46 @@
  * domain inside each batch's transaction, and the checks cost ~10% per row.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { AwsError } from '../errors.js';
+import { mapObject } from '../ops/object-mapping.js';
 import { openSqliteStore } from '../store/index.js';
 import type { BulkProfileRow, BulkUpsertOptions } from '../store/uploads.js';
 
-export interface WriteRequest { id: number; domainName: string; rows: BulkProfileRow[]; options: BulkUpsertOptions; now: number }
-export type WriteReply = { id: number; created: number; updated: number } | { id: number; error: { name: string; message: string; code?: string } };
+export interface WriteRequest {
+  id: number; domainName: string; rows: BulkProfileRow[]; options: BulkUpsertOptions; now: number;
+  /** Object mode: objects of this type, applied one by one exactly as PutProfileObject does. */
+  objectTypeName?: string;
+  objects?: Array<{ line: number; object: string }>;
+}
+export type WriteReply =
+  | { id: number; created: number; updated: number; rejected?: Array<{ line: number; reason: string }> }
+  | { id: number; error: { name: string; message: string; code?: string } };
+
+/** Object mode: the object type's mapping (mapObject, shared with PutProfileObject) and putProfileObject per row. */
+async function putObjects(msg: WriteRequest): Promise<WriteReply> {
+  const type = await store.getObjectType(msg.domainName, msg.objectTypeName!);
+  if (!type) throw new AwsError('ResourceNotFoundException', `Object type ${msg.objectTypeName} does not exist in domain ${msg.domainName}.`);
+  let created = 0;
+  let updated = 0;
+  const rejected: Array<{ line: number; reason: string }> = [];
+  for (const { line, object } of msg.objects ?? []) {
+    try {
+      const mapped = mapObject(type, object);
+      const r = await store.putProfileObject(
+        { domainName: msg.domainName, objectTypeName: type.objectTypeName, uniqueKey: mapped.uniqueKey, object, keys: mapped.keys, createdAt: msg.now },
+        { ...mapped.write, source: type.objectTypeName, performedBy: msg.options.performedBy },
+        msg.now,
+        mapped.resolution,
+      );
+      if (r.created) created++;
+      else updated++;
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.status >= 500) throw e;
+      rejected.push({ line, reason: e.message });
+    }
+  }
+  return { id: msg.id, created, updated, rejected };
+}
 
 // A bulk load inserts keys with random values all over the key B-trees: a larger page cache (COALESCE_IMPORT_CACHE_MB,
 // default 128) keeps them in memory as the database grows; a checkpoint every ~32 MB of WAL (instead of 4 MB)
@@ -26,6 +61,10 @@ parentPort!.on('message', async (msg: WriteRequest | 'close') => {
     return;
   }
   try {
+    if (msg.objectTypeName) {
+      parentPort!.postMessage(await putObjects(msg));
+      return;
+    }
     const r = await store.bulkUpsertProfiles(msg.domainName, msg.rows, msg.options, msg.now);
     parentPort!.postMessage({ id: msg.id, created: r.created, updated: r.updated } satisfies WriteReply);
   } catch (e) {

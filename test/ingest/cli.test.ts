@@ -114,7 +114,7 @@ describe('coalesce import into a data dir', () => {
     }
   });
 
-  it("uses an object type's field mapping, key and source name with --object-type", async () => {
+  it('puts each row as an object of the type with --object-type (PutProfileObject semantics)', async () => {
     const dataDir = join(dir, 'data-ot');
     const store = await openStore(dataDir);
     try {
@@ -131,17 +131,38 @@ describe('coalesce import into a data dir', () => {
     } finally {
       await store.close();
     }
-    writeFileSync(join(dir, 'crm.csv'), 'contact_id,given_name,other\nx1,Ann,z\nx2,Bo,z\n');
+    writeFileSync(join(dir, 'crm.csv'), 'contact_id,given_name,other\nx1,Ann,z\nx2,Bo,z\nx1,Anna,z\n');
     const r = await runCli(['--domain', 'ot', '--file', join(dir, 'crm.csv'), '--data-dir', dataDir, '--object-type', 'CRMContact']);
-    expect(r.out).toContain('read 2, created 2, updated 0, rejected 0');
+    expect(r.out).toContain('read 3, created 2, updated 1, rejected 0');
     const again = await openStore(dataDir);
     try {
       const [id] = await again.findProfileIdsByKey('ot', { keyName: 'crmId', value: 'x2' });
       const p = (await again.getProfile('ot', id!))!;
       expect(p.data).toEqual({ AccountNumber: 'x2', FirstName: 'Bo' });
       expect(p.meta.FirstName!.source).toBe('CRMContact');
+      const [ann] = await again.findProfileIdsByKey('ot', { keyName: 'crmId', value: 'x1' });
+      expect((await again.getProfile('ot', ann!))!.data.FirstName).toBe('Anna');
+      const objects = await again.listProfileObjects('ot', 'CRMContact', ann!, {});
+      expect(objects.items.map((o) => JSON.parse(o.object))).toEqual([{ contact_id: 'x1', given_name: 'Anna', other: 'z' }]);
+      await again.putObjectType({
+        domainName: 'ot', objectTypeName: 'Orders', description: 'orders', allowProfileCreation: false, tags: {},
+        fields: { cid: { Source: '_source.contact_id', Target: '_profile.AccountNumber' }, city: { Source: '_source.ship.city', Target: '_profile.ShippingAddress.City' } },
+        keys: { crmId: [{ StandardIdentifiers: ['PROFILE'], FieldNames: ['cid'] }] },
+        createdAt: 1, lastUpdatedAt: 1,
+      });
     } finally {
       await again.close();
+    }
+    writeFileSync(join(dir, 'orders.csv'), 'contact_id,ship.city\nx2,Oslo\nx9,Rome\n');
+    const o = await runCli(['--domain', 'ot', '--file', join(dir, 'orders.csv'), '--data-dir', dataDir, '--object-type', 'Orders']);
+    expect(o.out).toContain('read 2, created 0, updated 1, rejected 1');
+    expect(readFileSync(join(dir, 'orders.csv.errors.csv'), 'utf8')).toMatch(/^line,reason\n3,.+\n$/);
+    const third = await openStore(dataDir);
+    try {
+      const [bo] = await third.findProfileIdsByKey('ot', { keyName: 'crmId', value: 'x2' });
+      expect((await third.getProfile('ot', bo!))!.data).toEqual({ AccountNumber: 'x2', FirstName: 'Bo', ShippingAddress: { City: 'Oslo' } });
+    } finally {
+      await third.close();
     }
   });
 

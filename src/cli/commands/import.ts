@@ -101,14 +101,11 @@ async function runImportCommand(opts: ImportOpts): Promise<void> {
         const now = Date.now();
         await store.createDomain({ domainName: opts.domain, defaultExpirationDays: 366, tags: {}, createdAt: now, lastUpdatedAt: now });
       }
-      let source: string | undefined;
       if (opts.objectType) {
-        const t = await store.getObjectType(opts.domain, opts.objectType);
-        if (!t) throw new UsageError(`object type ${opts.objectType} does not exist in domain ${opts.domain}`);
-        mapping = { ...mappingFromObjectType(t), ...(opts.uniqueKey ? { uniqueKey: mapping.uniqueKey } : {}) };
-        source = t.objectTypeName;
+        if (opts.mapping || opts.uniqueKey) throw new UsageError('--object-type applies the type\'s own Fields and Keys: do not combine it with --mapping or --unique-key');
+        if (!(await store.getObjectType(opts.domain, opts.objectType))) throw new UsageError(`object type ${opts.objectType} does not exist in domain ${opts.domain}`);
       }
-      result = await importIntoDataDir({ store, dataDir, domainName: opts.domain, file: opts.file, format, mapping, source, errorReport, batchSize });
+      result = await importIntoDataDir({ store, dataDir, domainName: opts.domain, file: opts.file, format, mapping, objectTypeName: opts.objectType, errorReport, batchSize });
       where = `${resolve(dataDir)} (import ${result.importId})`;
     } finally {
       await store.close();
