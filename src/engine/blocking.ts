@@ -157,7 +157,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const h = v.house, s = v.streetName;
       for (let k = h.off[i]!; k < h.off[i + 1]!; k++) {
         if (h.values[k]! < 0 || s.values[k]! < 0) continue;
-        out.push(`${v.tables.house.values[h.values[k]!]}|${v.tables.streetName.values[s.values[k]!]!.slice(0, 6)}`);
+        out.push(`${h.values[k]}|${v.tables.streetName.values[s.values[k]!]!.slice(0, 6)}`);
       }
     },
   },

@@ -50,6 +50,7 @@ export interface Columns {
   emailLocal: Multi; // parallel to email (emailLocal table)
   phone: Multi;
   street: Multi; // parallel address columns
+  /** House numbers as integers (-1 = none): compared by equality only, so not interned. */
   house: Multi;
   unit: Multi;
   streetName: Multi;
@@ -67,7 +68,6 @@ export interface Tables {
   emailLocal: Interner;
   phone: Interner;
   street: Interner;
-  house: Interner;
   unit: Interner;
   streetName: Interner;
   postcode: Interner;
@@ -93,7 +93,7 @@ function newTables(): Tables {
   return {
     name: new Interner(), emailFull: new Interner(),
     emailLoose: new Interner(), emailLocal: new Interner(), phone: new Interner(), street: new Interner(),
-    house: new Interner(), unit: new Interner(), streetName: new Interner(), postcode: new Interner(),
+    unit: new Interner(), streetName: new Interner(), postcode: new Interner(),
     city: new Interner(), ident: new Interner(),
   };
 }
@@ -146,14 +146,21 @@ export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, 
     phone.end();
 
     seen.clear();
+    let firstKey = '';
     for (const f of ADDRESS_FIELDS) {
       const a = normalizeAddress(d[f]);
       if (!a) continue;
-      const key = `${a.street}|${a.postcode}|${a.city}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (street.values.length > street.off.data[street.off.length - 1]!) {
+        // A second address: skip it when it repeats one already kept (shipping = mailing is common).
+        const key = `${a.street}|${a.postcode}|${a.city}`;
+        if (seen.size === 0) seen.add(firstKey);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      } else {
+        firstKey = `${a.street}|${a.postcode}|${a.city}`;
+      }
       street.values.push(a.street ? t.street.id(a.street) : -1);
-      house.values.push(a.house ? t.house.id(a.house) : -1);
+      house.values.push(a.house ? Math.min(Number(a.house), 0x7fffffff) : -1);
       unit.values.push(a.unit ? t.unit.id(a.unit) : -1);
       streetName.values.push(a.streetName ? t.streetName.id(a.streetName) : -1);
       postcode.values.push(a.postcode ? t.postcode.id(a.postcode) : -1);
