@@ -112,6 +112,13 @@ export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, 
   const phoneOf = phoneNormalizer(opts.defaultCountry);
   const dateOf = dateParser(opts.defaultCountry);
   const idKeys = opts.identifierAttributes ? new Set(opts.identifierAttributes) : undefined;
+  const keyVerdicts = new Map<string, boolean>();
+  const isIdKey = (k: string): boolean => {
+    if (idKeys) return idKeys.has(k);
+    let v = keyVerdicts.get(k);
+    if (v === undefined) keyVerdicts.set(k, (v = isIdentifierKey(k)));
+    return v;
+  };
   const seen = new Set<string>();
   const ids: string[] = new Array(n);
 
@@ -175,7 +182,7 @@ export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, 
     }
     if (d.Attributes) {
       for (const [k, raw] of Object.entries(d.Attributes)) {
-        if (!raw || !(idKeys ? idKeys.has(k) : isIdentifierKey(k))) continue;
+        if (!raw || !isIdKey(k)) continue;
         const v = foldText(raw).replace(/ /g, '');
         if (v) ident.values.push(t.ident.id(`${k}=${v}`));
       }
