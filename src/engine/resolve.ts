@@ -68,6 +68,46 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
     t0 = t;
   };
   const progress = options.onProgress ?? (() => {});
+  const threshold = options.threshold ?? DEFAULTS.threshold;
+  const { ids, cand, probs, la, lb, lp, model } = await scoreCandidates(profiles, options, lap, progress);
+  const nPairs = cand.a.length;
+
+  progress('cluster', 0);
+  const { groups, cut } = cluster(ids, { a: cand.a, b: cand.b, p: probs }, {
+    threshold,
+    maxGroupSize: options.maxGroupSize ?? DEFAULTS.maxGroupSize,
+  });
+  const pairs: LinkedPair[] = la.map((a, k) => ({ a: ids[a]!, b: ids[lb[k]!]!, probability: lp[k]! }));
+  lap('cluster');
+  progress('done', 1);
+
+  const result: ResolveResult = {
+    groups,
+    pairs,
+    model,
+    stats: {
+      profiles: ids.length,
+      candidatePairs: nPairs,
+      linkedPairs: la.length,
+      groups: groups.length,
+      cutLinks: cut,
+      timingsMs: timings,
+    },
+  };
+  if (options.returnCandidates) result.candidates = { left: cand.a, right: cand.b };
+  return result;
+}
+
+/**
+ * normalize → block → compare → train → score. A function of its own so that the columns, value counts and pattern
+ * codes become garbage before clustering allocates its adjacency (peak memory at a million profiles).
+ */
+async function scoreCandidates(
+  profiles: EngineProfile[],
+  options: EngineOptions,
+  lap: (stage: string) => void,
+  progress: (stage: string, fraction: number) => void,
+) {
   const seed = options.seed ?? DEFAULTS.seed;
   const threshold = options.threshold ?? DEFAULTS.threshold;
   const maxBlockSize = options.maxBlockSize ?? DEFAULTS.maxBlockSize;
@@ -149,29 +189,5 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
     }
   }
   lap('score');
-
-  progress('cluster', 0);
-  const { groups, cut } = cluster(cols.ids, { a: cand.a, b: cand.b, p: probs }, {
-    threshold,
-    maxGroupSize: options.maxGroupSize ?? DEFAULTS.maxGroupSize,
-  });
-  const pairs: LinkedPair[] = la.map((a, k) => ({ a: cols.ids[a]!, b: cols.ids[lb[k]!]!, probability: lp[k]! }));
-  lap('cluster');
-  progress('done', 1);
-
-  const result: ResolveResult = {
-    groups,
-    pairs,
-    model,
-    stats: {
-      profiles: cols.n,
-      candidatePairs: nPairs,
-      linkedPairs: la.length,
-      groups: groups.length,
-      cutLinks: cut,
-      timingsMs: timings,
-    },
-  };
-  if (options.returnCandidates) result.candidates = { left: cand.a, right: cand.b };
-  return result;
+  return { ids: cols.ids, cand, probs, la, lb, lp, model };
 }
