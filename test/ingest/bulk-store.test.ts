@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProfileWrite } from '../../src/store/profile-write.js';
 import { prepareNewProfile } from '../../src/store/sqlite/uploads.js';
+import { decodeMeta, encodeMeta } from '../../src/store/sqlite/meta-codec.js';
 import { openStore, type Repository } from '../../src/store/index.js';
 import { makeTempDir } from '../helpers/server.js';
 import type { ProfileData } from '../../src/model/profile.js';
@@ -23,7 +24,9 @@ describe('bulkUpsertProfiles', () => {
     const p = prepareNewProfile(sample, '_upload:x', 1234);
     const s = applyProfileWrite(undefined, { data: sample, source: '_upload:x' }, 1234);
     expect(p.dataJson).toBe(JSON.stringify(s.data));
-    expect(p.metaJson).toBe(JSON.stringify(s.meta));
+    // The meta column is stored compactly (one default stamp, src/store/sqlite/meta-codec.ts); decoded it is s.meta.
+    expect(p.metaJson).toBe(encodeMeta(s.data, s.meta));
+    expect(decodeMeta(p.metaJson, JSON.parse(p.dataJson))).toEqual(s.meta);
   });
 
   it('writes what createProfile writes, and updates by unique key', async () => {

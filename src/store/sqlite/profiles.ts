@@ -10,6 +10,7 @@ import { applyProfileWrite, derivedKeys, normalizeKeyValue, type ProfileState } 
 import type { ProfileKeyRef, ProfileWrite } from '../repository.js';
 import type { SqliteContext } from './database.js';
 import { writeHistory } from './history.js';
+import { decodeMeta, encodeMeta } from './meta-codec.js';
 
 interface ProfileRow { profile_id: string; domain_name: string; data: string; meta: string; created_at: number; updated_at: number }
 
@@ -38,8 +39,9 @@ function randomHex10(): string {
 export const PROFILE_HISTORY_TYPE = '_profile';
 
 export function fromRow(r: ProfileRow): StoredProfile {
+  const data = JSON.parse(r.data);
   return {
-    profileId: r.profile_id, domainName: r.domain_name, data: JSON.parse(r.data), meta: JSON.parse(r.meta),
+    profileId: r.profile_id, domainName: r.domain_name, data, meta: decodeMeta(r.meta, data),
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
@@ -74,7 +76,7 @@ function deleteDerivedKey(c: SqliteContext, domainName: string, profileId: strin
 /** Inserts a new profile row with its predefined keys (no history). */
 export function insertProfile(c: SqliteContext, domainName: string, profileId: string, state: ProfileState, now: number): StoredProfile {
   c.stmt('INSERT INTO profiles (domain_name, profile_id, data, meta, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(domainName, profileId, JSON.stringify(state.data), JSON.stringify(state.meta), now, now);
+    .run(domainName, profileId, JSON.stringify(state.data), encodeMeta(state.data, state.meta), now, now);
   for (const [k, v] of derivedKeys(profileId, state.data)) insertKey(c, domainName, profileId, k, v, 1);
   return { profileId, domainName, data: state.data, meta: state.meta, createdAt: now, updatedAt: now };
 }
@@ -82,7 +84,7 @@ export function insertProfile(c: SqliteContext, domainName: string, profileId: s
 /** Replaces a profile's content and provenance, keeping its predefined keys in step (no history). */
 export function saveProfile(c: SqliteContext, before: StoredProfile, state: ProfileState, now: number): StoredProfile {
   c.stmt('UPDATE profiles SET data = ?, meta = ?, updated_at = ? WHERE domain_name = ? AND profile_id = ?')
-    .run(JSON.stringify(state.data), JSON.stringify(state.meta), now, before.domainName, before.profileId);
+    .run(JSON.stringify(state.data), encodeMeta(state.data, state.meta), now, before.domainName, before.profileId);
   const oldKeys = new Set(derivedKeys(before.profileId, before.data).map(([k, v]) => `${k}\u0000${v}`));
   const newKeys = new Set(derivedKeys(before.profileId, state.data).map(([k, v]) => `${k}\u0000${v}`));
   for (const kv of oldKeys) if (!newKeys.has(kv)) {
@@ -154,7 +156,7 @@ class ScannedProfile implements StoredProfile {
   ) {
     this.#metaText = metaText;
   }
-  get meta(): StoredProfile['meta'] { return (this.#meta ??= JSON.parse(this.#metaText)); }
+  get meta(): StoredProfile['meta'] { return (this.#meta ??= decodeMeta(this.#metaText, this.data)); }
   set meta(v: StoredProfile['meta']) { this.#meta = v; }
   toJSON(): StoredProfile {
     const { profileId, domainName, data, meta, createdAt, updatedAt } = this;

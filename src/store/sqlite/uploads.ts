@@ -7,13 +7,14 @@
 import { badRequest, notFound } from '../../errors.js';
 import { applyProfileWrite, derivedKeys, normalizeKeyValue, type ProfileState } from '../profile-write.js';
 import type { Page, PageRequest } from '../repository.js';
-import { flattenProfile, unflattenProfile, type FieldMeta, type ProfileData } from '../../model/profile.js';
+import { ADDRESS_FIELDS, ADDRESS_MEMBERS, SCALAR_FIELDS, type FieldMeta, type ProfileData } from '../../model/profile.js';
 import type {
   BulkProfileRow, BulkUpsertOptions, BulkUpsertResult, PreparedProfile, UploadJobRecord, UploadJobStatus,
 } from '../uploads.js';
 import type { SqliteContext } from './database.js';
 import { randomBytes } from 'node:crypto';
 import { newId, writeHistory } from './history.js';
+import { decodeMeta, encodeMeta, uniformMetaJson } from './meta-codec.js';
 import { loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
 
 /**
@@ -44,16 +45,49 @@ function insertMany(c: SqliteContext, head: string, width: number, rows: unknown
 export function prepareNewProfile(data: ProfileData, source: string, now: number): PreparedProfile {
   if (data.EngagementPreferences !== undefined) {
     const state = applyProfileWrite(undefined, { data, source }, now);
-    return { dataJson: JSON.stringify(state.data), metaJson: JSON.stringify(state.meta), keys: prepareKeys(state.data) };
+    return { dataJson: JSON.stringify(state.data), metaJson: encodeMeta(state.data, state.meta), keys: prepareKeys(state.data) };
   }
-  // Same result as applyProfileWrite(undefined, …) (a unit test checks it), without building a FieldMeta object per
-  // field: every field of a new profile gets the same stamp, so the meta JSON is assembled from one stamp string.
-  const flat = flattenProfile(data);
-  const stamp = JSON.stringify({ updatedAt: now, ingestedAt: now, source } satisfies FieldMeta);
-  let metaJson = '{';
-  for (const path in flat) metaJson += `${metaJson.length > 1 ? ',' : ''}${JSON.stringify(path)}:${stamp}`;
-  const state = unflattenProfile(flat);
-  return { dataJson: JSON.stringify(state), metaJson: `${metaJson}}`, keys: prepareKeys(state) };
+  // Same result as applyProfileWrite(undefined, …) (a unit test checks it), without flattening the profile to
+  // paths and back or building a FieldMeta object per field: every field of a new profile gets the same stamp,
+  // which the meta column stores once (meta-codec.ts).
+  const [state, hasValues] = canonicalProfile(data);
+  const stamp: FieldMeta = { updatedAt: now, ingestedAt: now, source };
+  return { dataJson: JSON.stringify(state), metaJson: uniformMetaJson(stamp, hasValues), keys: prepareKeys(state) };
+}
+
+const present = (v: unknown): v is string | number | boolean => v !== undefined && v !== null && v !== '';
+
+/**
+ * unflattenProfile(flattenProfile(data)) in one pass (this runs once per imported row): the same members in the
+ * same order (scalars, addresses, Attributes), empty values dropped; and whether any value is left.
+ */
+function canonicalProfile(data: ProfileData): [ProfileData, boolean] {
+  const out: Record<string, any> = {};
+  let any = false;
+  for (const f of SCALAR_FIELDS) {
+    const v = data[f];
+    if (present(v)) { out[f] = String(v); any = true; }
+  }
+  for (const a of ADDRESS_FIELDS) {
+    const addr = data[a];
+    if (!addr) continue;
+    let o: Record<string, string> | undefined;
+    for (const m of ADDRESS_MEMBERS) {
+      const v = addr[m];
+      if (present(v)) (o ??= {})[m] = v as string;
+    }
+    if (o) { out[a] = o; any = true; }
+  }
+  if (data.Attributes) {
+    let o: Record<string, string> | undefined;
+    for (const k of Object.keys(data.Attributes)) {
+      const v = data.Attributes[k];
+      // defineProperty as unflattenProfile does: an attribute named "__proto__" stays a plain member.
+      if (present(v)) Object.defineProperty((o ??= {}), k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    if (o) { out.Attributes = o; any = true; }
+  }
+  return [out as ProfileData, any];
 }
 
 /** Existing profile ids of unique-key values (one query per 500 values). */
@@ -96,7 +130,7 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
       if (pendingId) {
         updated++;
         const pending = fresh.get(pendingId)!;
-        const base = 'dataJson' in pending ? { data: JSON.parse(pending.dataJson), meta: JSON.parse(pending.metaJson) } : pending;
+        const base = 'dataJson' in pending ? prepared(pending) : pending;
         fresh.set(pendingId, applyProfileWrite(base, { data: dataOf(row), source: o.source }, now));
         continue;
       }
@@ -124,9 +158,9 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     const profileRows: unknown[][] = [];
     const historyRows: unknown[][] = [];
     for (const [id, content] of fresh) {
-      const p = 'dataJson' in content ? content : { dataJson: JSON.stringify(content.data), metaJson: JSON.stringify(content.meta), keys: prepareKeys(content.data) };
+      const p = 'dataJson' in content ? content : { dataJson: JSON.stringify(content.data), metaJson: encodeMeta(content.data, content.meta), keys: prepareKeys(content.data) };
       profileRows.push([domainName, id, p.dataJson, p.metaJson, now, now]);
-      keyRows.push([domainName, '_profileId', id, id, 1]);
+      // No `_profileId` key row: as for createProfile, lookups by profile id read the profiles table.
       for (const [k, v] of p.keys) keyRows.push([domainName, k, v, id, 1]);
       const json = p.dataJson;
       historyRows.push([domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null,
@@ -145,6 +179,12 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     }
     return { created, updated };
   });
+}
+
+/** The ProfileState of a prepared profile (its meta column decoded). */
+function prepared(p: PreparedProfile): ProfileState {
+  const data = JSON.parse(p.dataJson) as ProfileData;
+  return { data, meta: decodeMeta(p.metaJson, data) };
 }
 
 function prepareKeys(data: ProfileData): Array<[string, string]> {
