@@ -28,19 +28,26 @@ export function matchIdOf(profileIds: string[]): string {
   return createHash('sha256').update(sorted.join('\u0000')).digest('hex').slice(0, 32);
 }
 
-/** CSR adjacency of the scored pairs: neighbours of i are nb[off[i]..off[i+1]) with probabilities pr. */
-function adjacency(n: number, s: ScoredPairs): { off: Int32Array; nb: Int32Array; pr: Float32Array } {
+/**
+ * CSR adjacency of the scored pairs whose two profiles both have a link (only those can ever lie between two groups
+ * being merged): neighbours of i are nb[off[i]..off[i+1]) with probabilities pr.
+ */
+function adjacency(n: number, s: ScoredPairs, linked: Uint8Array): { off: Int32Array; nb: Int32Array; pr: Float32Array } {
   const off = new Int32Array(n + 1);
+  let m = 0;
   for (let k = 0; k < s.a.length; k++) {
+    if (linked[s.a[k]!] === 0 || linked[s.b[k]!] === 0) continue;
     off[s.a[k]! + 1]!++;
     off[s.b[k]! + 1]!++;
+    m++;
   }
   for (let i = 0; i < n; i++) off[i + 1]! += off[i]!;
   const pos = off.slice(0, n);
-  const nb = new Int32Array(s.a.length * 2);
-  const pr = new Float32Array(s.a.length * 2);
+  const nb = new Int32Array(m * 2);
+  const pr = new Float32Array(m * 2);
   for (let k = 0; k < s.a.length; k++) {
     const x = s.a[k]!, y = s.b[k]!;
+    if (linked[x] === 0 || linked[y] === 0) continue;
     nb[pos[x]!] = y;
     pr[pos[x]!++] = s.p[k]!;
     nb[pos[y]!] = x;
@@ -54,7 +61,12 @@ export function cluster(ids: string[], scored: ScoredPairs, opts: ClusterOptions
   const links: number[] = [];
   for (let k = 0; k < scored.a.length; k++) if (scored.p[k]! >= opts.threshold) links.push(k);
   links.sort((s, t) => scored.p[t]! - scored.p[s]! || scored.a[s]! - scored.a[t]! || scored.b[s]! - scored.b[t]!);
-  const g = adjacency(n, scored);
+  const linked = new Uint8Array(n);
+  for (const k of links) {
+    linked[scored.a[k]!] = 1;
+    linked[scored.b[k]!] = 1;
+  }
+  const g = adjacency(n, scored, linked);
 
   const parent = new Int32Array(n).map((_, i) => i);
   const size = new Int32Array(n).fill(1);
