@@ -10,11 +10,13 @@ import { loadDataset } from '../../src/engine/eval/registry.js';
 import type { DatasetName } from '../../src/engine/eval/types.js';
 
 const FLOORS: Array<{ dataset: DatasetName; f1: number; blockingRecall: number; profiles?: number }> = [
+  // Issue #6 acceptance floors (F1); blocking-recall floors a little under the 2026-11-22 figures.
   { dataset: 'febrl3', f1: 0.99, blockingRecall: 0.995 },
-  { dataset: 'fake_1000', f1: 0.85, blockingRecall: 0.75 },
-  { dataset: 'generated', f1: 0.95, blockingRecall: 0.97, profiles: 8000 },
+  { dataset: 'fake_1000', f1: 0.85, blockingRecall: 0.78 },
+  { dataset: 'generated', f1: 0.95, blockingRecall: 0.99, profiles: 8000 },
+  // Set a little under what the engine reached on 2026-11-22 (febrl1 F1 1.0000; senzing 0.70–0.74 across versions).
   { dataset: 'febrl1', f1: 0.99, blockingRecall: 0.99 },
-  { dataset: 'senzing', f1: 0.6, blockingRecall: 0.8 },
+  { dataset: 'senzing', f1: 0.68, blockingRecall: 0.85 },
 ];
 
 describe('engine accuracy at default settings', () => {
