@@ -32,11 +32,41 @@ export async function* readLines(input: AsyncIterable<Buffer | string>, maxLineB
     return { no, text: bytes.toString('utf8') };
   };
 
+  /** finish() for a line already decoded (the fast path): same size limit, CR, BOM and numbering. */
+  const textLine = (raw: string): Line => {
+    no++;
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so only long lines need their bytes counted.
+    if (raw.length * 3 > maxLineBytes && Buffer.byteLength(raw) > maxLineBytes) {
+      first = false;
+      return { no, error: `line longer than ${maxLineBytes} bytes` };
+    }
+    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (first) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return { no, text };
+  };
+
   for await (const chunk of input) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const out: Line[] = [];
     let pos = 0;
+    let triedWhole = false;
     while (pos < buf.length) {
+      // Fast path, once per chunk (after a line carried over from the previous chunk): when all the complete lines
+      // left in the chunk are valid UTF-8 (the usual case), check and decode them with one call each instead of one
+      // per line. LF never occurs inside a multi-byte character, so splitting the text equals splitting the bytes.
+      if (!triedWhole && !oversize && pending.length === 0) {
+        triedWhole = true;
+        const last = buf.lastIndexOf(LF);
+        const region = last >= pos ? buf.subarray(pos, last) : undefined;
+        if (region && isUtf8(region)) {
+          for (const text of region.toString('utf8').split('\n')) out.push(textLine(text));
+          pos = last + 1;
+          continue;
+        }
+      }
       const nl = buf.indexOf(LF, pos);
       if (nl < 0) {
         if (!oversize) {

@@ -10,7 +10,7 @@
  */
 import type { ObjectTypeField } from '../api/generated/types.js';
 import type { ProfileData } from '../model/profile.js';
-import { checkValue, limitForPath, profilePaths } from './profile-limits.js';
+import { checkValue, limitForPath, profilePaths, type ValueLimit } from './profile-limits.js';
 import type { ProfileRow, RowError, SourceRow } from './types.js';
 
 export interface ImportMapping {
@@ -80,6 +80,8 @@ function defaultPathFor(column: string): string | undefined {
   return defaultIndex.get(normalize(column));
 }
 
+interface ColumnPlan { path: string; limit: ValueLimit; head: string; tail: string | undefined }
+
 /** Turns source rows into validated profile rows. */
 export class RowMapper {
   private readonly resolved = new Map<string, { path: string } | null>();
@@ -111,19 +113,33 @@ export class RowMapper {
     return r?.path;
   }
 
+  /** Per column, what map() needs (path split and limit looked up once per column, not once per value). */
+  private readonly plans = new Map<string, ColumnPlan | null>();
+  private plan(column: string): ColumnPlan | null {
+    let p = this.plans.get(column);
+    if (p === undefined) {
+      const path = this.target(column);
+      const dot = path ? path.indexOf('.') : -1;
+      p = path ? { path, limit: limitForPath(path)!, head: dot < 0 ? path : path.slice(0, dot), tail: dot < 0 ? undefined : path.slice(dot + 1) } : null;
+      this.plans.set(column, p);
+    }
+    return p;
+  }
+
   map(row: SourceRow): ProfileRow | RowError {
     const data: Record<string, any> = {};
     let fields = 0;
     for (const column in row.values) {
-      const path = this.target(column);
-      if (!path) continue;
-      const value = row.values[column]!.trim();
+      const p = this.plan(column);
+      if (!p) continue;
+      const raw = row.values[column]!;
+      if (raw === '') continue; // most cells of a wide CSV are empty: no trim
+      const value = raw.trim();
       if (value === '') continue;
-      const problem = checkValue(value, limitForPath(path)!);
-      if (problem) return { line: row.line, reason: `column "${column}" (${path}) ${problem}` };
-      const dot = path.indexOf('.');
-      if (dot < 0) data[path] = value;
-      else (data[path.slice(0, dot)] ??= {})[path.slice(dot + 1)] = value;
+      const problem = checkValue(value, p.limit);
+      if (problem) return { line: row.line, reason: `column "${column}" (${p.path}) ${problem}` };
+      if (p.tail === undefined) data[p.head] = value;
+      else (data[p.head] ??= {})[p.tail] = value;
       fields++;
     }
     const out: ProfileRow = { line: row.line, data: data as ProfileData };

@@ -27,6 +27,18 @@ describe('bulkUpsertProfiles', () => {
     // The meta column is stored compactly (one default stamp, src/store/sqlite/meta-codec.ts); decoded it is s.meta.
     expect(p.metaJson).toBe(encodeMeta(s.data, s.meta));
     expect(decodeMeta(p.metaJson, JSON.parse(p.dataJson))).toEqual(s.meta);
+    // Other shapes: member order, empty values, every address, unknown members, nothing left.
+    const others = [
+      { Gender: 'MALE', BillingAddress: { Country: 'NO', Address1: 'a' }, Address: { City: '', PostalCode: '1' }, AccountNumber: '7', FirstName: '' },
+      { MailingAddress: { State: 'x', Foo: 'y' }, ShippingAddress: {}, Attributes: { z: '', y: '2' }, Unknown: 'u' },
+      { FirstName: '', Attributes: {} },
+    ] as unknown as ProfileData[];
+    for (const data of others) {
+      const o = prepareNewProfile(data, 's', 5);
+      const t = applyProfileWrite(undefined, { data, source: 's' }, 5);
+      expect(o.dataJson).toBe(JSON.stringify(t.data));
+      expect(decodeMeta(o.metaJson, JSON.parse(o.dataJson))).toEqual(t.meta);
+    }
   });
 
   it('writes what createProfile writes, and updates by unique key', async () => {

@@ -57,26 +57,36 @@ export function prepareNewProfile(data: ProfileData, source: string, now: number
 
 const present = (v: unknown): v is string | number | boolean => v !== undefined && v !== null && v !== '';
 
+// Member order of a profile as flattenProfile → unflattenProfile writes it: scalars, then addresses (Attributes last).
+const TOP_RANK = new Map<string, number>([...SCALAR_FIELDS, ...ADDRESS_FIELDS].map((f, i) => [f, i]));
+const MEMBER_RANK = new Map<string, number>(ADDRESS_MEMBERS.map((m, i) => [m, i]));
+const byRank = (rank: Map<string, number>) => (a: string, b: string) => rank.get(a)! - rank.get(b)!;
+const byTop = byRank(TOP_RANK);
+const byMember = byRank(MEMBER_RANK);
+const isAddress = new Set<string>(ADDRESS_FIELDS);
+
 /**
  * unflattenProfile(flattenProfile(data)) in one pass (this runs once per imported row): the same members in the
- * same order (scalars, addresses, Attributes), empty values dropped; and whether any value is left.
+ * same order (scalars, addresses, Attributes), empty values and unknown members dropped; and whether any value is
+ * left. It walks the members the row has (~10) rather than probing all ~60 possible ones.
  */
 function canonicalProfile(data: ProfileData): [ProfileData, boolean] {
+  const src = data as Record<string, any>;
   const out: Record<string, any> = {};
   let any = false;
-  for (const f of SCALAR_FIELDS) {
-    const v = data[f];
-    if (present(v)) { out[f] = String(v); any = true; }
-  }
-  for (const a of ADDRESS_FIELDS) {
-    const addr = data[a];
-    if (!addr) continue;
-    let o: Record<string, string> | undefined;
-    for (const m of ADDRESS_MEMBERS) {
-      const v = addr[m];
-      if (present(v)) (o ??= {})[m] = v as string;
+  for (const k of Object.keys(src).filter((k) => TOP_RANK.has(k)).sort(byTop)) {
+    const v = src[k];
+    if (!isAddress.has(k)) {
+      if (present(v)) { out[k] = String(v); any = true; }
+      continue;
     }
-    if (o) { out[a] = o; any = true; }
+    if (!v) continue;
+    let o: Record<string, string> | undefined;
+    for (const m of Object.keys(v).filter((m) => MEMBER_RANK.has(m)).sort(byMember)) {
+      const mv: unknown = v[m];
+      if (present(mv)) (o ??= {})[m] = mv as string;
+    }
+    if (o) { out[k] = o; any = true; }
   }
   if (data.Attributes) {
     let o: Record<string, string> | undefined;
