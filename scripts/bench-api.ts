@@ -14,11 +14,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { pino, destination } from 'pino';
+import { pino } from 'pino';
 import { CreateDomainCommand, CustomerProfilesClient } from '@aws-sdk/client-customer-profiles';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { startServer } = (await import(new URL('../dist/server.js', import.meta.url).href)) as typeof import('../src/server.js');
+const { startServer, bufferedLogDestination } = (await import(new URL('../dist/server.js', import.meta.url).href)) as typeof import('../src/server.js');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -54,7 +54,9 @@ function runClient(url: string): Promise<Result> {
 const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-'));
 mkdirSync(join(root, 'bench-output'), { recursive: true });
 const logFile = join(root, 'bench-output', 'bench-api-server.log');
-const logger = pino({ level: LOG_LEVEL }, destination({ dest: logFile, sync: false }));
+// The server's own default log destination (buffered, asynchronous), to a file instead of stdout.
+const logDestination = bufferedLogDestination(logFile);
+const logger = pino({ level: LOG_LEVEL }, logDestination.stream);
 
 const server = await startServer({
   defaultPlugins: process.env.BENCH_NO_PLUGINS ? false : undefined,
@@ -120,6 +122,7 @@ for (let i = 1; i <= ROUNDS; i++) {
 }
 await bare.close();
 await server.close();
+logDestination.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { pino, destination, type Logger } from 'pino';
 import { AwsError, badRequest } from './errors.js';
 import { AuthChain } from './api/auth/chain.js';
 import { SigV4Authenticator } from './api/auth/sigv4.js';
@@ -21,6 +21,7 @@ import { authRequestOf, registerApiRoutes } from './api/http-api.js';
 import { ApiMetrics } from './api/metrics.js';
 import { loadModel, type ServiceModel } from './api/model.js';
 import { RateLimiter } from './api/rate-limit.js';
+import { LazyRequestLogger, lazyChildLoggerFactory, pinoLoggerOf } from './api/request-logger.js';
 import { sendError, toErrorBody } from './api/reply.js';
 import { Router } from './api/router.js';
 import { DEFAULTS, type ServerConfig } from './config.js';
@@ -85,6 +86,39 @@ export const unavailableJobs: JobsService = {
 
 const VERSION = '0.1.0';
 
+/**
+ * The log destination of the server (stdout by default): lines are gathered up to 4 KiB and written asynchronously,
+ * flushed at least every 500 ms and synchronously when the process exits (pino registers that), so that a busy
+ * server does not pay a write per request. A SIGKILL can lose the last unwritten lines (at most 500 ms of them).
+ */
+export function bufferedLogDestination(dest: number | string): { stream: ReturnType<typeof destination>; flushNow(): void; stop(): void } {
+  const stream = destination({ dest, sync: false, minLength: 4096 });
+  const timer = setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      clearInterval(timer); // destroyed
+    }
+  }, 500);
+  timer.unref();
+  return {
+    stream,
+    /** Writes what is buffered now, synchronously. */
+    flushNow() {
+      try {
+        stream.flushSync();
+      } catch {
+        // not open yet or a write in flight: the lines go out with it, with the timer or at exit
+      }
+    },
+    /** Writes what is buffered and stops the timer (the stream stays open: it may be stdout). */
+    stop() {
+      clearInterval(timer);
+      this.flushNow();
+    },
+  };
+}
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const config: ServerConfig = {
     port: options.port ?? DEFAULTS.port,
@@ -101,7 +135,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   if (config.auth && config.credentials.length === 0) {
     throw new Error('startServer: authentication is on but no credentials are configured (pass credentials or auth: false)');
   }
-  const log = options.logger ?? pino({ level: config.logLevel });
+  const ownDestination = options.logger ? undefined : bufferedLogDestination(1);
+  const log = options.logger ?? pino({ level: config.logLevel }, ownDestination!.stream);
   const now = options.now ?? Date.now;
   const model = loadModel();
   const codec = new Codec(model, (msg) => log.warn(msg));
@@ -121,6 +156,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // One log line per request is written by our onResponse hook (with the operation), not by Fastify.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
+    // req.log is made on first use; the per-request line below is written without it.
+    childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 8192 },
@@ -149,7 +186,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       region: principal.region ?? 'us-east-1',
       accessKeyId: principal.kind === 'anonymous' ? undefined : principal.accessKeyId,
       now: () => new Date(now()),
-      log: req.log as Logger,
+      get log() {
+        return pinoLoggerOf(req.log);
+      },
       jobs: deps.jobs,
     }),
     onStart: (fn) => void startHooks.push(fn),
@@ -163,10 +202,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    const seconds = reply.elapsedTime / 1000;
+    const elapsedMs = reply.elapsedTime;
     const operation = req.coalesceOp || req.routeOptions.url || 'unmatched';
-    metrics.observe(operation, reply.statusCode, seconds);
-    req.log.info({ operation, method: req.method, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    metrics.observe(operation, reply.statusCode, elapsedMs / 1000);
+    const latencyMs = Math.round(elapsedMs * 100) / 100;
+    const rl = req.log;
+    // requestId first: the same line as the request's child logger would write.
+    if (rl instanceof LazyRequestLogger) rl.requestLine({ requestId: req.id, operation, method: req.method, status: reply.statusCode, latencyMs }, 'request');
+    else rl.info({ operation, method: req.method, status: reply.statusCode, latencyMs }, 'request');
     done();
   });
   app.setErrorHandler((err: unknown, req, reply) => {
@@ -223,6 +266,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     for (const plugin of plugins) await plugin(app, deps);
     await app.listen({ port: config.port, host: config.host });
     for (const fn of startHooks) await fn();
+    // Startup lines (e.g. the --no-auth warning) are written before the caller announces the server.
+    ownDestination?.flushNow();
   } catch (err) {
     await app.close().catch(() => {});
     await store.close().catch(() => {});
@@ -251,6 +296,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         }
         await app.close();
         await store.close();
+        ownDestination?.stop();
       })()),
   };
 }

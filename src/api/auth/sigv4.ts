@@ -5,7 +5,7 @@
  * must match the body; UNSIGNED-PAYLOAD is refused), so a modified body or query fails.
  */
 import * as crypto from 'node:crypto';
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type Hash, type Hmac, type KeyObject } from 'node:crypto';
 import { SignatureV4, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { accessDenied } from '../../errors.js';
@@ -76,23 +76,37 @@ export function parseCredentialScope(req: Pick<AuthRequest, 'headers' | 'query'>
   let credential: string | undefined;
   if (typeof auth === 'string') credential = AUTH_HEADER_RE.exec(auth)?.[1];
   else if (typeof req.query['X-Amz-Credential'] === 'string') credential = req.query['X-Amz-Credential'];
-  if (!credential) return undefined;
+  return credential ? scopeOf(credential) : undefined;
+}
+
+function scopeOf(credential: string): Scope | undefined {
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
   return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
 }
 
+/** Last parsed x-amz-date (clients sign many requests within the same second). */
+let lastAmzDate: { text: string; ms: number | undefined } = { text: '', ms: undefined };
+
 function parseAmzDate(s: string | undefined): number | undefined {
-  const m = s ? AMZ_DATE_RE.exec(s) : null;
-  if (!m) return undefined;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (s === undefined) return undefined;
+  if (s === lastAmzDate.text) return lastAmzDate.ms;
+  const m = AMZ_DATE_RE.exec(s);
+  let ms: number | undefined;
+  if (m) {
+    ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+    if (Number.isNaN(ms)) ms = undefined;
+  }
+  lastAmzDate = { text: s, ms };
+  return ms;
 }
 
-function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a.toLowerCase(), 'utf8');
-  const y = Buffer.from(b.toLowerCase(), 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** Constant-time comparison of two hex signatures (case-insensitive), on their decoded bytes. */
+function sameHex(expected: string, given: string): boolean {
+  if (expected.length !== given.length || expected.length % 2 !== 0 || !HEX.test(given)) return false;
+  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'));
 }
 
 export class SigV4Authenticator implements Authenticator {
@@ -100,7 +114,7 @@ export class SigV4Authenticator implements Authenticator {
   private readonly signers = new Map<string, VerifyingSigner>();
   private readonly secrets = new Map<string, Credential>();
   /** Signing keys by accessKeyId/date/region/service (bounded: cleared when it grows past 1,000 entries). */
-  private readonly signingKeys = new Map<string, Buffer>();
+  private readonly signingKeys = new Map<string, KeyObject>();
   private readonly services: Set<string>;
   private readonly maxSkewMs: number;
   private readonly now: () => number;
@@ -170,7 +184,7 @@ export class SigV4Authenticator implements Authenticator {
   private async verifyHeader(req: AuthRequest, auth: string): Promise<Principal> {
     const m = AUTH_HEADER_RE.exec(auth);
     if (!m) throw accessDenied('Malformed Authorization header: expected "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."');
-    const scope = parseCredentialScope(req);
+    const scope = scopeOf(m[1]!);
     if (!scope) throw accessDenied('Malformed credential scope in the Authorization header: expected <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request');
     const signer = this.signerFor(scope);
     const amzDate = req.headers['x-amz-date'];
@@ -195,7 +209,8 @@ export class SigV4Authenticator implements Authenticator {
     );
     const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${amzDate}\n${credentialScope}\n${sha256Hex(canonical)}`;
-    const key = await this.signingKey(scope);
+    // The credential scope string is the cache key (accessKeyId is part of the Credential value).
+    const key = this.signingKeys.get(`${scope.accessKeyId}/${credentialScope}`) ?? await this.signingKey(scope);
     const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
     if (!sameHex(expected, m[3]!)) {
       throw accessDenied('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
@@ -203,11 +218,12 @@ export class SigV4Authenticator implements Authenticator {
     return { accessKeyId: scope.accessKeyId, region: scope.region, kind: 'sigv4' };
   }
 
-  private async signingKey(scope: Scope): Promise<Buffer> {
-    const id = `${scope.accessKeyId}/${scope.date}/${scope.region}/${scope.service}`;
+  private async signingKey(scope: Scope): Promise<KeyObject> {
+    const id = `${scope.accessKeyId}/${scope.date}/${scope.region}/${scope.service}/aws4_request`;
     const hit = this.signingKeys.get(id);
     if (hit) return hit;
-    const key = Buffer.from(await getSigningKey(NodeSha256, this.secrets.get(scope.accessKeyId)!, scope.date, scope.region, scope.service));
+    // A KeyObject: createHmac prepares it faster than a Buffer key on every request.
+    const key = createSecretKey(Buffer.from(await getSigningKey(NodeSha256, this.secrets.get(scope.accessKeyId)!, scope.date, scope.region, scope.service)));
     if (this.signingKeys.size >= 1000) this.signingKeys.clear();
     this.signingKeys.set(id, key);
     return key;
