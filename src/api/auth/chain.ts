@@ -17,7 +17,9 @@ export class AuthChain {
       return { accessKeyId: scope?.accessKeyId ?? `anonymous@${req.remoteAddress ?? 'unknown'}`, region: scope?.region, kind: 'anonymous' };
     }
     for (const a of this.authenticators) {
-      const principal = await a.authenticate(req);
+      const result = a.authenticate(req);
+      // No extra microtask when an authenticator answers synchronously (SigV4 with a cached signing key).
+      const principal = result instanceof Promise ? await result : result;
       if (principal) return principal;
     }
     throw accessDenied(

@@ -85,6 +85,14 @@ function scopeOf(credential: string): Scope | undefined {
   return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
 }
 
+function checkSignature(key: KeyObject, stringToSign: string, given: string, scope: Scope): Principal {
+  const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
+  if (!sameHex(expected, given)) {
+    throw accessDenied('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+  }
+  return { accessKeyId: scope.accessKeyId, region: scope.region, kind: 'sigv4' };
+}
+
 /** Last parsed x-amz-date (clients sign many requests within the same second). */
 let lastAmzDate: { text: string; ms: number | undefined } = { text: '', ms: undefined };
 
@@ -135,7 +143,8 @@ export class SigV4Authenticator implements Authenticator {
     this.now = opts.now ?? Date.now;
   }
 
-  async authenticate(req: AuthRequest): Promise<Principal | undefined> {
+  /** Synchronous when the signing key is cached (no promise per request); errors are thrown. */
+  authenticate(req: AuthRequest): Principal | undefined | Promise<Principal | undefined> {
     const auth = req.headers.authorization;
     if (typeof auth === 'string' && auth.startsWith('AWS4-')) return this.verifyHeader(req, auth);
     if (req.query['X-Amz-Signature'] !== undefined || req.query['X-Amz-Algorithm'] !== undefined) return this.verifyQuery(req);
@@ -181,7 +190,7 @@ export class SigV4Authenticator implements Authenticator {
     }
   }
 
-  private async verifyHeader(req: AuthRequest, auth: string): Promise<Principal> {
+  private verifyHeader(req: AuthRequest, auth: string): Principal | Promise<Principal> {
     const m = AUTH_HEADER_RE.exec(auth);
     if (!m) throw accessDenied('Malformed Authorization header: expected "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."');
     const scope = scopeOf(m[1]!);
@@ -210,12 +219,9 @@ export class SigV4Authenticator implements Authenticator {
     const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${amzDate}\n${credentialScope}\n${sha256Hex(canonical)}`;
     // The credential scope string is the cache key (accessKeyId is part of the Credential value).
-    const key = this.signingKeys.get(`${scope.accessKeyId}/${credentialScope}`) ?? await this.signingKey(scope);
-    const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
-    if (!sameHex(expected, m[3]!)) {
-      throw accessDenied('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
-    }
-    return { accessKeyId: scope.accessKeyId, region: scope.region, kind: 'sigv4' };
+    const key = this.signingKeys.get(`${scope.accessKeyId}/${credentialScope}`);
+    if (key) return checkSignature(key, stringToSign, m[3]!, scope);
+    return this.signingKey(scope).then((k) => checkSignature(k, stringToSign, m[3]!, scope));
   }
 
   private async signingKey(scope: Scope): Promise<KeyObject> {
