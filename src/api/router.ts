@@ -62,49 +62,65 @@ export class Router {
    * @param query decoded query parameters (first value per name is enough for literal-query checks)
    */
   match(method: string, rawPath: string, query: Record<string, string | string[]>): RouteResult {
-    const segments = rawPath.split('/').slice(1);
-    const labels: Record<string, string> = {};
-    let pathMatched = false;
-    const pick = (ops: CompiledOperation[] | undefined): CompiledOperation | undefined => {
-      if (!ops) return undefined;
-      for (const op of ops) {
-        if (op.method !== method) continue;
-        if (op.literalQuery.every(([k, v]) => k in query && (v === undefined || query[k] === v))) return op;
-      }
-      return undefined;
-    };
-    const walk = (node: Node, i: number): CompiledOperation | undefined => {
-      if (i === segments.length) {
-        if (node.ops.size > 0) pathMatched = true;
-        const ops = node.ops.get(method);
-        return ops ? pick(ops) : undefined;
-      }
-      const seg = segments[i]!;
-      const lit = node.literals.get(seg);
-      if (lit) {
-        const found = walk(lit, i + 1);
-        if (found) return found;
-      }
-      if (node.label && seg.length > 0) {
-        const found = walk(node.label.node, i + 1);
-        if (found) {
-          labels[node.label.name] = decodeSegment(seg);
-          return found;
-        }
-      }
-      if (node.greedy && i < segments.length && segments.slice(i).join('/').length > 0) {
-        pathMatched = true;
-        const found = pick(node.greedy.ops);
-        if (found) {
-          labels[node.greedy.name] = decodeSegment(segments.slice(i).join('/'));
-          return found;
-        }
-      }
-      return undefined;
-    };
-    const op = walk(this.root, 0);
-    return op ? { op, labels } : { op: undefined, pathMatched };
+    const segments = rawPath.split('/');
+    const state: MatchState = { method, query, segments, labels: {}, pathMatched: false };
+    // segments[0] is the empty string before the leading '/'.
+    const op = walk(state, this.root, 1);
+    return op ? { op, labels: state.labels } : { op: undefined, pathMatched: state.pathMatched };
   }
+}
+
+interface MatchState {
+  method: string;
+  query: Record<string, string | string[]>;
+  segments: string[];
+  labels: Record<string, string>;
+  pathMatched: boolean;
+}
+
+/** The first operation of the list for this method whose literal query parameters are present. */
+function pick(state: MatchState, ops: CompiledOperation[] | undefined): CompiledOperation | undefined {
+  if (!ops) return undefined;
+  for (const op of ops) {
+    if (op.method !== state.method) continue;
+    if (op.literalQuery.every(([k, v]) => k in state.query && (v === undefined || state.query[k] === v))) return op;
+  }
+  return undefined;
+}
+
+/** Depth-first: literal segment, then label, then greedy label (module functions: no closures per request). */
+function walk(state: MatchState, node: Node, i: number): CompiledOperation | undefined {
+  const { segments } = state;
+  if (i === segments.length) {
+    if (node.ops.size > 0) state.pathMatched = true;
+    const ops = node.ops.get(state.method);
+    return ops ? pick(state, ops) : undefined;
+  }
+  const seg = segments[i]!;
+  const lit = node.literals.get(seg);
+  if (lit) {
+    const found = walk(state, lit, i + 1);
+    if (found) return found;
+  }
+  if (node.label && seg.length > 0) {
+    const found = walk(state, node.label.node, i + 1);
+    if (found) {
+      state.labels[node.label.name] = decodeSegment(seg);
+      return found;
+    }
+  }
+  if (node.greedy) {
+    const rest = segments.slice(i).join('/');
+    if (rest.length > 0) {
+      state.pathMatched = true;
+      const found = pick(state, node.greedy.ops);
+      if (found) {
+        state.labels[node.greedy.name] = decodeSegment(rest);
+        return found;
+      }
+    }
+  }
+  return undefined;
 }
 
 export function decodeSegment(s: string, where = 'request path segment'): string {
