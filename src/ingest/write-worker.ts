@@ -52,7 +52,8 @@ async function putObjects(msg: WriteRequest): Promise<WriteReply> {
 const cacheMb = Number(process.env.COALESCE_IMPORT_CACHE_MB) || 128;
 const store = openSqliteStore((workerData as { dataDir: string }).dataDir, { cacheKiB: cacheMb * 1024 });
 store.db.pragma('foreign_keys = OFF');
-store.db.pragma('wal_autocheckpoint = 8192');
+// wal_autocheckpoint counts pages: ~32 MB whatever the file's page size (4 KiB for files created before 16 KiB pages).
+store.db.pragma(`wal_autocheckpoint = ${Math.round((32 << 20) / Number(store.db.pragma('page_size', { simple: true })))}`);
 
 parentPort!.on('message', async (msg: WriteRequest | 'close') => {
   if (msg === 'close') {

@@ -37,8 +37,8 @@ export interface UploadJobRecord {
 export interface PreparedProfile {
   dataJson: string;
   metaJson: string;
-  /** Predefined keys except `_profileId`, normalized. */
-  keys: Array<[string, string]>;
+  /** Predefined keys except `_profileId`, normalized, flat: [name, value, name, value, …]. */
+  keys: string[];
 }
 
 /** One profile of a bulk write: `data`, or `prepared` (same content, precomputed); `uniqueKey` = the unique key's value. */

@@ -30,12 +30,24 @@ function sequentialId(now: number): string {
 }
 
 /** Runs a multi-row INSERT for `rows` (each `width` values), `per` rows per statement. */
-function insertMany(c: SqliteContext, head: string, width: number, rows: unknown[][], per: number) {
-  const tuple = `(${Array(width).fill('?').join(', ')})`;
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    c.stmt(`${head} VALUES ${Array(chunk.length).fill(tuple).join(', ')}`).run(...chunk.flat());
+function insertMany(c: SqliteContext, head: string, width: number, params: unknown[], per: number) {
+  // Parameters come flat (`width` per row), not as an array per row: a batch has ~50,000 rows across the tables.
+  const step = width * per;
+  for (let i = 0; i < params.length; i += step) {
+    const chunk = params.slice(i, i + step);
+    c.stmt(insertSql(head, width, chunk.length / width)).run(...chunk);
   }
+}
+
+const sqlCache = new Map<string, string>();
+function insertSql(head: string, width: number, rows: number): string {
+  const id = `${rows} ${head}`;
+  let sql = sqlCache.get(id);
+  if (sql === undefined) {
+    sql = `${head} VALUES ${Array(rows).fill(`(${Array(width).fill('?').join(', ')})`).join(', ')}`;
+    sqlCache.set(id, sql);
+  }
+  return sql;
 }
 
 /**
@@ -132,7 +144,7 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     let updated = 0;
     const fresh = new Map<string, PreparedProfile | ProfileState>(); // new profile id → content
     const freshByKey = new Map<string, string>(); // unique key → new profile id (same key twice in one batch)
-    const keyRows: Array<[string, string, string, string, number]> = [];
+    const keyParams: unknown[] = []; // 5 per key row
     const dataOf = (row: BulkProfileRow): ProfileData => row.data ?? JSON.parse(row.prepared!.dataJson);
     for (const row of rows) {
       const uk = keyOf(row);
@@ -162,24 +174,24 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
       fresh.set(id, row.prepared ?? applyProfileWrite(undefined, { data: row.data!, source: o.source }, now));
       if (uk !== undefined) {
         freshByKey.set(uk, id);
-        keyRows.push([domainName, keyName!, uk, id, 0]);
+        keyParams.push(domainName, keyName!, uk, id, 0);
       }
     }
-    const profileRows: unknown[][] = [];
-    const historyRows: unknown[][] = [];
+    const profileParams: unknown[] = [];
+    const historyParams: unknown[] = [];
     for (const [id, content] of fresh) {
       const p = 'dataJson' in content ? content : { dataJson: JSON.stringify(content.data), metaJson: encodeMeta(content.data, content.meta), keys: prepareKeys(content.data) };
-      profileRows.push([domainName, id, p.dataJson, p.metaJson, now, now]);
+      profileParams.push(domainName, id, p.dataJson, p.metaJson, now, now);
       // No `_profileId` key row: as for createProfile, lookups by profile id read the profiles table.
-      for (const [k, v] of p.keys) keyRows.push([domainName, k, v, id, 1]);
+      for (let i = 0; i < p.keys.length; i += 2) keyParams.push(domainName, p.keys[i], p.keys[i + 1], id, 1);
       const json = p.dataJson;
-      historyRows.push([domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null,
-        json === '{}' ? `{"ProfileId":"${id}"}` : `{"ProfileId":"${id}",${json.slice(1)}`]);
+      historyParams.push(domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null,
+        json === '{}' ? `{"ProfileId":"${id}"}` : `{"ProfileId":"${id}",${json.slice(1)}`);
     }
-    insertMany(c, 'INSERT INTO profiles (domain_name, profile_id, data, meta, created_at, updated_at)', 6, profileRows, 100);
-    insertMany(c, 'INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)', 5, keyRows, 200);
+    insertMany(c, 'INSERT INTO profiles (domain_name, profile_id, data, meta, created_at, updated_at)', 6, profileParams, 100);
+    insertMany(c, 'INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)', 5, keyParams, 200);
     insertMany(c, `INSERT INTO history (domain_name, profile_id, id, object_type_name, action_type, created_at,
-        performed_by, content)`, 8, historyRows, 100);
+        performed_by, content)`, 8, historyParams, 100);
     const created = fresh.size;
     if (o.progress) {
       const { jobId, lastLine, failed } = o.progress;
@@ -197,8 +209,11 @@ function prepared(p: PreparedProfile): ProfileState {
   return { data, meta: decodeMeta(p.metaJson, data) };
 }
 
-function prepareKeys(data: ProfileData): Array<[string, string]> {
-  return derivedKeys('', data).filter(([k]) => k !== '_profileId').map(([k, v]) => [k, normalizeKeyValue(k, v)]);
+/** Predefined keys as a flat [name, value, name, value, …] list (cheaper to pass to the write worker). */
+function prepareKeys(data: ProfileData): string[] {
+  const out: string[] = [];
+  for (const [k, v] of derivedKeys('', data)) if (k !== '_profileId') out.push(k, normalizeKeyValue(k, v));
+  return out;
 }
 
 interface UploadJobRow {
