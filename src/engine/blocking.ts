@@ -11,6 +11,39 @@ export interface BlockingRule {
   /** Broad rules (names, cities) get a fraction of the block-size cap, so they stay cheap at millions of profiles. */
   capFactor?: number;
   keys(v: View, i: number, out: string[]): void;
+  /**
+   * The same keys as `keys`, pushed directly as hash32(key), computed from the key's parts without building the
+   * string (blocking's hot loop: a template string per profile and rule, then hashing it, was most of its time).
+   * Must equal keys() hashed — test/engine/blocking.test.ts checks it on every rule.
+   */
+  hashes(v: View, i: number, out: number[]): void;
+}
+
+// ---- FNV-1a 32-bit, incrementally: fnv(fnv(FNV0, "ab"), "c") === hash32("abc") (before the final >>> 0) ----------
+const FNV0 = 0x811c9dc5 | 0;
+function fnvStr(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+function fnvChar(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+const BAR = 124; // '|'
+/** Hash continued with the decimal digits of a non-negative integer (as `${x}` would spell it). */
+function fnvInt(h: number, x: number): number {
+  let p = 1;
+  while (p * 10 <= x) p *= 10;
+  for (; p >= 1; p /= 10) h = fnvChar(h, 48 + (Math.floor(x / p) % 10));
+  return h;
+}
+/** Hash of pairKey(x, y) continued from h. */
+function fnvPair(h: number, x: string, y: string): number {
+  return x < y ? fnvStr(fnvChar(fnvStr(h, x), BAR), y) : fnvStr(fnvChar(fnvStr(h, y), BAR), x);
+}
+/** Hash of the first `len` characters of s (s.slice(0, len)). */
+function fnvPrefix(h: number, s: string, len: number): number {
+  for (let i = 0; i < len && i < s.length; i++) h = fnvChar(h, s.charCodeAt(i));
+  return h;
 }
 
 /** American Soundex (letter + 3 digits); '' for empty input. */
@@ -44,6 +77,31 @@ function multi(col: 'emailLoose' | 'phone' | 'ident', table: 'emailLoose' | 'pho
   };
 }
 
+function multiHashes(col: 'emailLoose' | 'phone' | 'ident', table: 'emailLoose' | 'phone' | 'ident'): BlockingRule['hashes'] {
+  return (v, i, out) => {
+    const m = v[col];
+    for (let k = m.off[i]!; k < m.off[i + 1]!; k++) out.push(fnvStr(FNV0, v.tables[table].values[m.values[k]!]!) >>> 0);
+  };
+}
+
+const prefixCache = new WeakMap<View, Record<string, Int32Array>>();
+/** Calls `emit` with hash(value + '|') for each non-null postcode / city of profile i (cached per distinct value). */
+function eachValue(v: View, col: 'postcode' | 'city', i: number, emit: (h: number) => void): void {
+  let caches = prefixCache.get(v);
+  if (!caches) prefixCache.set(v, (caches = {}));
+  const vals = v.tables[col].values;
+  // 0 = not computed yet (a real hash of 0 is merely recomputed).
+  const cache = (caches[col] ??= new Int32Array(vals.length));
+  const m = v[col];
+  for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+    const id = m.values[k]!;
+    if (id < 0) continue;
+    let h = cache[id]!;
+    if (h === 0) cache[id] = h = fnvChar(fnvStr(FNV0, vals[id]!), BAR);
+    emit(h);
+  }
+}
+
 const soundexCache = new WeakMap<View, string[]>();
 /** Soundex of a profile's first or last name, computed once per distinct name. */
 function soundexOf(v: View, col: 'first' | 'last', i: number): string {
@@ -69,9 +127,9 @@ function values(v: View, col: 'postcode' | 'city', i: number): string[] {
 const WEAK = 0.5;
 
 export const BLOCKING_RULES: BlockingRule[] = [
-  { name: 'email', keys: multi('emailLoose', 'emailLoose') },
-  { name: 'phone', keys: multi('phone', 'phone') },
-  { name: 'identifier', keys: multi('ident', 'ident') },
+  { name: 'email', keys: multi('emailLoose', 'emailLoose'), hashes: multiHashes('emailLoose', 'emailLoose') },
+  { name: 'phone', keys: multi('phone', 'phone'), hashes: multiHashes('phone', 'phone') },
+  { name: 'identifier', keys: multi('ident', 'ident'), hashes: multiHashes('ident', 'ident') },
   {
     name: 'emailLocalPart',
     keys: (v, i, out) => {
@@ -79,6 +137,13 @@ export const BLOCKING_RULES: BlockingRule[] = [
       for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
         const s = v.tables.emailLocal.values[m.values[k]!]!;
         if (s.length >= 3) out.push(s);
+      }
+    },
+    hashes: (v, i, out) => {
+      const m = v.emailLocal;
+      for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+        const s = v.tables.emailLocal.values[m.values[k]!]!;
+        if (s.length >= 3) out.push(fnvStr(FNV0, s) >>> 0);
       }
     },
   },
@@ -90,6 +155,12 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
       if (f || l) out.push(`${d}|${pairKey(f.slice(0, 1), l.slice(0, 1))}`);
     },
+    hashes: (v, i, out) => {
+      const d = v.dob[i]!;
+      if (!d) return;
+      const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
+      if (f || l) out.push(fnvPair(fnvChar(fnvInt(FNV0, d), BAR), f.slice(0, 1), l.slice(0, 1)) >>> 0);
+    },
   },
   {
     name: 'birthDate+surnameSoundex',
@@ -97,12 +168,20 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const d = v.dob[i]!, l = nameOf(v, 'last', i);
       if (d && l) out.push(`${d}|${soundexOf(v, 'last', i)}`);
     },
+    hashes: (v, i, out) => {
+      const d = v.dob[i]!, l = nameOf(v, 'last', i);
+      if (d && l) out.push(fnvStr(fnvChar(fnvInt(FNV0, d), BAR), soundexOf(v, 'last', i)) >>> 0);
+    },
   },
   {
     name: 'birthDate+firstNameSoundex',
     keys: (v, i, out) => {
       const d = v.dob[i]!, f = nameOf(v, 'first', i);
       if (d && f) out.push(`${d}|${soundexOf(v, 'first', i)}`);
+    },
+    hashes: (v, i, out) => {
+      const d = v.dob[i]!, f = nameOf(v, 'first', i);
+      if (d && f) out.push(fnvStr(fnvChar(fnvInt(FNV0, d), BAR), soundexOf(v, 'first', i)) >>> 0);
     },
   },
   {
@@ -112,6 +191,9 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const l = nameOf(v, 'last', i);
       if (l) for (const c of values(v, 'city', i)) out.push(`${c}|${soundexOf(v, 'last', i)}`);
     },
+    hashes: (v, i, out) => {
+      if (nameOf(v, 'last', i)) eachValue(v, 'city', i, (h) => out.push(fnvStr(h, soundexOf(v, 'last', i)) >>> 0));
+    },
   },
   {
     name: 'city+firstNameSoundex',
@@ -119,6 +201,9 @@ export const BLOCKING_RULES: BlockingRule[] = [
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i);
       if (f) for (const c of values(v, 'city', i)) out.push(`${c}|${soundexOf(v, 'first', i)}`);
+    },
+    hashes: (v, i, out) => {
+      if (nameOf(v, 'first', i)) eachValue(v, 'city', i, (h) => out.push(fnvStr(h, soundexOf(v, 'first', i)) >>> 0));
     },
   },
   {
@@ -128,6 +213,10 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
       if (f && l) out.push(pairKey(soundexOf(v, 'first', i), soundexOf(v, 'last', i)));
     },
+    hashes: (v, i, out) => {
+      const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
+      if (f && l) out.push(fnvPair(FNV0, soundexOf(v, 'first', i), soundexOf(v, 'last', i)) >>> 0);
+    },
   },
   {
     name: 'namePrefixes',
@@ -136,6 +225,10 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
       if (f && l) out.push(pairKey(f.slice(0, 3), l.slice(0, 3)));
     },
+    hashes: (v, i, out) => {
+      const f = nameOf(v, 'first', i), l = nameOf(v, 'last', i);
+      if (f && l) out.push(fnvPair(FNV0, f.slice(0, 3), l.slice(0, 3)) >>> 0);
+    },
   },
   {
     name: 'postcode+surnamePrefix',
@@ -143,12 +236,20 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const l = nameOf(v, 'last', i);
       if (l) for (const p of values(v, 'postcode', i)) out.push(`${p}|${l.slice(0, 2)}`);
     },
+    hashes: (v, i, out) => {
+      const l = nameOf(v, 'last', i);
+      if (l) eachValue(v, 'postcode', i, (h) => out.push(fnvPrefix(h, l, 2) >>> 0));
+    },
   },
   {
     name: 'postcode+firstNamePrefix',
     keys: (v, i, out) => {
       const f = nameOf(v, 'first', i);
       if (f) for (const p of values(v, 'postcode', i)) out.push(`${p}|${f.slice(0, 2)}`);
+    },
+    hashes: (v, i, out) => {
+      const f = nameOf(v, 'first', i);
+      if (f) eachValue(v, 'postcode', i, (h) => out.push(fnvPrefix(h, f, 2) >>> 0));
     },
   },
   {
@@ -160,12 +261,27 @@ export const BLOCKING_RULES: BlockingRule[] = [
         out.push(`${h.values[k]}|${v.tables.streetName.values[s.values[k]!]!.slice(0, 6)}`);
       }
     },
+    hashes: (v, i, out) => {
+      const h = v.house, s = v.streetName;
+      for (let k = h.off[i]!; k < h.off[i + 1]!; k++) {
+        if (h.values[k]! < 0 || s.values[k]! < 0) continue;
+        out.push(fnvPrefix(fnvChar(fnvInt(FNV0, h.values[k]!), BAR), v.tables.streetName.values[s.values[k]!]!, 6) >>> 0);
+      }
+    },
   },
   {
     name: 'birthDate+postcode',
     keys: (v, i, out) => {
       const d = v.dob[i]!;
       if (d) for (const p of values(v, 'postcode', i)) out.push(`${d}|${p}`);
+    },
+    hashes: (v, i, out) => {
+      const d = v.dob[i]!;
+      if (!d) return;
+      const m = v.postcode, vals = v.tables.postcode.values;
+      for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+        if (m.values[k]! >= 0) out.push(fnvStr(fnvChar(fnvInt(FNV0, d), BAR), vals[m.values[k]!]!) >>> 0);
+      }
     },
   },
   {
@@ -174,11 +290,19 @@ export const BLOCKING_RULES: BlockingRule[] = [
       const d = v.dob[i]!;
       if (d) for (const c of values(v, 'city', i)) out.push(`${d}|${c}`);
     },
+    hashes: (v, i, out) => {
+      const d = v.dob[i]!;
+      if (!d) return;
+      const m = v.city, vals = v.tables.city.values;
+      for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+        if (m.values[k]! >= 0) out.push(fnvStr(fnvChar(fnvInt(FNV0, d), BAR), vals[m.values[k]!]!) >>> 0);
+      }
+    },
   },
 ];
 
-/** FNV-1a 32-bit. */
-function hash32(s: string): number {
+/** FNV-1a 32-bit (what `hashes` computes incrementally). */
+export function hash32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -203,21 +327,21 @@ export function candidatePairs(v: View, maxBlockSize: number, rules = BLOCKING_R
   let pairs = new Float64Array(1 << 16);
   let np = 0;
   const stats: CandidatePairs['rules'] = [];
-  const keys: string[] = [];
+  const keys: number[] = [];
   for (const rule of rules) {
     const cap = Math.max(2, Math.floor(maxBlockSize * (rule.capFactor ?? 1)));
     let entries = new Float64Array(Math.max(16, n));
     let ne = 0;
     for (let i = 0; i < n; i++) {
       keys.length = 0;
-      rule.keys(v, i, keys);
+      rule.hashes(v, i, keys);
       for (const k of keys) {
         if (ne === entries.length) {
           const e = new Float64Array(entries.length * 2);
           e.set(entries);
           entries = e;
         }
-        entries[ne++] = (hash32(k) % hashMod) * scale + i;
+        entries[ne++] = (k % hashMod) * scale + i;
       }
     }
     const sorted = entries.subarray(0, ne).sort();

@@ -119,72 +119,120 @@ export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, 
     if (v === undefined) keyVerdicts.set(k, (v = isIdentifierKey(k)));
     return v;
   };
-  const seen = new Set<string>();
   const ids: string[] = new Array(n);
+  // Caches from raw value to interned id(s), so each distinct raw value is normalized and looked up once: real and
+  // generated data repeat values (household phones, names, birth dates), and a Map hit on the raw string (whose
+  // hash V8 keeps in the string) is far cheaper than normalizing again and interning a freshly built string.
+  // Ids are still assigned at a value's first occurrence, so they — and every result — are unchanged.
+  const nameTokens = new Map<string, string[]>();
+  const dates = new Map<string, number>();
+  const phones = new Map<string, number>(); // raw → phone id, -1 = no number
+  const emails = new Map<string, number>(); // raw → index into emailIds (3 ids each), -1 = not an email
+  const emailIds = new IntList();
+  const idents = new Map<string, Map<string, number>>(); // key → raw → ident id, -1 = empty
+  const addressParts = { postcodes: new Map<string, string>(), cities: new Map<string, string>() };
+
+  const pushIdent = (key: string, raw: string): void => {
+    let byRaw = idents.get(key);
+    if (!byRaw) idents.set(key, (byRaw = new Map()));
+    let id = byRaw.get(raw);
+    if (id === undefined) {
+      const v = foldText(raw).replace(/ /g, '');
+      byRaw.set(raw, (id = v ? t.ident.id(`${key}=${v}`, false) : -1));
+    }
+    if (id >= 0) {
+      t.ident.count(id);
+      ident.values.push(id);
+    }
+  };
 
   for (let i = 0; i < n; i++) {
     const p = profiles[i]!;
     const d = p.data;
     ids[i] = p.id;
-    const nm = normalizeName(d.FirstName, d.MiddleName, d.LastName);
+    const nm = normalizeName(d.FirstName, d.MiddleName, d.LastName, nameTokens);
     if (nm.first) first[i] = t.name.id(nm.first);
     if (nm.middle) middle[i] = t.name.id(nm.middle);
     if (nm.last) last[i] = t.name.id(nm.last);
-    dob[i] = dateOf(d.BirthDate);
+    const rawDob = d.BirthDate;
+    if (rawDob) {
+      let v = dates.get(rawDob);
+      if (v === undefined) dates.set(rawDob, (v = dateOf(rawDob)));
+      dob[i] = v;
+    }
 
-    seen.clear();
+    const e0 = email.values.length;
     for (const f of EMAIL_FIELDS) {
-      const e = normalizeEmail(d[f], rules);
-      if (!e || seen.has(e.full)) continue;
-      seen.add(e.full);
-      email.values.push(t.emailFull.id(e.full));
-      emailLoose.values.push(t.emailLoose.id(e.loose));
-      emailLocal.values.push(t.emailLocal.id(e.local));
+      const raw = d[f];
+      if (!raw) continue;
+      let k = emails.get(raw);
+      if (k === undefined) {
+        const e = normalizeEmail(raw, rules);
+        k = -1;
+        if (e) {
+          k = emailIds.length;
+          emailIds.push(t.emailFull.id(e.full, false));
+          emailIds.push(t.emailLoose.id(e.loose, false));
+          emailIds.push(t.emailLocal.id(e.local, false));
+        }
+        emails.set(raw, k);
+      }
+      if (k < 0) continue;
+      const full = emailIds.data[k]!;
+      if (email.values.includesFrom(e0, full)) continue; // one set per profile
+      const loose = emailIds.data[k + 1]!, local = emailIds.data[k + 2]!;
+      t.emailFull.count(full); t.emailLoose.count(loose); t.emailLocal.count(local);
+      email.values.push(full);
+      emailLoose.values.push(loose);
+      emailLocal.values.push(local);
     }
     email.end(); emailLoose.end(); emailLocal.end();
 
-    seen.clear();
+    const p0 = phone.values.length;
     for (const f of PHONE_FIELDS) {
-      const ph = phoneOf(d[f]);
-      if (!ph || seen.has(ph)) continue;
-      seen.add(ph);
-      phone.values.push(t.phone.id(ph));
+      const raw = d[f];
+      if (!raw) continue;
+      let id = phones.get(raw);
+      if (id === undefined) {
+        const ph = phoneOf(raw);
+        phones.set(raw, (id = ph ? t.phone.id(ph, false) : -1));
+      }
+      if (id < 0 || phone.values.includesFrom(p0, id)) continue;
+      t.phone.count(id);
+      phone.values.push(id);
     }
     phone.end();
 
-    seen.clear();
-    let firstKey = '';
+    const s0 = street.values.length;
     for (const f of ADDRESS_FIELDS) {
-      const a = normalizeAddress(d[f]);
+      const a = normalizeAddress(d[f], addressParts);
       if (!a) continue;
-      if (street.values.length > street.off.data[street.off.length - 1]!) {
-        // A second address: skip it when it repeats one already kept (shipping = mailing is common).
-        const key = `${a.street}|${a.postcode}|${a.city}`;
-        if (seen.size === 0) seen.add(firstKey);
-        if (seen.has(key)) continue;
-        seen.add(key);
-      } else {
-        firstKey = `${a.street}|${a.postcode}|${a.city}`;
+      const sid = a.street ? t.street.id(a.street, false) : -1;
+      const pid = a.postcode ? t.postcode.id(a.postcode, false) : -1;
+      const cid = a.city ? t.city.id(a.city, false) : -1;
+      // Skip an address that repeats one already kept (shipping = mailing is common); compared by id, no key string.
+      let repeat = false;
+      for (let k = s0; k < street.values.length && !repeat; k++) {
+        repeat = street.values.data[k] === sid && postcode.values.data[k] === pid && city.values.data[k] === cid;
       }
-      street.values.push(a.street ? t.street.id(a.street) : -1);
+      if (repeat) continue;
+      street.values.push(sid);
+      if (sid >= 0) t.street.count(sid);
       house.values.push(a.house ? Math.min(Number(a.house), 0x7fffffff) : -1);
       unit.values.push(a.unit ? t.unit.id(a.unit) : -1);
       streetName.values.push(a.streetName ? t.streetName.id(a.streetName) : -1);
-      postcode.values.push(a.postcode ? t.postcode.id(a.postcode) : -1);
-      city.values.push(a.city ? t.city.id(a.city) : -1);
+      postcode.values.push(pid);
+      if (pid >= 0) t.postcode.count(pid);
+      city.values.push(cid);
+      if (cid >= 0) t.city.count(cid);
     }
     street.end(); house.end(); unit.end(); streetName.end(); postcode.end(); city.end();
 
-    seen.clear();
-    if (d.AccountNumber) {
-      const v = foldText(d.AccountNumber).replace(/ /g, '');
-      if (v) ident.values.push(t.ident.id(`AccountNumber=${v}`));
-    }
+    if (d.AccountNumber) pushIdent('AccountNumber', d.AccountNumber);
     if (d.Attributes) {
-      for (const [k, raw] of Object.entries(d.Attributes)) {
-        if (!raw || !isIdKey(k)) continue;
-        const v = foldText(raw).replace(/ /g, '');
-        if (v) ident.values.push(t.ident.id(`${k}=${v}`));
+      for (const k in d.Attributes) {
+        const raw = d.Attributes[k];
+        if (raw && isIdKey(k)) pushIdent(k, raw);
       }
     }
     ident.end();

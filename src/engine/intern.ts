@@ -26,6 +26,12 @@ export class Interner {
     return i;
   }
 
+  /** Counts one more occurrence of an id already interned (callers that cache raw value → id skip the lookup). */
+  count(i: number): void {
+    this.counts[i]!++;
+    this.total++;
+  }
+
   get(s: string): number | undefined {
     return this.index.get(s);
   }
@@ -42,6 +48,11 @@ export class IntList {
       this.data = d;
     }
     this.data[this.length++] = v;
+  }
+  /** True when v occurs at or after index `from` (a profile's own short run of values). */
+  includesFrom(from: number, v: number): boolean {
+    for (let k = from; k < this.length; k++) if (this.data[k] === v) return true;
+    return false;
   }
   toArray(): Int32Array {
     return this.data.slice(0, this.length);

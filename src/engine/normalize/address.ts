@@ -37,7 +37,25 @@ export function normalizePostcode(raw: string | undefined): string {
   return s;
 }
 
-export function normalizeAddress(a: Address | undefined): NormalAddress | undefined {
+/** Raw → normalized postal codes and cities, which repeat across profiles (see normalizeAddress). */
+export interface AddressPartCache {
+  postcodes: Map<string, string>;
+  cities: Map<string, string>;
+}
+
+function cachedPart(raw: string | undefined, fn: (raw: string) => string, cache?: Map<string, string>): string {
+  if (!raw) return '';
+  if (!cache) return fn(raw);
+  let v = cache.get(raw);
+  if (v === undefined) cache.set(raw, (v = fn(raw)));
+  return v;
+}
+
+/**
+ * `cache` (optional) spares re-normalizing repeated postal codes and cities; reusing one string object per value
+ * also lets the interner's Map hit V8's cached string hash.
+ */
+export function normalizeAddress(a: Address | undefined, cache?: AddressPartCache): NormalAddress | undefined {
   if (!a) return undefined;
   const line = [a.Address1, a.Address2, a.Address3, a.Address4].filter(Boolean).join(' ').replace(/#/g, ' unit ');
   const out: string[] = [];
@@ -69,8 +87,8 @@ export function normalizeAddress(a: Address | undefined): NormalAddress | undefi
     }
     out.push(t);
   }
-  const postcode = normalizePostcode(a.PostalCode);
-  const city = foldText(a.City ?? '');
+  const postcode = cachedPart(a.PostalCode, normalizePostcode, cache?.postcodes);
+  const city = cachedPart(a.City, foldText, cache?.cities);
   if (out.length === 0 && postcode === '' && city === '') return undefined;
   return { street: out.join(' '), house, unit, postcode, city, streetName: name.join(' ') };
 }

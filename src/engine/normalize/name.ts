@@ -16,9 +16,13 @@ export interface NormalName {
   last: string;
 }
 
-function clean(raw: string | undefined): string[] {
+/** Folded tokens of one name field. `cache` (raw → tokens, treated as read-only) spares re-folding repeated names. */
+function clean(raw: string | undefined, cache?: Map<string, string[]>): string[] {
   if (!raw) return [];
-  return tokens(foldText(raw));
+  if (!cache) return tokens(foldText(raw));
+  let t = cache.get(raw);
+  if (t === undefined) cache.set(raw, (t = tokens(foldText(raw))));
+  return t;
 }
 
 function stripAffixes(t: string[]): string[] {
@@ -30,16 +34,16 @@ function stripAffixes(t: string[]): string[] {
 }
 
 /** Normalizes FirstName / MiddleName / LastName; when only one field carries a whole name, it is split. */
-export function normalizeName(first?: string, middle?: string, last?: string): NormalName {
+export function normalizeName(first?: string, middle?: string, last?: string, cache?: Map<string, string[]>): NormalName {
   // "Doe, John" in a single field: the part before the comma is the surname.
   const single = first && !last ? first : !first && last ? last : undefined;
   if (single !== undefined && single.includes(',') && !middle) {
     const [l, f] = single.split(',', 2);
-    return normalizeName(f, undefined, l);
+    return normalizeName(f, undefined, l, cache);
   }
-  let f = stripAffixes(clean(first));
-  let m = clean(middle);
-  let l = stripAffixes(clean(last));
+  let f = stripAffixes(clean(first, cache));
+  let m = clean(middle, cache);
+  let l = stripAffixes(clean(last, cache));
   if (l.length === 0 && f.length >= 2) {
     // Full name in FirstName only.
     l = f.slice(-1);

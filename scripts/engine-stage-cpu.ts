@@ -1,0 +1,47 @@
+/**
+ * Engine CPU per stage (not wall time, which a shared machine distorts) and output fingerprints.
+ * `node --import tsx scripts/engine-stage-cpu.ts [profiles=100000] [--hash]`
+ * --hash: also prints a SHA-256 of resolve()'s groups + pair probabilities on the 10k generator set, Febrl3 and
+ * fake_1000, to check that a speed change leaves the results identical.
+ */
+import { createHash } from 'node:crypto';
+import { buildColumns } from '../src/engine/columns.js';
+import { candidatePairs } from '../src/engine/blocking.js';
+import { computePatternsParallel } from '../src/engine/parallel.js';
+import { normalizeOptionsOf, resolve } from '../src/engine/resolve.js';
+import { generateProfiles } from '../src/engine/generate/index.js';
+import { loadDataset } from '../src/engine/eval/registry.js';
+import type { DatasetName } from '../src/engine/eval/types.js';
+
+const args = process.argv.slice(2);
+const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
+const cpuMs = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
+
+if (args.includes('--hash')) {
+  for (const name of ['generated', 'febrl3', 'fake_1000'] as DatasetName[]) {
+    const ds = loadDataset(name);
+    const r = await resolve(ds.profiles, { seed: 42 });
+    const h = createHash('sha256');
+    for (const g of r.groups) h.update(`${g.matchId}:${g.profileIds.join(',')}:${g.confidenceScore}\n`);
+    for (const p of r.pairs) h.update(`${p.a}|${p.b}|${p.probability}\n`);
+    h.update(JSON.stringify(r.model));
+    console.log(`${name}: groups ${r.groups.length} pairs ${r.pairs.length} sha256 ${h.digest('hex').slice(0, 16)}`);
+  }
+}
+
+const { profiles } = generateProfiles(n, 1, { meta: false });
+const opts = normalizeOptionsOf({});
+let c = process.cpuUsage();
+const cols = buildColumns(profiles, opts);
+const normalize = cpuMs(process.cpuUsage(c));
+c = process.cpuUsage();
+const cand = candidatePairs(cols, 100);
+const block = cpuMs(process.cpuUsage(c));
+c = process.cpuUsage();
+await computePatternsParallel(cols, cand.a, cand.b, 0);
+const compare = cpuMs(process.cpuUsage(c));
+console.log(`${n} profiles, ${cand.a.length} candidate pairs; CPU ms: normalize ${normalize}, block ${block}, compare (inline) ${compare}`);
+c = process.cpuUsage();
+const t = performance.now();
+const r = await resolve(profiles, { seed: 1 });
+console.log(`full resolve CPU ${cpuMs(process.cpuUsage(c))} ms (all threads), wall ${Math.round(performance.now() - t)} ms; stages wall ${JSON.stringify(r.stats.timingsMs)}`);
