@@ -101,6 +101,9 @@ export const MAX_ELSE_RATIO = 0.5;
 /** Lower bound of m/u at the disagreement level: one disagreement weighs at most log2(50) ≈ 5.6 bits against. */
 export const MIN_ELSE_RATIO = 0.02;
 
+/** Strength, in pairs, of the prior on λ (see trainEm). */
+const LAMBDA_PRIOR_PAIRS = 2;
+
 /**
  * EM over a pattern histogram with u fixed: m and λ are re-estimated until they move less than 1e-7.
  * m starts geometric (best level most likely for matches), λ at 0.1.
@@ -120,6 +123,9 @@ export function trainEm(
     const sum = raw.reduce((s, x) => s + x, 0);
     return raw.map((x, l) => (l === 0 ? 1 : x / sum));
   });
+  // λ gets a uniform Beta(1, 1) prior (posterior mean below), which only matters with few candidate pairs: in a
+  // domain of ~40 profiles most candidates are matches and the plain estimate ran to 1 − 1e-9, +30 bits of prior odds
+  // swamping all attribute evidence; now the prior is at most log2(candidate pairs + 1) bits.
   let lambda = 0.1;
   const P = patterns.length;
   const levels = new Uint8Array(P * K);
@@ -147,8 +153,9 @@ export function trainEm(
         accU[k]![levels[p * K + k]!]! += c - gc;
       }
     }
-    let delta = Math.abs(accG / total - lambda);
-    lambda = Math.min(1 - 1e-9, Math.max(1e-9, accG / total));
+    const nextLambda = (accG + LAMBDA_PRIOR_PAIRS / 2) / (total + LAMBDA_PRIOR_PAIRS);
+    let delta = Math.abs(nextLambda - lambda);
+    lambda = nextLambda;
     for (let k = 0; k < K && estimateU; k++) {
       const acc = accU[k]!;
       let s = 0;
