@@ -1,7 +1,7 @@
 /**
- * Loaders for the vendored labelled sets in data/datasets/ (each folder has its LICENSE). Each maps the set's own
+ * Loaders for the vendored labelled sets in vendor/datasets/ (each folder has its LICENSE). Each maps the set's own
  * columns onto the Customer Profiles shape (EngineProfile) and returns one true entity label per profile.
- * Mappings follow data/datasets/README.md; they are printed with every evaluation.
+ * Mappings follow vendor/datasets/README.md; they are printed with every evaluation.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,8 @@ import { flattenProfile } from '../../model/profile.js';
 import type { EngineProfile } from '../types.js';
 import type { LabelledDataset } from './types.js';
 
-/** data/datasets/ — same relative depth from src/engine/eval/*.ts and dist/engine/eval/*.js. */
-export const DATASETS_DIR = fileURLToPath(new URL('../../../data/datasets/', import.meta.url));
+/** vendor/datasets/ — same relative depth from src/engine/eval/*.ts and dist/engine/eval/*.js. */
+export const DATASETS_DIR = fileURLToPath(new URL('../../../vendor/datasets/', import.meta.url));
 
 function readCsv(rel: string): Record<string, string>[] {
   const text = readFileSync(DATASETS_DIR + rel, 'utf8');

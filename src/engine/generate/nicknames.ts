@@ -1,5 +1,5 @@
 /**
- * Nicknames for the generator's noise, from the table the engine also uses (data/nicknames/nicknames.csv,
+ * Nicknames for the generator's noise, from the table the engine also uses (vendor/nicknames/nicknames.csv,
  * pseudopeople, BSD-3): formal name → its nicknames. Read once, relative to this module (works from src/ and dist/).
  */
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 let table: Map<string, string[]> | undefined;
 
 function load(): Map<string, string[]> {
-  const text = readFileSync(new URL('../../../data/nicknames/nicknames.csv', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../vendor/nicknames/nicknames.csv', import.meta.url), 'utf8');
   const map = new Map<string, string[]>();
   const lines = text.split(/\r?\n/);
   for (let i = 1; i < lines.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * Nickname equivalence from the vendored pseudopeople table (data/nicknames/nicknames.csv, BSD-3, see its LICENSE).
+ * Nickname equivalence from the vendored pseudopeople table (vendor/nicknames/nicknames.csv, BSD-3, see its LICENSE).
  * Each row is a name and names it is known by. Two names are equivalent when one lists the other, or when both are
  * shorter forms listed by the same longer name (bob and rob via robert) — but not through a nickname's row
  * (the "bill" row lists both william and robert, which are not the same name).
@@ -17,7 +17,7 @@ function relate(map: Map<string, Set<string>>, a: string, b: string): void {
 }
 
 function load(): Map<string, Set<string>> {
-  const text = readFileSync(new URL('../../../data/nicknames/nicknames.csv', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../vendor/nicknames/nicknames.csv', import.meta.url), 'utf8');
   const map = new Map<string, Set<string>>();
   const lines = text.split(/\r?\n/);
   for (let row = 1; row < lines.length; row++) {
