@@ -5,7 +5,7 @@
  * Prints one JSON line with throughput and latency percentiles.
  */
 import http from 'node:http';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { NodeSha256 } from '../src/api/auth/node-sha256.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 interface Config {
@@ -16,21 +16,6 @@ interface Config {
   warmupMs: number;
   accessKeyId: string;
   secretAccessKey: string;
-}
-
-class NodeSha256 {
-  private h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash('sha256')
-      : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(d: Uint8Array | string) {
-    this.h.update(d);
-  }
-  async digest() {
-    return this.h.digest();
-  }
-  reset() {}
 }
 
 const cfg: Config = JSON.parse(process.argv[2]!);

@@ -2,25 +2,9 @@
  * Raw HTTP requests signed with SigV4 (@smithy/signature-v4, as the SDKs do), with hooks to tamper with the request
  * after signing — for auth, protocol and fuzz tests that need requests the official clients would never send.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { NodeSha256 } from '../../src/api/auth/node-sha256.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/server.js';
-
-/** SHA-256 on node:crypto for the signer (the pure-JS @aws-crypto/sha256-js is several times slower). */
-class Sha256 {
-  private h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash('sha256')
-      : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(d: Uint8Array | string) {
-    this.h.update(d);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-  reset() {}
-}
 
 export interface RawRequestSpec {
   method: string;
@@ -58,7 +42,7 @@ export async function signRequest(baseUrl: string, spec: RawRequestSpec, opts: S
     credentials: opts.credentials ?? TEST_CREDENTIALS,
     region: opts.region ?? TEST_REGION,
     service: opts.service ?? 'profile',
-    sha256: Sha256,
+    sha256: NodeSha256,
     applyChecksum: opts.applyChecksum ?? true,
   });
   const headers: Record<string, string> = { host: url.host, ...(spec.headers ?? {}) };

@@ -5,35 +5,12 @@
  * must match the body; UNSIGNED-PAYLOAD is refused), so a modified body or query fails.
  */
 import * as crypto from 'node:crypto';
-import { createHash, createHmac, createSecretKey, timingSafeEqual, type Hash, type Hmac, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { SignatureV4, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { accessDenied } from '../../errors.js';
+import { NodeSha256 } from './node-sha256.js';
 import type { AuthRequest, Authenticator, Credential, Principal } from './types.js';
-
-/** SHA-256 / HMAC-SHA-256 on node:crypto in the shape @smithy/signature-v4 expects (its Checksum interface). */
-class NodeSha256 {
-  private h: Hash | Hmac;
-  private readonly key?: string | Buffer;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.key = secret === undefined || typeof secret === 'string' ? secret
-      : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    this.h = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.key === undefined ? createHash('sha256') : createHmac('sha256', this.key);
-  }
-  update(data: Uint8Array | string): void {
-    // (smithy passes Uint8Array / string)
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-  reset(): void {
-    this.h = this.fresh();
-  }
-}
 
 /**
  * Header-signed requests are verified on the hot path with smithy's canonicalization (canonical path, query, headers
