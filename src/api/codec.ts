@@ -21,7 +21,8 @@ export interface EncodedReply {
   body: string;
 }
 
-type Serializer = (v: unknown) => unknown;
+/** A value → its JSON text, or undefined when the value is left out (as JSON.stringify leaves out undefined). */
+type Serializer = (v: unknown) => string | undefined;
 
 export class Codec {
   private readonly validators: ValidatorFactory;
@@ -96,15 +97,9 @@ export class Codec {
     const { output: out } = op;
     if (out.payload) {
       const v = src[out.payload.name];
-      reply.body = v === undefined || v === null ? '{}' : JSON.stringify(this.serializer(out.payload.shape)(v));
+      reply.body = (v === undefined || v === null ? undefined : this.serializer(out.payload.shape)(v)) ?? '{}';
     } else {
-      const body: Record<string, unknown> = {};
-      for (const m of out.body) {
-        const v = src[m.name];
-        if (v === undefined || v === null) continue;
-        body[m.wireName] = this.serializer(m.shape)(v);
-      }
-      reply.body = JSON.stringify(body);
+      reply.body = this.bodySerializer(op)(src) ?? '{}';
     }
     for (const m of out.headers) {
       const v = src[m.name];
@@ -128,6 +123,18 @@ export class Codec {
     return scalarFromText(s, Array.isArray(raw) ? raw[raw.length - 1]! : raw, where);
   }
 
+  /** The output body members of an operation, compiled once like a structure's. */
+  private readonly bodySerializers = new Map<string, Serializer>();
+
+  private bodySerializer(op: CompiledOperation): Serializer {
+    let ser = this.bodySerializers.get(op.name);
+    if (!ser) {
+      ser = structureSerializer(op.output.body.map((m) => ({ name: m.name, key: m.wireName, ser: this.serializer(m.shape) })));
+      this.bodySerializers.set(op.name, ser);
+    }
+    return ser;
+  }
+
   private serializer(shapeName: string): Serializer {
     const hit = this.serializers.get(shapeName);
     if (hit) return hit;
@@ -138,44 +145,63 @@ export class Codec {
     return impl;
   }
 
+  /** JSON text is written directly (no intermediate object): the output side of every request goes through here. */
   private buildSerializer(s: ShapeDef): Serializer {
     switch (s.type) {
-      case 'structure': {
-        const members = Object.entries(s.members ?? {})
+      case 'structure':
+        return structureSerializer(Object.entries(s.members ?? {})
           .filter(([, ref]) => !ref.location)
-          .map(([name, ref]) => ({ name, key: ref.locationName ?? name, ser: this.serializer(ref.shape) }));
-        return (v) => {
-          if (v === null || typeof v !== 'object') return undefined;
-          const src = v as Record<string, unknown>;
-          const out: Record<string, unknown> = {};
-          for (const m of members) {
-            const x = src[m.name];
-            if (x !== undefined && x !== null) out[m.key] = m.ser(x);
-          }
-          return out;
-        };
-      }
+          .map(([name, ref]) => ({ name, key: ref.locationName ?? name, ser: this.serializer(ref.shape) })));
       case 'list': {
         const item = this.serializer(s.member!.shape);
-        return (v) => (Array.isArray(v) ? v.map(item) : undefined);
+        return (v) => {
+          if (!Array.isArray(v)) return undefined;
+          let out = '[';
+          for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + ((v[i] === undefined || v[i] === null ? undefined : item(v[i])) ?? 'null');
+          return out + ']';
+        };
       }
       case 'map': {
         const value = this.serializer(s.value!.shape);
         return (v) => {
           if (v === null || typeof v !== 'object') return undefined;
-          const out: Record<string, unknown> = {};
+          let out = '{';
           for (const [k, x] of Object.entries(v)) {
-            Object.defineProperty(out, k, { value: value(x), enumerable: true, writable: true, configurable: true });
+            // A null value stays null for scalars, as JSON.stringify of the plain object would write it.
+            const text = x === undefined ? undefined : value(x);
+            if (text !== undefined) out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + text;
           }
-          return out;
+          return out + '}';
         };
       }
       case 'timestamp':
-        return epochSeconds;
+        return (v) => {
+          const seconds = epochSeconds(v);
+          return seconds === undefined ? undefined : JSON.stringify(seconds);
+        };
       default:
-        return (v) => v;
+        return (v) => JSON.stringify(v);
     }
   }
+}
+
+interface MemberSerializer { name: string; key: string; ser: Serializer }
+
+/** Members in model order; absent (undefined or null) members and members that serialize to nothing are left out. */
+function structureSerializer(members: MemberSerializer[]): Serializer {
+  const compiled = members.map((m) => ({ name: m.name, prefix: JSON.stringify(m.key) + ':', ser: m.ser }));
+  return (v) => {
+    if (v === null || typeof v !== 'object') return undefined;
+    const src = v as Record<string, unknown>;
+    let out = '{';
+    for (const m of compiled) {
+      const x = src[m.name];
+      if (x === undefined || x === null) continue;
+      const text = m.ser(x);
+      if (text !== undefined) out += (out.length > 1 ? ',' : '') + m.prefix + text;
+    }
+    return out + '}';
+  };
 }
 
 /** Date (or epoch ms number, or date string) → epoch seconds with millisecond precision. */
