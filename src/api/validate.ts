@@ -18,6 +18,13 @@ const SENSITIVE = '*** Sensitive Data Redacted ***';
  * `^arn:[a-z0-9]{1,10}:profile` is a prefix check). All patterns of the model are valid ECMAScript; dotAll so that
  * free-text `.*` also covers line breaks. A pattern that does not compile is skipped with a warning, never a crash.
  */
+/**
+ * Shapes whose pattern must match the whole value. `uuid` (ProfileId, JobId, history record Id…, `[a-f0-9]{32}` in the
+ * model) only ever holds ids this server issued, always exactly 32 lowercase hex digits: anything else is a malformed
+ * id, answered with a BadRequestException rather than a "not found".
+ */
+const FULL_MATCH_SHAPES = new Set(['uuid']);
+
 export function compilePattern(pattern: string, warn: (msg: string) => void = () => {}): RegExp | undefined {
   try {
     return new RegExp(pattern, 's');
@@ -95,7 +102,7 @@ export class ValidatorFactory {
       case 'map':
         return this.map(s);
       case 'string':
-        return this.string(s);
+        return this.string(s, FULL_MATCH_SHAPES.has(name));
       case 'integer':
       case 'long':
       case 'double':
@@ -213,10 +220,10 @@ export class ValidatorFactory {
     };
   }
 
-  private string(s: ShapeDef): Validator {
+  private string(s: ShapeDef, fullMatch = false): Validator {
     const { min, max } = s;
     const sensitive = !!s.sensitive;
-    const re = s.pattern !== undefined ? compilePattern(s.pattern, this.warn) : undefined;
+    const re = s.pattern !== undefined ? compilePattern(fullMatch ? `^(?:${s.pattern})$` : s.pattern, this.warn) : undefined;
     const enumSet = s.enum ? new Set(s.enum) : undefined;
     const enumText = s.enum ? `[${s.enum.join(', ')}]` : '';
     return (v, p, e) => {

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import {
-  BadRequestException, CreateDomainCommand, CreateProfileCommand, SearchProfilesCommand, TagResourceCommand, UpdateDomainCommand,
+  BadRequestException, CreateDomainCommand, CreateProfileCommand, DeleteProfileCommand, GetIdentityResolutionJobCommand,
+  ResourceNotFoundException, SearchProfilesCommand, TagResourceCommand, UpdateDomainCommand,
 } from '@aws-sdk/client-customer-profiles';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -43,6 +44,18 @@ describe('validation messages', () => {
     expect(msg).toMatch(/^2 validation errors detected: /);
     expect(msg).toContain("Value 'NEWEST' at 'matching.autoMerging.conflictResolution.conflictResolvingModel' failed to satisfy constraint: Member must satisfy enum value set: [RECENCY, SOURCE]");
     expect(msg).toContain("Value '1.5' at 'matching.autoMerging.minAllowedConfidenceScoreForMerging' failed to satisfy constraint: Member must have value less than or equal to 1");
+  });
+
+  it('requires ids (JobId, ProfileId) to be exactly 32 lowercase hex digits', async () => {
+    const hex = '0123456789abcdef0123456789abcdef';
+    for (const bad of [`${hex}x`, `x${hex}`, hex.toUpperCase(), hex.slice(1)]) {
+      const msg = await message(t.client.send(new GetIdentityResolutionJobCommand({ DomainName: 'val', JobId: bad })));
+      expect(msg).toContain(`Value '${bad}' at 'jobId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-f0-9]{32}`);
+      await message(t.client.send(new DeleteProfileCommand({ DomainName: 'val', ProfileId: bad })));
+    }
+    // A well-formed id that does not exist is a ResourceNotFoundException, not a validation error.
+    const err = await t.client.send(new GetIdentityResolutionJobCommand({ DomainName: 'val', JobId: hex })).then(() => undefined, (e) => e);
+    expect(err).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('checks list sizes and items of nested lists', async () => {
