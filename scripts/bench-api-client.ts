@@ -56,7 +56,9 @@ function run(durationMs: number): Promise<autocannon.Result> {
 }
 
 if (cfg.warmupMs > 0) await run(cfg.warmupMs);
+const cpu0 = process.cpuUsage();
 const r = await run(cfg.durationMs);
+const cpu = process.cpuUsage(cpu0);
 clearInterval(timer);
 const statuses: Record<string, number> = {};
 for (const k of ['1xx', '2xx', '3xx', '4xx', '5xx'] as const) if (r[k]) statuses[k] = r[k];
@@ -70,4 +72,5 @@ console.log(JSON.stringify({
   statuses,
   errors: r.errors + r.timeouts,
   signatures,
+  clientCpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx']),
 }));

@@ -30,7 +30,7 @@ const DOMAIN = 'bench';
 const JOB_ID = '0123456789abcdef0123456789abcdef';
 const PATH = `/domains/${DOMAIN}/identity-resolution-jobs/${JOB_ID}`;
 
-interface Result { cpuUsPerRequest?: number; requests: number; rps: number; p50: number; p99: number; max: number; statuses: Record<string, number>; errors: number }
+interface Result { cpuUsPerRequest?: number; eventLoopUtilization?: number; clientCpuUsPerRequest?: number; requests: number; rps: number; p50: number; p99: number; max: number; statuses: Record<string, number>; errors: number }
 
 function runClient(url: string): Promise<Result> {
   const cfg = { url, path: PATH, connections: CONNECTIONS, durationMs: SECONDS * 1000, warmupMs: WARMUP * 1000, ...CREDS };
@@ -86,8 +86,11 @@ console.log(`${CONNECTIONS} keep-alive connections from a separate process (auto
 /** Runs the load generator and measures this (server) process's CPU time per measured request. */
 async function measure(url: string): Promise<Result> {
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const r = await runClient(url);
   const cpu = process.cpuUsage(cpu0);
+  // Share of the time the server's event loop (its one JS thread) was busy: ~1 means the server thread is the limit.
+  r.eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
   // CPU over warm-up + measured time, divided by the requests of both (estimated from the measured rate).
   r.cpuUsPerRequest = (cpu.user + cpu.system) / (r.rps * (SECONDS + WARMUP));
   return r;
@@ -113,7 +116,8 @@ const coalesceRounds: Result[] = [];
 const bareRounds: Result[] = [];
 const row = (name: string, r: Result) =>
   `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ` +
-  `server CPU ${r.cpuUsPerRequest!.toFixed(0).padStart(4)} µs/req   statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}`;
+  `server CPU ${r.cpuUsPerRequest!.toFixed(0).padStart(4)} µs/req   server loop busy ${(100 * r.eventLoopUtilization!).toFixed(0).padStart(3)}%   ` +
+  `client CPU ${r.clientCpuUsPerRequest!.toFixed(0).padStart(3)} µs/req   statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}`;
 for (let i = 1; i <= ROUNDS; i++) {
   coalesceRounds.push(await measure(server.url));
   bareRounds.push(await measure(bareUrl));
@@ -133,6 +137,8 @@ const summary = (rs: Result[]): Result => ({
   p99: median(rs.map((r) => r.p99)),
   max: Math.max(...rs.map((r) => r.max)),
   cpuUsPerRequest: median(rs.map((r) => r.cpuUsPerRequest!)),
+  eventLoopUtilization: median(rs.map((r) => r.eventLoopUtilization!)),
+  clientCpuUsPerRequest: median(rs.map((r) => r.clientCpuUsPerRequest!)),
   statuses: rs.reduce<Record<string, number>>((acc, r) => {
     for (const [k, v] of Object.entries(r.statuses)) acc[k] = (acc[k] ?? 0) + v;
     return acc;
