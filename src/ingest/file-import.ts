@@ -98,6 +98,8 @@ export async function importIntoDataDir(o: LocalImportOptions): Promise<ImportRe
       onReject: (e) => o.errorReport.add(e),
       onProgress: (c) => progress.update(c, bytes),
     });
+    // The predefined keys (_email, _phone, …) of the new profiles, deferred by the write worker, before "done".
+    if (!o.objectTypeName) await sink.indexKeys();
     progress.update(result, bytes, true);
     return { ...result, importId, elapsedMs: performance.now() - t0 };
   } finally {

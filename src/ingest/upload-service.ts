@@ -63,6 +63,12 @@ export class UploadService {
 
   /** Resumes the jobs a previous process left IN_PROGRESS. */
   async recover(): Promise<void> {
+    // Keys an interrupted import (e.g. a killed `coalesce import`) left unindexed: a write worker indexes them when
+    // it starts; in the background, so that the server starts at once.
+    if (await this.o.store.hasKeyBacklog()) {
+      const sink = new WorkerSink(this.o.dataDir, '', { source: '' }, this.now);
+      void sink.indexKeys().catch((err) => this.o.log.error({ err }, 'indexing the key backlog failed')).finally(() => sink.close().catch(() => {}));
+    }
     for (const job of await this.o.store.findUploadJobsByStatus(['IN_PROGRESS'])) {
       if (job.stopRequested) {
         // StopUploadJob was accepted before the interruption: honour it instead of resuming.
@@ -115,6 +121,8 @@ export class UploadService {
         shouldStop: () => state.stop || state.shutdown,
       });
       if (result.stopped && state.shutdown && !state.stop) return; // stays IN_PROGRESS; resumed on restart
+      // The predefined keys the write worker deferred (key backlog) are in place before the job says it ended.
+      await sink.indexKeys();
       const done = (await this.o.store.getUploadJob(job.domainName, job.jobId))!;
       if (result.stopped) {
         await this.finish(job, { status: 'STOPPED', message: `stopped after line ${done.lastLine}` });

@@ -6,12 +6,14 @@ import { prepareNewProfile } from '../store/sqlite/uploads.js';
 import { startWorker } from '../util/worker.js';
 import type { BatchProgress, ImportSink, WriteResult } from './pipeline.js';
 import type { ProfileRow } from './types.js';
-import type { WriteReply, WriteRequest } from './write-worker.js';
+import type { IndexKeysRequest, WriteReply, WriteRequest } from './write-worker.js';
+
+type OkReply = Exclude<WriteReply, { error: unknown }>;
 
 export class WorkerSink implements ImportSink {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(r: WriteResult): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(r: OkReply): void; reject(e: Error): void }>();
   private failure: Error | undefined;
 
   constructor(
@@ -28,7 +30,7 @@ export class WorkerSink implements ImportSink {
       if ('error' in m) {
         const code = m.error.name as AwsErrorCode;
         w.reject(m.error.name.endsWith('Exception') ? new AwsError(code, m.error.message) : new Error(m.error.message));
-      } else w.resolve({ created: m.created, updated: m.updated, rejected: m.rejected });
+      } else w.resolve(m);
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`the write worker exited (code ${code})`)));
@@ -45,7 +47,8 @@ export class WorkerSink implements ImportSink {
     const progress = jobId ? { jobId, ...batch } : undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    // The pure part (FieldMeta, JSON, predefined keys) is done on this thread; the worker only runs SQL.
+    // The pure part (FieldMeta, JSON, predefined keys) is done on this thread; the worker only runs SQL (it defers
+    // the keys to the key backlog and inserts them later in key order).
     const now = this.now();
     const req: WriteRequest = objectTypeName
       ? { id, domainName: this.domainName, rows: [], options, now, objectTypeName, objects: rows.map((r) => ({ line: r.line, object: r.object ?? '{}' })) }
@@ -53,13 +56,27 @@ export class WorkerSink implements ImportSink {
         id, domainName: this.domainName, options: { ...options, progress }, now,
         rows: rows.map((r) => ({ prepared: prepareNewProfile(r.data, options.source, now), uniqueKey: r.uniqueKey })),
       };
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+    return this.request(req).then((m) => ('created' in m ? { created: m.created, updated: m.updated, rejected: m.rejected } : { created: 0, updated: 0 }));
+  }
+
+  /**
+   * Inserts the predefined keys of the profiles written so far (the worker defers them, see
+   * src/store/sqlite/key-backlog.ts): call it when the import is done, before reporting it finished.
+   */
+  async indexKeys(): Promise<{ profiles: number; keys: number }> {
+    const m = await this.request({ id: this.nextId++, indexKeys: true });
+    return 'indexed' in m ? m.indexed : { profiles: 0, keys: 0 };
+  }
+
+  private request(req: WriteRequest | IndexKeysRequest) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<OkReply>((resolve, reject) => {
+      this.waiting.set(req.id, { resolve, reject });
       this.worker.postMessage(req);
     });
   }
 
-  /** Waits for the worker to close its store connection and exit. */
+  /** Waits for the worker to index any key backlog left, close its store connection and exit. */
   async close(): Promise<void> {
     if (this.failure) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));

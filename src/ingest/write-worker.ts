@@ -16,8 +16,11 @@ export interface WriteRequest {
   objectTypeName?: string;
   objects?: Array<{ line: number; object: string }>;
 }
+/** Index the predefined keys of the profiles written so far (key backlog) before replying. */
+export interface IndexKeysRequest { id: number; indexKeys: true }
 export type WriteReply =
   | { id: number; created: number; updated: number; rejected?: Array<{ line: number; reason: string }> }
+  | { id: number; indexed: { profiles: number; keys: number } }
   | { id: number; error: { name: string; message: string; code?: string } };
 
 /** Object mode: the object type's mapping (mapObject, shared with PutProfileObject) and putProfileObject per row. */
@@ -55,19 +58,40 @@ store.db.pragma('foreign_keys = OFF');
 // wal_autocheckpoint counts pages: ~32 MB whatever the file's page size (4 KiB for files created before 16 KiB pages).
 store.db.pragma(`wal_autocheckpoint = ${Math.round((32 << 20) / Number(store.db.pragma('page_size', { simple: true })))}`);
 
-parentPort!.on('message', async (msg: WriteRequest | 'close') => {
+// Predefined keys of created profiles are deferred (key backlog, src/store/sqlite/key-backlog.ts) and indexed in key
+// order every COALESCE_IMPORT_KEY_BATCH created profiles (default 100,000; memory ~0.5 KB per profile while
+// indexing), when asked (end of an import) and at start for a backlog an interrupted import left.
+const keyBatch = Number(process.env.COALESCE_IMPORT_KEY_BATCH) || 100_000;
+let unindexed = 0;
+if (await store.hasKeyBacklog()) await store.indexKeyBacklog();
+
+parentPort!.on('message', async (msg: WriteRequest | IndexKeysRequest | 'close') => {
   if (msg === 'close') {
+    // Normally already done by the import's final indexKeys request; covers imports that ended by an error.
+    await store.indexKeyBacklog().catch(() => {});
     await store.close();
     parentPort!.close();
     return;
   }
   try {
+    if ('indexKeys' in msg) {
+      unindexed = 0;
+      parentPort!.postMessage({ id: msg.id, indexed: await store.indexKeyBacklog() } satisfies WriteReply);
+      return;
+    }
     if (msg.objectTypeName) {
       parentPort!.postMessage(await putObjects(msg));
       return;
     }
-    const r = await store.bulkUpsertProfiles(msg.domainName, msg.rows, msg.options, msg.now);
+    const r = await store.bulkUpsertProfiles(msg.domainName, msg.rows, { ...msg.options, deferKeys: true }, msg.now);
     parentPort!.postMessage({ id: msg.id, created: r.created, updated: r.updated } satisfies WriteReply);
+    // After the reply, so that the reading thread prepares the next batch meanwhile. A failure here leaves the
+    // backlog for the import's final indexKeys request, which reports it.
+    unindexed += r.created;
+    if (unindexed >= keyBatch) {
+      unindexed = 0;
+      await store.indexKeyBacklog().catch(() => {});
+    }
   } catch (e) {
     const err = e as Error & { code?: string };
     parentPort!.postMessage({ id: msg.id, error: { name: err.name, message: err.message, code: err.code } } satisfies WriteReply);

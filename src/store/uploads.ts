@@ -54,6 +54,12 @@ export interface BulkUpsertOptions {
   /** Profile key holding the unique key (value → profile id); rows with a known value update that profile. */
   keyName?: string;
   performedBy?: string;
+  /**
+   * Do not insert the predefined keys of created profiles; record their id range in the key backlog instead, for
+   * indexKeyBacklog to insert in key order later (much less I/O for large imports; see sqlite/key-backlog.ts).
+   * The caller must make sure the backlog gets indexed (the import write worker does).
+   */
+  deferKeys?: boolean;
   /** Upload job progress committed atomically with the batch. */
   progress?: { jobId: string; lastLine: number; failed: number };
 }
@@ -72,4 +78,8 @@ export interface UploadsRepository {
   listUploadJobs(domainName: string, page: PageRequest): Promise<Page<UploadJobRecord>>;
   /** Jobs of all domains in the given statuses (restart recovery). */
   findUploadJobsByStatus(statuses: UploadJobStatus[]): Promise<UploadJobRecord[]>;
+  /** Whether some bulk-created profiles still lack their predefined keys (written with `deferKeys`). */
+  hasKeyBacklog(): Promise<boolean>;
+  /** Inserts the predefined keys of every profile in the key backlog (all domains), in one transaction. */
+  indexKeyBacklog(): Promise<{ profiles: number; keys: number }>;
 }

@@ -77,6 +77,44 @@ describe('bulkUpsertProfiles', () => {
     expect((await store.getDomainStats('d')).profileCount).toBe(3);
   });
 
+  it('deferKeys: predefined keys come from the profiles\' current data when the backlog is indexed', async () => {
+    await store.createDomain({ domainName: 'k', defaultExpirationDays: 366, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
+    const now = 1_700_000_100_000;
+    const rows = [
+      { data: { FirstName: 'Ann', LastName: 'Lee', EmailAddress: 'Ann@X.org', PhoneNumber: '+4711' }, uniqueKey: 'a' },
+      { data: { FirstName: 'Bo', EmailAddress: 'bo@x.org', AccountNumber: 'acc-bo' }, uniqueKey: 'b' },
+      { data: { FirstName: 'Cy', EmailAddress: 'cy@x.org' }, uniqueKey: 'c' },
+    ];
+    const r = await store.bulkUpsertProfiles('k', rows.map((x) => ({ prepared: prepareNewProfile(x.data, 's', now), uniqueKey: x.uniqueKey })),
+      { source: 's', keyName: 'cid', deferKeys: true }, now);
+    expect(r).toEqual({ created: 3, updated: 0 });
+    const id = async (v: string) => (await store.findProfileIdsByKey('k', { keyName: 'cid', value: v }))[0]!;
+    const [ann, bo, cy] = [await id('a'), await id('b'), await id('c')];
+    // The unique key is written with the batch; the predefined keys wait in the backlog.
+    expect(await store.hasKeyBacklog()).toBe(true);
+    expect(await store.findProfileIdsByKey('k', { keyName: '_email', value: 'bo@x.org' })).toEqual([]);
+    // Meanwhile: Bo changes email and account, Cy is deleted.
+    await store.updateProfile('k', bo, { data: { EmailAddress: 'bo2@x.org', AccountNumber: 'acc-bo2' }, source: 'api' }, now + 1);
+    await store.deleteProfile('k', cy, now + 2);
+    expect(await store.indexKeyBacklog()).toEqual({ profiles: 2, keys: 6 });
+    expect(await store.hasKeyBacklog()).toBe(false);
+    const find = (keyName: string, value: string) => store.findProfileIdsByKey('k', { keyName, value });
+    expect(await find('_email', 'ann@x.org')).toEqual([ann]);
+    expect(await find('_phone', '+4711')).toEqual([ann]);
+    expect(await find('_fullName', 'Ann Lee')).toEqual([ann]);
+    expect(await find('_email', 'bo2@x.org')).toEqual([bo]);
+    expect(await find('_account', 'acc-bo2')).toEqual([bo]);
+    expect(await find('_email', 'bo@x.org')).toEqual([]); // the old value, never indexed
+    expect(await find('_account', 'acc-bo')).toEqual([]);
+    expect(await find('_email', 'cy@x.org')).toEqual([]); // deleted before indexing
+    // Exactly the keys createProfile would have written for the same data.
+    const ref = await store.createProfile('k', { data: (await store.getProfile('k', ann))!.data, source: 's' }, now);
+    const keysOf = async (pid: string) => (await store.getProfileKeys('k', pid)).filter((x) => x.keyName !== 'cid' && x.keyName !== '_profileId');
+    expect(await keysOf(ann)).toEqual(await keysOf(ref.profileId));
+    // A second run finds nothing to do.
+    expect(await store.indexKeyBacklog()).toEqual({ profiles: 0, keys: 0 });
+  });
+
   it('refuses an unknown domain and writes nothing', async () => {
     await expect(store.bulkUpsertProfiles('nope', [{ data: { FirstName: 'X' } }], { source: 's' }, 1)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });

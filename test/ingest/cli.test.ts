@@ -81,6 +81,10 @@ describe('coalesce import into a data dir', () => {
       const p = (await store.getProfile('shop', id!))!;
       expect(p.data).toEqual({ FirstName: 'Fa, "the" Great', LastName: 'Ru', EmailAddress: 'fa@x.org', Address: { City: 'São Paulo' } });
       expect(p.meta.FirstName!.source).toMatch(/^_upload:cli-[a-z0-9]+$/);
+      // Searchable by its predefined keys once the command is done (the write worker defers and then indexes them).
+      expect(await store.findProfileIdsByKey('shop', { keyName: '_email', value: 'FA@x.org' })).toEqual([id]);
+      expect(await store.findProfileIdsByKey('shop', { keyName: '_fullName', value: 'Fa, "the" Great Ru' })).toEqual([id]);
+      expect(await store.hasKeyBacklog()).toBe(false);
       const history = await store.listHistory('shop', id!, {}, {});
       expect(history.items.map((h) => h.actionType)).toEqual(['CREATED']);
       expect((await store.getDomainStats('shop')).profileCount).toBe(3);

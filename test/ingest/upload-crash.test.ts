@@ -67,6 +67,12 @@ describe('upload job and a server crash (SIGKILL)', () => {
     }
     const after = await openStore(dataDir);
     expect((await after.getDomainStats(D)).profileCount).toBe(ROWS);
+    // Predefined keys (here `_account`) of rows committed before and after the crash: the batches defer them to the
+    // key backlog, which the resumed job's write worker indexed before the job ended.
+    expect(await after.hasKeyBacklog()).toBe(false);
+    for (const i of [0, crashed.createdRecords - 1, crashed.createdRecords, ROWS - 1]) {
+      expect(await after.findProfileIdsByKey(D, { keyName: '_account', value: `k${i}` })).toHaveLength(1);
+    }
     await after.close();
     rmSync(dataDir, { recursive: true, force: true });
   }, 240_000);

@@ -26,6 +26,7 @@ import * as history from './history.js';
 import * as jobs from './jobs.js';
 import * as jobResults from './job-results.js';
 import * as uploads from './uploads.js';
+import * as keyBacklog from './key-backlog.js';
 import * as objects from './objects.js';
 import * as profiles from './profiles.js';
 
@@ -164,4 +165,6 @@ export class SqliteStore implements Repository {
   }
   async listUploadJobs(domain: string, page: PageRequest) { return uploads.listUploadJobs(this.context, domain, page); }
   async findUploadJobsByStatus(statuses: Parameters<typeof uploads.findUploadJobsByStatus>[1]) { return uploads.findUploadJobsByStatus(this.context, statuses); }
+  async hasKeyBacklog() { return keyBacklog.hasKeyBacklog(this.context); }
+  async indexKeyBacklog() { return keyBacklog.indexKeyBacklog(this.context); }
 }

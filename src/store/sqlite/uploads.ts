@@ -14,6 +14,7 @@ import type {
 import type { SqliteContext } from './database.js';
 import { randomBytes } from 'node:crypto';
 import { newId, writeHistory } from './history.js';
+import { recordKeyBacklog, rememberKeys } from './key-backlog.js';
 import { decodeMeta, encodeMeta, uniformMetaJson } from './meta-codec.js';
 import { loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
 
@@ -179,11 +180,19 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     }
     const profileParams: unknown[] = [];
     const historyParams: unknown[] = [];
+    let firstId: string | undefined;
+    let lastId: string | undefined;
     for (const [id, content] of fresh) {
       const p = 'dataJson' in content ? content : { dataJson: JSON.stringify(content.data), metaJson: encodeMeta(content.data, content.meta), keys: prepareKeys(content.data) };
       profileParams.push(domainName, id, p.dataJson, p.metaJson, now, now);
       // No `_profileId` key row: as for createProfile, lookups by profile id read the profiles table.
-      for (let i = 0; i < p.keys.length; i += 2) keyParams.push(domainName, p.keys[i], p.keys[i + 1], id, 1);
+      if (o.deferKeys) {
+        if (firstId === undefined || id < firstId) firstId = id;
+        if (lastId === undefined || id > lastId) lastId = id;
+        rememberKeys(c, id, p.dataJson, p.keys);
+      } else {
+        for (let i = 0; i < p.keys.length; i += 2) keyParams.push(domainName, p.keys[i], p.keys[i + 1], id, 1);
+      }
       const json = p.dataJson;
       historyParams.push(domainName, id, newId(), PROFILE_HISTORY_TYPE, 'CREATED', now, o.performedBy ?? null,
         json === '{}' ? `{"ProfileId":"${id}"}` : `{"ProfileId":"${id}",${json.slice(1)}`);
@@ -192,6 +201,8 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
     insertMany(c, 'INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)', 5, keyParams, 200);
     insertMany(c, `INSERT INTO history (domain_name, profile_id, id, object_type_name, action_type, created_at,
         performed_by, content)`, 8, historyParams, 100);
+    // Deferred predefined keys: the range of ids created, indexed later in key order (key-backlog.ts).
+    if (o.deferKeys && firstId !== undefined) recordKeyBacklog(c, domainName, firstId, lastId!);
     const created = fresh.size;
     if (o.progress) {
       const { jobId, lastLine, failed } = o.progress;

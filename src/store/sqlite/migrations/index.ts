@@ -10,6 +10,7 @@ import { m002HistoryIndex } from './002-history-index.js';
 import { m003DomainDeleting } from './003-domain-deleting.js';
 import { m010Jobs } from './010-jobs.js';
 import { m020Uploads } from './020-uploads.js';
+import { m021ProfileKeyBacklog } from './021-profile-key-backlog.js';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const migrations: Migration[] = [
   m003DomainDeleting,
   m010Jobs,
   m020Uploads,
+  m021ProfileKeyBacklog,
 ];
 
 /** Applies pending migrations; safe when several connections/processes open the same file at once. */
