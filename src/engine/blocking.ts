@@ -5,6 +5,7 @@
  * see those profiles (cf. AWS skipping values shared by more than 500 profiles).
  */
 import type { View } from './compare.js';
+import { U32List } from './intern.js';
 
 export interface BlockingRule {
   name: string;
@@ -315,75 +316,248 @@ export interface CandidatePairs {
   /** Profile indices, a[k] < b[k], sorted by (a, b), no duplicates. */
   a: Uint32Array;
   b: Uint32Array;
-  /** Per rule: pairs generated (before de-duplication) and blocks skipped for size. */
-  rules: { name: string; pairs: number; skippedBlocks: number; skippedProfiles: number }[];
+  /**
+   * Per rule: pairs generated (before de-duplication), the block size up to which blocks were compared in full, and
+   * the blocks (and their profiles) above it, which were sub-blocked (sorted neighbourhood) instead.
+   */
+  rules: { name: string; pairs: number; cap: number; subBlocks: number; subBlockedProfiles: number }[];
 }
 
-export function candidatePairs(v: View, maxBlockSize: number, rules = BLOCKING_RULES): CandidatePairs {
-  const n = v.n;
-  const idxBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  const hashMod = 2 ** Math.min(32, 53 - idxBits);
-  const scale = 2 ** idxBits;
-  let pairs = new Float64Array(1 << 16);
-  let np = 0;
-  const stats: CandidatePairs['rules'] = [];
+/** One rule's blocking keys: key hashes and the profile index of each, in ascending profile order. */
+export interface RuleKeys {
+  hash: Uint32Array;
+  idx: Uint32Array;
+}
+
+/** Blocking keys of every rule for the profiles of `v`, with profile indices offset by `base`. */
+export function ruleKeys(v: View, rules = BLOCKING_RULES, base = 0): RuleKeys[] {
   const keys: number[] = [];
-  for (const rule of rules) {
-    const cap = Math.max(2, Math.floor(maxBlockSize * (rule.capFactor ?? 1)));
-    let entries = new Float64Array(Math.max(16, n));
-    let ne = 0;
-    for (let i = 0; i < n; i++) {
+  return rules.map((rule) => {
+    const hash = new U32List(), idx = new U32List();
+    for (let i = 0; i < v.n; i++) {
       keys.length = 0;
       rule.hashes(v, i, keys);
-      for (const k of keys) {
-        if (ne === entries.length) {
-          const e = new Float64Array(entries.length * 2);
-          e.set(entries);
-          entries = e;
-        }
-        entries[ne++] = (k % hashMod) * scale + i;
+      for (let k = 0; k < keys.length; k++) {
+        hash.push(keys[k]!);
+        idx.push(base + i);
       }
     }
-    const sorted = entries.subarray(0, ne).sort();
-    let rulePairs = 0, skippedBlocks = 0, skippedProfiles = 0;
+    return { hash: hash.toArray(), idx: idx.toArray() };
+  });
+}
+
+/** Concatenates per-rule keys of consecutive chunks (in chunk order, so profile indices stay ascending). */
+export function concatRuleKeys(chunks: RuleKeys[][], nRules: number): RuleKeys[] {
+  const out: RuleKeys[] = [];
+  for (let r = 0; r < nRules; r++) {
+    let len = 0;
+    for (const c of chunks) len += c[r]!.hash.length;
+    const hash = new Uint32Array(len), idx = new Uint32Array(len);
+    let o = 0;
+    for (const c of chunks) {
+      hash.set(c[r]!.hash, o);
+      idx.set(c[r]!.idx, o);
+      o += c[r]!.hash.length;
+    }
+    out.push({ hash, idx });
+  }
+  return out;
+}
+
+/** Stable LSD radix sort of (hash, idx) entries by hash, two 16-bit passes. */
+function sortByHash(k: RuleKeys): RuleKeys {
+  const n = k.hash.length;
+  let h: Uint32Array = k.hash, x: Uint32Array = k.idx;
+  let h2: Uint32Array = new Uint32Array(n), x2: Uint32Array = new Uint32Array(n);
+  const count = new Uint32Array(65537);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((h[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+    for (let i = 0; i < n; i++) {
+      const p = count[(h[i]! >>> shift) & 0xffff]!++;
+      h2[p] = h[i]!;
+      x2[p] = x[i]!;
+    }
+    [h, h2] = [h2, h];
+    [x, x2] = [x2, x];
+  }
+  return { hash: h, idx: x };
+}
+
+/** Sub-blocking order: profiles sorted by (last name, first name, birth year and month), computed once on demand. */
+function neighbourhoodOrder(v: View): { order: Uint32Array; perm: Uint32Array } {
+  const n = v.n;
+  const names = v.tables.name.values;
+  const byName = Array.from(names.keys()).sort((x, y) => (names[x]! < names[y]! ? -1 : names[x]! > names[y]! ? 1 : 0));
+  const nameRank = new Uint32Array(names.length);
+  for (let r = 0; r < byName.length; r++) nameRank[byName[r]!] = r + 1;
+  const last = new Uint32Array(n), first = new Uint32Array(n), dob = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    last[i] = v.last[i]! >= 0 ? nameRank[v.last[i]!]! : 0;
+    first[i] = v.first[i]! >= 0 ? nameRank[v.first[i]!]! : 0;
+    const d = v.dob[i]!;
+    dob[i] = d ? Math.floor(d / 10000) * 12 + (Math.floor(d / 100) % 100) : 0;
+  }
+  let perm: Uint32Array = new Uint32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let tmp: Uint32Array = new Uint32Array(n);
+  const bits = Math.max(1, Math.ceil(Math.log2(names.length + 2)));
+  // LSD: least significant key first; 11-bit digits.
+  for (const [key, keyBits] of [[dob, 16], [first, bits], [last, bits]] as const) {
+    for (let shift = 0; shift < keyBits; shift += 11) {
+      const count = new Uint32Array(2049);
+      for (let k = 0; k < n; k++) count[((key[perm[k]!]! >>> shift) & 0x7ff) + 1]!++;
+      for (let d = 0; d < 2048; d++) count[d + 1]! += count[d]!;
+      for (let k = 0; k < n; k++) tmp[count[(key[perm[k]!]! >>> shift) & 0x7ff]!++] = perm[k]!;
+      [perm, tmp] = [tmp, perm];
+    }
+  }
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[perm[k]!] = k;
+  return { order, perm };
+}
+
+export interface BlockingLimits {
+  /** Largest block compared in full (broad rules: times their capFactor). */
+  maxBlockSize: number;
+  /**
+   * Size-aware cap: a rule's full blocks may produce at most this many pairs per profile in the population; the cap
+   * drops (never below `minFullBlock`) until they fit. Infinity = the fixed cap only.
+   */
+  pairsPerProfile: number;
+  /** Blocks up to this size are always compared in full. */
+  minFullBlock: number;
+  /** Larger blocks are sub-blocked: each member is paired with the next `window − 1` in neighbourhood order. 0 = skipped. */
+  window: number;
+}
+
+export const DEFAULT_LIMITS: Omit<BlockingLimits, 'maxBlockSize'> = { pairsPerProfile: Infinity, minFullBlock: 2, window: 0 };
+
+/** The largest block size whose blocks, with all smaller ones, stay within `budget` pairs (sizes: block sizes). */
+function sizeAwareCap(sizes: Uint32Array, nBlocks: number, cap: number, minFull: number, budget: number): number {
+  if (!Number.isFinite(budget)) return cap;
+  const pairsAt = new Float64Array(cap + 1);
+  for (let k = 0; k < nBlocks; k++) if (sizes[k]! <= cap) pairsAt[sizes[k]!]! += (sizes[k]! * (sizes[k]! - 1)) / 2;
+  let total = 0;
+  let c = 1;
+  for (let s = 2; s <= cap; s++) {
+    total += pairsAt[s]!;
+    if (total > budget && s > minFull) break;
+    c = s;
+  }
+  return c;
+}
+
+export function candidatePairs(v: View, maxBlockSize: number | BlockingLimits, rules = BLOCKING_RULES, keys?: RuleKeys[]): CandidatePairs {
+  const limits: BlockingLimits = typeof maxBlockSize === 'number' ? { ...DEFAULT_LIMITS, maxBlockSize } : maxBlockSize;
+  const n = v.n;
+  const allKeys = keys ?? ruleKeys(v, rules);
+  const pa = new U32List(), pb = new U32List();
+  const stats: CandidatePairs['rules'] = [];
+  let hood: { order: Uint32Array; perm: Uint32Array } | undefined;
+  const members = new U32List();
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    const { hash, idx } = sortByHash(allKeys[r]!);
+    allKeys[r] = { hash: new Uint32Array(0), idx: new Uint32Array(0) };
+    const ne = hash.length;
+    // Block boundaries and sizes.
+    const starts = new U32List();
     for (let s = 0; s < ne; ) {
-      const h = Math.floor(sorted[s]! / scale);
       let e = s + 1;
-      while (e < ne && Math.floor(sorted[e]! / scale) === h) e++;
+      while (e < ne && hash[e] === hash[s]) e++;
+      starts.push(s);
+      s = e;
+    }
+    const nb = starts.length;
+    starts.push(ne);
+    const sizes = new Uint32Array(nb);
+    for (let k = 0; k < nb; k++) sizes[k] = starts.data[k + 1]! - starts.data[k]!;
+    const hardCap = Math.max(2, Math.floor(limits.maxBlockSize * (rule.capFactor ?? 1)));
+    const cap = sizeAwareCap(sizes, nb, hardCap, limits.minFullBlock, limits.pairsPerProfile * n);
+    let rulePairs = 0, subBlocks = 0, subBlockedProfiles = 0;
+    for (let k = 0; k < nb; k++) {
+      const s = starts.data[k]!, e = starts.data[k + 1]!;
       const size = e - s;
-      if (size > cap) {
-        skippedBlocks++;
-        skippedProfiles += size;
-      } else if (size > 1) {
-        const need = np + (size * (size - 1)) / 2;
-        if (need > pairs.length) {
-          const p = new Float64Array(Math.max(need, pairs.length * 2));
-          p.set(pairs.subarray(0, np));
-          pairs = p;
-        }
+      if (size < 2) continue;
+      if (size <= cap) {
         for (let x = s; x < e; x++) {
-          const i = sorted[x]! % scale;
+          const i = idx[x]!;
           for (let y = x + 1; y < e; y++) {
-            const j = sorted[y]! % scale;
-            if (i === j) continue;
-            pairs[np++] = i < j ? i * n + j : j * n + i;
+            const j = idx[y]!;
+            if (i === j) continue; // a profile with two keys of one hash (a collision)
+            pa.push(i < j ? i : j);
+            pb.push(i < j ? j : i);
             rulePairs++;
           }
         }
+        continue;
       }
-      s = e;
+      subBlocks++;
+      subBlockedProfiles += size;
+      if (limits.window < 2) continue;
+      hood ??= neighbourhoodOrder(v);
+      members.length = 0;
+      for (let x = s; x < e; x++) members.push(hood.order[idx[x]!]!);
+      const m = members.data.subarray(0, members.length).sort();
+      for (let x = 0; x < m.length; x++) {
+        const i = hood.perm[m[x]!]!;
+        for (let y = x + 1; y < m.length && y < x + limits.window; y++) {
+          const j = hood.perm[m[y]!]!;
+          if (i === j) continue;
+          pa.push(i < j ? i : j);
+          pb.push(i < j ? j : i);
+          rulePairs++;
+        }
+      }
     }
-    stats.push({ name: rule.name, pairs: rulePairs, skippedBlocks, skippedProfiles });
+    stats.push({ name: rule.name, pairs: rulePairs, cap, subBlocks, subBlockedProfiles });
   }
-  const all = pairs.subarray(0, np).sort();
-  let u = 0;
-  for (let k = 0; k < np; k++) if (k === 0 || all[k] !== all[k - 1]) all[u++] = all[k]!;
-  const a = new Uint32Array(u);
-  const b = new Uint32Array(u);
-  for (let k = 0; k < u; k++) {
-    const x = all[k]!;
-    a[k] = Math.floor(x / n);
-    b[k] = x - a[k]! * n;
-  }
+  const { a, b } = dedupPairs(pa, pb, n);
   return { a, b, rules: stats };
+}
+
+/** Distinct pairs sorted by (a, b): a counting sort by a, then each a's short run of b sorted and de-duplicated. */
+function dedupPairs(pa: U32List, pb: U32List, n: number): { a: Uint32Array; b: Uint32Array } {
+  const np = pa.length;
+  const A = pa.data, B = pb.data;
+  const start = new Uint32Array(n + 1);
+  for (let k = 0; k < np; k++) start[A[k]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const pos = start.slice(0, n);
+  const bs = new Uint32Array(np);
+  for (let k = 0; k < np; k++) bs[pos[A[k]!]!++] = B[k]!;
+  pa.data = new Uint32Array(0);
+  pb.data = new Uint32Array(0);
+  let u = 0;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!, e = start[i + 1]!;
+    if (e - s > 16) bs.subarray(s, e).sort();
+    else {
+      for (let x = s + 1; x < e; x++) {
+        const val = bs[x]!;
+        let y = x - 1;
+        while (y >= s && bs[y]! > val) {
+          bs[y + 1] = bs[y]!;
+          y--;
+        }
+        bs[y + 1] = val;
+      }
+    }
+    let c = 0;
+    let prev = -1;
+    for (let x = s; x < e; x++) {
+      const val = bs[x]!;
+      if (val === prev) continue;
+      bs[u++] = prev = val;
+      c++;
+    }
+    pos[i] = c;
+  }
+  const a = new Uint32Array(u);
+  const b = bs.slice(0, u);
+  let o = 0;
+  for (let i = 0; i < n; i++) for (let c = pos[i]!; c > 0; c--) a[o++] = i;
+  return { a, b };
 }

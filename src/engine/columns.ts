@@ -5,6 +5,7 @@
  */
 import type { EngineProfile } from './types.js';
 import { Interner, IntList } from './intern.js';
+import type { ProfileData } from '../model/profile.js';
 import { normalizeName } from './normalize/name.js';
 import { DEFAULT_EMAIL_RULES, indexEmailRules, normalizeEmail, type EmailProviderRule } from './normalize/email.js';
 import { phoneNormalizer } from './normalize/phone.js';
@@ -98,114 +99,137 @@ function newTables(): Tables {
   };
 }
 
-export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, onProgress?: (f: number) => void): Columns {
-  const n = profiles.length;
-  const t = newTables();
-  const first = new Int32Array(n).fill(-1);
-  const middle = new Int32Array(n).fill(-1);
-  const last = new Int32Array(n).fill(-1);
-  const dob = new Int32Array(n);
-  const mb = () => new MultiBuilder();
-  const email = mb(), emailLoose = mb(), emailLocal = mb(), phone = mb(), ident = mb();
-  const street = mb(), house = mb(), unit = mb(), streetName = mb(), postcode = mb(), city = mb();
-  const rules = indexEmailRules(opts.emailRules);
-  const phoneOf = phoneNormalizer(opts.defaultCountry);
-  const dateOf = dateParser(opts.defaultCountry);
-  const idKeys = opts.identifierAttributes ? new Set(opts.identifierAttributes) : undefined;
-  const keyVerdicts = new Map<string, boolean>();
-  const isIdKey = (k: string): boolean => {
-    if (idKeys) return idKeys.has(k);
-    let v = keyVerdicts.get(k);
-    if (v === undefined) keyVerdicts.set(k, (v = isIdentifierKey(k)));
-    return v;
+/** The per-profile columns of a run of profiles, without ids and tables (what a normalize worker sends back). */
+export type ColumnData = Omit<Columns, 'ids' | 'tables'>;
+
+/** Multi-valued columns and the table their ids point into (house numbers are plain integers). */
+export const MULTI_COLUMNS = [
+  ['email', 'emailFull'], ['emailLoose', 'emailLoose'], ['emailLocal', 'emailLocal'], ['phone', 'phone'],
+  ['street', 'street'], ['house', undefined], ['unit', 'unit'], ['streetName', 'streetName'], ['postcode', 'postcode'],
+  ['city', 'city'], ['ident', 'ident'],
+] as const satisfies readonly (readonly [keyof ColumnData, keyof Tables | undefined])[];
+export const NAME_COLUMNS = ['first', 'middle', 'last'] as const;
+
+/**
+ * Normalizes profiles one at a time into columns with ids interned in its own tables. One builder serves a whole
+ * inline run or one chunk of a parallel run (whose ids the main thread then maps into the global tables).
+ */
+export class ColumnBuilder {
+  readonly t = newTables();
+  private readonly first = new IntList();
+  private readonly middle = new IntList();
+  private readonly last = new IntList();
+  private readonly dob = new IntList();
+  private readonly m = {
+    email: new MultiBuilder(), emailLoose: new MultiBuilder(), emailLocal: new MultiBuilder(), phone: new MultiBuilder(),
+    ident: new MultiBuilder(), street: new MultiBuilder(), house: new MultiBuilder(), unit: new MultiBuilder(),
+    streetName: new MultiBuilder(), postcode: new MultiBuilder(), city: new MultiBuilder(),
   };
-  const ids: string[] = new Array(n);
+  private readonly rules: ReturnType<typeof indexEmailRules>;
+  private readonly phoneOf: ReturnType<typeof phoneNormalizer>;
+  private readonly dateOf: ReturnType<typeof dateParser>;
+  private readonly idKeys: Set<string> | undefined;
+  private readonly keyVerdicts = new Map<string, boolean>();
   // Caches from raw value to interned id(s), so each distinct raw value is normalized and looked up once: real and
   // generated data repeat values (household phones, names, birth dates), and a Map hit on the raw string (whose
   // hash V8 keeps in the string) is far cheaper than normalizing again and interning a freshly built string.
   // Ids are still assigned at a value's first occurrence, so they — and every result — are unchanged.
-  const nameTokens = new Map<string, string[]>();
-  const dates = new Map<string, number>();
-  const phones = new Map<string, number>(); // raw → phone id, -1 = no number
-  const emails = new Map<string, number>(); // raw → index into emailIds (3 ids each), -1 = not an email
-  const emailIds = new IntList();
-  const idents = new Map<string, Map<string, number>>(); // key → raw → ident id, -1 = empty
-  const addressParts = { postcodes: new Map<string, string>(), cities: new Map<string, string>() };
+  private readonly nameTokens = new Map<string, string[]>();
+  private readonly dates = new Map<string, number>();
+  private readonly phones = new Map<string, number>(); // raw → phone id, -1 = no number
+  private readonly emails = new Map<string, number>(); // raw → index into emailIds (3 ids each), -1 = not an email
+  private readonly emailIds = new IntList();
+  private readonly idents = new Map<string, Map<string, number>>(); // key → raw → ident id, -1 = empty
+  private readonly addressParts = { postcodes: new Map<string, string>(), cities: new Map<string, string>() };
+  n = 0;
 
-  const pushIdent = (key: string, raw: string): void => {
-    let byRaw = idents.get(key);
-    if (!byRaw) idents.set(key, (byRaw = new Map()));
+  constructor(opts: NormalizeOptions) {
+    this.rules = indexEmailRules(opts.emailRules);
+    this.phoneOf = phoneNormalizer(opts.defaultCountry);
+    this.dateOf = dateParser(opts.defaultCountry);
+    this.idKeys = opts.identifierAttributes ? new Set(opts.identifierAttributes) : undefined;
+  }
+
+  isIdKey(k: string): boolean {
+    if (this.idKeys) return this.idKeys.has(k);
+    let v = this.keyVerdicts.get(k);
+    if (v === undefined) this.keyVerdicts.set(k, (v = isIdentifierKey(k)));
+    return v;
+  }
+
+  private pushIdent(key: string, raw: string): void {
+    let byRaw = this.idents.get(key);
+    if (!byRaw) this.idents.set(key, (byRaw = new Map()));
     let id = byRaw.get(raw);
     if (id === undefined) {
       const v = foldText(raw).replace(/ /g, '');
-      byRaw.set(raw, (id = v ? t.ident.id(`${key}=${v}`, false) : -1));
+      byRaw.set(raw, (id = v ? this.t.ident.id(`${key}=${v}`, false) : -1));
     }
-    if (id >= 0) {
-      t.ident.count(id);
-      ident.values.push(id);
-    }
-  };
+    if (id >= 0) this.m.ident.values.push(id);
+  }
 
-  for (let i = 0; i < n; i++) {
-    const p = profiles[i]!;
-    const d = p.data;
-    ids[i] = p.id;
-    const nm = normalizeName(d.FirstName, d.MiddleName, d.LastName, nameTokens);
-    if (nm.first) first[i] = t.name.id(nm.first);
-    if (nm.middle) middle[i] = t.name.id(nm.middle);
-    if (nm.last) last[i] = t.name.id(nm.last);
+  /** Appends one profile. */
+  add(d: ProfileData): void {
+    const t = this.t, m = this.m;
+    this.n++;
+    const nm = normalizeName(d.FirstName, d.MiddleName, d.LastName, this.nameTokens);
+    this.first.push(nm.first ? t.name.id(nm.first, false) : -1);
+    this.middle.push(nm.middle ? t.name.id(nm.middle, false) : -1);
+    this.last.push(nm.last ? t.name.id(nm.last, false) : -1);
     const rawDob = d.BirthDate;
+    let dob = 0;
     if (rawDob) {
-      let v = dates.get(rawDob);
-      if (v === undefined) dates.set(rawDob, (v = dateOf(rawDob)));
-      dob[i] = v;
+      const cached = this.dates.get(rawDob);
+      if (cached === undefined) this.dates.set(rawDob, (dob = this.dateOf(rawDob)));
+      else dob = cached;
     }
+    this.dob.push(dob);
 
+    const email = m.email, emailLoose = m.emailLoose, emailLocal = m.emailLocal;
     const e0 = email.values.length;
     for (const f of EMAIL_FIELDS) {
       const raw = d[f];
       if (!raw) continue;
-      let k = emails.get(raw);
+      let k = this.emails.get(raw);
       if (k === undefined) {
-        const e = normalizeEmail(raw, rules);
+        const e = normalizeEmail(raw, this.rules);
         k = -1;
         if (e) {
-          k = emailIds.length;
-          emailIds.push(t.emailFull.id(e.full, false));
-          emailIds.push(t.emailLoose.id(e.loose, false));
-          emailIds.push(t.emailLocal.id(e.local, false));
+          k = this.emailIds.length;
+          this.emailIds.push(t.emailFull.id(e.full, false));
+          this.emailIds.push(t.emailLoose.id(e.loose, false));
+          this.emailIds.push(t.emailLocal.id(e.local, false));
         }
-        emails.set(raw, k);
+        this.emails.set(raw, k);
       }
       if (k < 0) continue;
-      const full = emailIds.data[k]!;
+      const full = this.emailIds.data[k]!;
       if (email.values.includesFrom(e0, full)) continue; // one set per profile
-      const loose = emailIds.data[k + 1]!, local = emailIds.data[k + 2]!;
-      t.emailFull.count(full); t.emailLoose.count(loose); t.emailLocal.count(local);
       email.values.push(full);
-      emailLoose.values.push(loose);
-      emailLocal.values.push(local);
+      emailLoose.values.push(this.emailIds.data[k + 1]!);
+      emailLocal.values.push(this.emailIds.data[k + 2]!);
     }
     email.end(); emailLoose.end(); emailLocal.end();
 
+    const phone = m.phone;
     const p0 = phone.values.length;
     for (const f of PHONE_FIELDS) {
       const raw = d[f];
       if (!raw) continue;
-      let id = phones.get(raw);
+      let id = this.phones.get(raw);
       if (id === undefined) {
-        const ph = phoneOf(raw);
-        phones.set(raw, (id = ph ? t.phone.id(ph, false) : -1));
+        const ph = this.phoneOf(raw);
+        this.phones.set(raw, (id = ph ? t.phone.id(ph, false) : -1));
       }
       if (id < 0 || phone.values.includesFrom(p0, id)) continue;
-      t.phone.count(id);
       phone.values.push(id);
     }
     phone.end();
 
+    const street = m.street, postcode = m.postcode, city = m.city;
     const s0 = street.values.length;
     for (const f of ADDRESS_FIELDS) {
-      const a = normalizeAddress(d[f], addressParts);
+      const a = normalizeAddress(d[f], this.addressParts);
       if (!a) continue;
       const sid = a.street ? t.street.id(a.street, false) : -1;
       const pid = a.postcode ? t.postcode.id(a.postcode, false) : -1;
@@ -217,31 +241,72 @@ export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, 
       }
       if (repeat) continue;
       street.values.push(sid);
-      if (sid >= 0) t.street.count(sid);
-      house.values.push(a.house ? Math.min(Number(a.house), 0x7fffffff) : -1);
-      unit.values.push(a.unit ? t.unit.id(a.unit) : -1);
-      streetName.values.push(a.streetName ? t.streetName.id(a.streetName) : -1);
+      m.house.values.push(a.house ? Math.min(Number(a.house), 0x7fffffff) : -1);
+      m.unit.values.push(a.unit ? t.unit.id(a.unit, false) : -1);
+      m.streetName.values.push(a.streetName ? t.streetName.id(a.streetName, false) : -1);
       postcode.values.push(pid);
-      if (pid >= 0) t.postcode.count(pid);
       city.values.push(cid);
-      if (cid >= 0) t.city.count(cid);
     }
-    street.end(); house.end(); unit.end(); streetName.end(); postcode.end(); city.end();
+    street.end(); m.house.end(); m.unit.end(); m.streetName.end(); postcode.end(); city.end();
 
-    if (d.AccountNumber) pushIdent('AccountNumber', d.AccountNumber);
+    if (d.AccountNumber) this.pushIdent('AccountNumber', d.AccountNumber);
     if (d.Attributes) {
       for (const k in d.Attributes) {
         const raw = d.Attributes[k];
-        if (raw && isIdKey(k)) pushIdent(k, raw);
+        if (raw && this.isIdKey(k)) this.pushIdent(k, raw);
       }
     }
-    ident.end();
+    m.ident.end();
+  }
+
+  /** The columns of every profile added (ids point into `this.t`; counts not filled in). */
+  data(): ColumnData {
+    const m = this.m;
+    return {
+      n: this.n, first: this.first.toArray(), middle: this.middle.toArray(), last: this.last.toArray(),
+      dob: this.dob.toArray(),
+      email: m.email.build(), emailLoose: m.emailLoose.build(), emailLocal: m.emailLocal.build(), phone: m.phone.build(),
+      street: m.street.build(), house: m.house.build(), unit: m.unit.build(), streetName: m.streetName.build(),
+      postcode: m.postcode.build(), city: m.city.build(), ident: m.ident.build(),
+    };
+  }
+}
+
+/**
+ * Occurrence counts of every table's values (the term-frequency adjustments' source): each profile's use of a value
+ * counts once per column it appears in (a name in FirstName and LastName counts twice, as interning used to).
+ */
+export function fillCounts(d: ColumnData, t: Tables): void {
+  const count = (table: Interner, cols: Int32Array[]): void => {
+    const c = new Int32Array(Math.max(1, table.values.length));
+    let total = 0;
+    for (const col of cols) {
+      for (let k = 0; k < col.length; k++) {
+        const id = col[k]!;
+        if (id >= 0) {
+          c[id]!++;
+          total++;
+        }
+      }
+    }
+    table.counts = c;
+    table.total = total;
+  };
+  count(t.name, [d.first, d.middle, d.last]);
+  for (const [col, table] of MULTI_COLUMNS) if (table) count(t[table], [d[col].values]);
+}
+
+export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, onProgress?: (f: number) => void): Columns {
+  const n = profiles.length;
+  const b = new ColumnBuilder(opts);
+  const ids: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = profiles[i]!;
+    ids[i] = p.id;
+    b.add(p.data);
     if (onProgress && (i & 0xffff) === 0) onProgress(i / n);
   }
-  return {
-    n, ids, first, middle, last, dob,
-    email: email.build(), emailLoose: emailLoose.build(), emailLocal: emailLocal.build(), phone: phone.build(),
-    street: street.build(), house: house.build(), unit: unit.build(), streetName: streetName.build(),
-    postcode: postcode.build(), city: city.build(), ident: ident.build(), tables: t,
-  };
+  const d = b.data();
+  fillCounts(d, b.t);
+  return { ...d, ids, tables: b.t };
 }

@@ -6,7 +6,7 @@
  * The same functions serve training, scoring, explanations and (later) single-profile matching.
  */
 import type { Columns, Multi, Tables } from './columns.js';
-import { jaroWinkler, jaroWinklerAtLeast, withinOneEdit } from './metrics.js';
+import { jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches, withinOneEdit } from './metrics.js';
 import { areNicknames } from './normalize/nicknames.js';
 
 export type TableName = keyof Tables;
@@ -38,6 +38,32 @@ export interface Comparison {
 
 // ---- names ---------------------------------------------------------------------------------------------------
 
+/**
+ * Memo of name similarities by (name id, name id, kind): candidate pairs from name-based blocks meet the same name
+ * pairs over and over. Direct-mapped (a slot keeps its latest pair), per view, so it can never return another
+ * view's value. kind 0 = jaroWinkler, 1 = jaroWinklerAtLeast 0.8, 2 = jaroWinklerAtLeast 0.9.
+ */
+const MEMO_BITS = 16;
+interface NameMemo { x: Int32Array; y: Int32Array; v: Float64Array }
+const nameMemos = new WeakMap<View, NameMemo>();
+const MEMO_MIN = [0, 0.8, 0.9];
+function nameSim(v: View, x: number, y: number, kind: number): number {
+  let memo = nameMemos.get(v);
+  if (!memo) {
+    const size = 1 << MEMO_BITS;
+    memo = { x: new Int32Array(size * 3).fill(-1), y: new Int32Array(size * 3), v: new Float64Array(size * 3) };
+    nameMemos.set(v, memo);
+  }
+  const slot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - MEMO_BITS)) * 3 + kind;
+  if (memo.x[slot] === x && memo.y[slot] === y) return memo.v[slot]!;
+  const n = v.tables.name.values;
+  const r = kind === 0 ? jaroWinkler(n[x]!, n[y]!) : jaroWinklerAtLeast(n[x]!, n[y]!, MEMO_MIN[kind]!);
+  memo.x[slot] = x;
+  memo.y[slot] = y;
+  memo.v[slot] = r;
+  return r;
+}
+
 let swapView: View | undefined;
 let swapA = -1;
 let swapB = -1;
@@ -58,12 +84,11 @@ function computeSwapped(v: View, a: number, b: number): boolean {
   if (fa < 0 || fb < 0 || la < 0 || lb < 0) return false;
   if (fa === fb && la === lb) return false;
   if (fa === lb && la === fb) return true;
-  const n = v.tables.name.values;
-  const c1 = jaroWinklerAtLeast(n[fa]!, n[lb]!, 0.9);
+  const c1 = nameSim(v, fa, lb, 2);
   if (c1 < 0.9) return false;
-  const cross = c1 + jaroWinklerAtLeast(n[la]!, n[fb]!, 0.9);
+  const cross = c1 + nameSim(v, la, fb, 2);
   if (cross < 1.8) return false;
-  return cross > jaroWinkler(n[fa]!, n[fb]!) + jaroWinkler(n[la]!, n[lb]!) + 0.1;
+  return cross > nameSim(v, fa, fb, 0) + nameSim(v, la, lb, 0) + 0.1;
 }
 
 const FIRST_LEVELS = ['null', 'exact', 'nickname', 'jaro-winkler ≥ 0.92', 'jaro-winkler ≥ 0.80', 'initial', 'else'];
@@ -75,7 +100,7 @@ function compareFirst(v: View, a: number, b: number): number {
   const n = v.tables.name.values;
   const x = n[fa]!, y = n[fb]!;
   if (areNicknames(x, y)) return 2;
-  const jw = jaroWinklerAtLeast(x, y, 0.8);
+  const jw = nameSim(v, fa, fb, 1);
   if (jw >= 0.92) return 3;
   if (jw >= 0.8) return 4;
   if ((x.length === 1 || y.length === 1) && x[0] === y[0]) return 5;
@@ -88,8 +113,7 @@ function compareLast(v: View, a: number, b: number): number {
   const lb = namesSwapped(v, a, b) ? v.first[b]! : v.last[b]!;
   if (la < 0 || lb < 0) return 0;
   if (la === lb) return 1;
-  const n = v.tables.name.values;
-  const jw = jaroWinklerAtLeast(n[la]!, n[lb]!, 0.8);
+  const jw = nameSim(v, la, lb, 1);
   return jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4;
 }
 
@@ -156,7 +180,7 @@ function compareEmail(v: View, a: number, b: number): number {
       else if (best > 3 && lc.values[i] === lc.values[j]) best = 3;
       else if (best > 4) {
         const s = v.tables.emailLoose.values;
-        if (jaroWinklerAtLeast(s[lo.values[i]!]!, s[lo.values[j]!]!, 0.88) >= 0.88) best = 4;
+        if (jaroWinklerReaches(s[lo.values[i]!]!, s[lo.values[j]!]!, 0.88)) best = 4;
       }
     }
   }
@@ -179,33 +203,43 @@ function comparePhone(v: View, a: number, b: number): number {
   return best;
 }
 
-function exactEdit(col: Multi, s: string[], a: number, b: number, comparable: (x: string, y: string) => boolean): number {
+const IDENT_LEVELS = ['null', 'exact', 'one edit', 'else'];
+const identKeys = new WeakMap<View, Int32Array>();
+/** Per identifier value, a small integer naming its key (computed once per view: no string scan per pair). */
+function identKeyIds(v: View): Int32Array {
+  let ids = identKeys.get(v);
+  if (ids) return ids;
+  const values = v.tables.ident.values;
+  const byKey = new Map<string, number>();
+  ids = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const key = values[k]!.slice(0, values[k]!.indexOf('='));
+    let id = byKey.get(key);
+    if (id === undefined) byKey.set(key, (id = byKey.size));
+    ids[k] = id;
+  }
+  identKeys.set(v, ids);
+  return ids;
+}
+function compareIdent(v: View, a: number, b: number): number {
+  // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
+  const col = v.ident;
+  const a0 = col.off[a]!, a1 = col.off[a + 1]!, b0 = col.off[b]!, b1 = col.off[b + 1]!;
+  if (a0 === a1 || b0 === b1) return 0;
+  const keys = identKeyIds(v);
+  const s = v.tables.ident.values;
   let best = 0;
-  for (let i = col.off[a]!; i < col.off[a + 1]!; i++) {
+  for (let i = a0; i < a1; i++) {
     const x = col.values[i]!;
-    if (x < 0) continue;
-    for (let j = col.off[b]!; j < col.off[b + 1]!; j++) {
+    for (let j = b0; j < b1; j++) {
       const y = col.values[j]!;
-      if (y < 0 || !comparable(s[x]!, s[y]!)) continue;
+      if (keys[x] !== keys[y]) continue;
       if (x === y) return 1;
       const level = withinOneEdit(s[x]!, s[y]!) ? 2 : 3;
       if (best === 0 || level < best) best = level;
     }
   }
   return best;
-}
-
-const IDENT_LEVELS = ['null', 'exact', 'one edit', 'else'];
-/** Identifier values are "key=value": comparable only when the keys are equal. */
-function sameKey(x: string, y: string): boolean {
-  const i = x.indexOf('=');
-  if (y.charCodeAt(i) !== 61) return false;
-  for (let k = 0; k < i; k++) if (x.charCodeAt(k) !== y.charCodeAt(k)) return false;
-  return true;
-}
-function compareIdent(v: View, a: number, b: number): number {
-  // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
-  return exactEdit(v.ident, v.tables.ident.values, a, b, sameKey);
 }
 
 
@@ -235,12 +269,12 @@ function compareAddress(v: View, a: number, b: number): number {
       }
       const ni = nm.values[i]!, nj = nm.values[j]!;
       const cityKnown = ci1 >= 0 && cj >= 0;
-      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || jaroWinklerAtLeast(names[ni]!, names[nj]!, 0.88) >= 0.88)) {
+      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || jaroWinklerReaches(names[ni]!, names[nj]!, 0.88))) {
         if (best === 0 || best > 2) best = 2;
         continue;
       }
       if (best !== 0 && best <= 3) continue;
-      const sameCity = cityKnown && (ci1 === cj || jaroWinklerAtLeast(cities[ci1]!, cities[cj]!, 0.88) >= 0.88);
+      const sameCity = cityKnown && (ci1 === cj || jaroWinklerReaches(cities[ci1]!, cities[cj]!, 0.88));
       if (samePostcode && sameCity) {
         level = 3;
       } else if (samePostcode || sameCity) {

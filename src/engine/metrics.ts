@@ -110,7 +110,7 @@ export function withinOneEdit(a: string, b: string): boolean {
     return true;
   }
   if (Math.abs(la - lb) !== 1) return false;
-  const [s, t] = la < lb ? [a, b] : [b, a];
+  const s = la < lb ? a : b, t = la < lb ? b : a; // no destructuring: this runs for millions of pairs
   let i = 0;
   while (i < s.length && s.charCodeAt(i) === t.charCodeAt(i)) i++;
   for (; i < s.length; i++) if (s.charCodeAt(i) !== t.charCodeAt(i + 1)) return false;
@@ -143,4 +143,33 @@ export function jaroWinklerAtLeast(a: string, b: string, min: number): number {
   for (let i = 0; i < la; i++) bag[a.charCodeAt(i)] = 0;
   if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return 0;
   return jaroWinkler(a, b);
+}
+
+/**
+ * jaroWinkler(a, b) ≥ min, with a tighter filter than jaroWinklerAtLeast (whose callers may use the similarity it
+ * returns, so its filter stays as it was): JW = jaro + 0.1·p·(1 − jaro) with p the actual common prefix (≤ 4), so
+ * JW ≥ min needs jaro ≥ (min − 0.1p) / (1 − 0.1p), and shared character counts bound jaro.
+ */
+export function jaroWinklerReaches(a: string, b: string, min: number): boolean {
+  if (a === b) return a.length !== 0 && min <= 1;
+  const la = a.length, lb = b.length;
+  if (la === 0 || lb === 0) return false;
+  let p = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (p < maxPrefix && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  const jaroMin = (min - 0.1 * p) / (1 - 0.1 * p);
+  const lo = Math.min(la, lb), hi = Math.max(la, lb);
+  if ((1 + lo / hi + 1) / 3 < jaroMin) return false;
+  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)]!++;
+  let common = 0;
+  for (let i = 0; i < lb; i++) {
+    const c = b.charCodeAt(i);
+    if (bag[c]! > 0) {
+      bag[c]!--;
+      common++;
+    }
+  }
+  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)] = 0;
+  if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return false;
+  return jaroWinkler(a, b) >= min;
 }

@@ -45,7 +45,16 @@ export interface Model {
   threshold: number;
   /** Bound on each term-frequency adjustment, in bits. */
   tfClamp: number;
-  blocking: { rules: string[]; maxBlockSize: number };
+  blocking: {
+    rules: string[];
+    maxBlockSize: number;
+    /** Size-aware caps (see blocking.ts); absent in models saved before they existed. */
+    pairsPerProfile?: number;
+    minFullBlock?: number;
+    subBlockWindow?: number;
+    /** Per rule: the largest block compared in full in this run. */
+    caps?: number[];
+  };
   training: { randomPairs: number; candidatePairs: number; patterns: number; emIterations: number; converged: boolean };
 }
 

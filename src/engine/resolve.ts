@@ -2,8 +2,10 @@
  * resolve(): normalize → block → compare → train (u from random pairs, m and λ by EM) → score → cluster.
  * Pure and deterministic for a given seed; see docs/engine.md for every choice and default.
  */
-import { buildColumns, DEFAULT_NORMALIZE, type NormalizeOptions } from './columns.js';
-import { BLOCKING_RULES, candidatePairs } from './blocking.js';
+import { availableParallelism } from 'node:os';
+import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } from './columns.js';
+import { BLOCKING_RULES, candidatePairs, type BlockingLimits, type RuleKeys } from './blocking.js';
+import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS } from './compare.js';
 import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
 import { Scorer } from './score.js';
@@ -18,6 +20,9 @@ export const DEFAULTS = {
   defaultCountry: 'US',
   threshold: 0.5,
   maxBlockSize: 100,
+  blockPairsPerProfile: 2,
+  minFullBlock: 10,
+  subBlockWindow: 4,
   maxGroupSize: 100,
   tfClamp: 6,
   tfTableLimit: 5000,
@@ -43,6 +48,17 @@ function exactAgreementU(u: number[][], tf: LiveTf): number[][] {
   });
 }
 
+/** Below this many profiles normalization runs inline (starting threads costs more than it saves). */
+export const PARALLEL_MIN_PROFILES = 20_000;
+
+/**
+ * Normalize worker threads: the comparison workers plus one for the main thread's share, which it spends encoding
+ * chunks and merging results (0 = inline).
+ */
+export function normalizeThreads(n: number, workers = Math.max(0, Math.min(availableParallelism(), 8) - 1)): number {
+  return n < PARALLEL_MIN_PROFILES || workers <= 0 ? 0 : workers + 1;
+}
+
 export function normalizeOptionsOf(options: EngineOptions): NormalizeOptions {
   const o: NormalizeOptions = {
     defaultCountry: options.defaultCountry ?? DEFAULT_NORMALIZE.defaultCountry,
@@ -52,10 +68,19 @@ export function normalizeOptionsOf(options: EngineOptions): NormalizeOptions {
   return o;
 }
 
+export function blockingLimitsOf(options: EngineOptions): BlockingLimits {
+  return {
+    maxBlockSize: options.maxBlockSize ?? DEFAULTS.maxBlockSize,
+    pairsPerProfile: options.blockPairsPerProfile ?? DEFAULTS.blockPairsPerProfile,
+    minFullBlock: DEFAULTS.minFullBlock,
+    window: options.subBlockWindow ?? DEFAULTS.subBlockWindow,
+  };
+}
+
 /** The distinct candidate pairs blocking produces (for blocking-recall measurements). */
 export function candidatePairsOf(profiles: EngineProfile[], options: EngineOptions = {}): CandidateSet {
   const cols = buildColumns(profiles, normalizeOptionsOf(options));
-  const cand = candidatePairs(cols, options.maxBlockSize ?? DEFAULTS.maxBlockSize);
+  const cand = candidatePairs(cols, blockingLimitsOf(options));
   return { left: cand.a, right: cand.b };
 }
 
@@ -114,11 +139,19 @@ async function scoreCandidates(
   const normalize = normalizeOptionsOf(options);
 
   progress('normalize', 0);
-  const cols = buildColumns(profiles, normalize, (f) => progress('normalize', f));
+  const threads = normalizeThreads(profiles.length, options.workers);
+  let cols: Columns;
+  let keys: RuleKeys[] | undefined;
+  if (threads > 0) {
+    ({ cols, keys } = await buildColumnsParallel(profiles, normalize, threads, (f) => progress('normalize', f)));
+  } else {
+    cols = buildColumns(profiles, normalize, (f) => progress('normalize', f));
+  }
   lap('normalize');
 
   progress('block', 0);
-  const cand = candidatePairs(cols, maxBlockSize);
+  const limits = blockingLimitsOf(options);
+  const cand = candidatePairs(cols, limits, BLOCKING_RULES, keys);
   const nPairs = cand.a.length;
   lap('block');
 
@@ -161,7 +194,10 @@ async function scoreCandidates(
     lambda: em.lambda,
     threshold,
     tfClamp: DEFAULTS.tfClamp,
-    blocking: { rules: BLOCKING_RULES.map((r) => r.name), maxBlockSize },
+    blocking: {
+      rules: BLOCKING_RULES.map((r) => r.name), maxBlockSize, pairsPerProfile: limits.pairsPerProfile,
+      minFullBlock: limits.minFullBlock, subBlockWindow: limits.window, caps: cand.rules.map((r) => r.cap),
+    },
     training: {
       randomPairs: samples,
       candidatePairs: nPairs,

@@ -29,8 +29,21 @@ export interface EngineOptions {
   emailRules?: EmailProviderRule[];
   /** Attribute keys used as identifiers (default: keys whose words include id, number, ssn, passport, licence, account). */
   identifierAttributes?: string[];
-  /** Blocking keys shared by more profiles than this produce no candidate pairs (default 100; broad name/city rules: half). */
+  /**
+   * Largest block compared in full (default 100; broad name/city rules: half). Larger blocks are sub-blocked (sorted
+   * neighbourhood, see subBlockWindow).
+   */
   maxBlockSize?: number;
+  /**
+   * Size-aware cap: each blocking rule's full blocks may produce at most this many candidate pairs per profile; the
+   * rule's block-size cap drops (never below 10) until they fit (default 2).
+   */
+  blockPairsPerProfile?: number;
+  /**
+   * Blocks over the cap are sub-blocked: members sorted by last name, first name and birth month, each paired with
+   * the next subBlockWindow − 1 (default 4; 0 = skip oversized blocks).
+   */
+  subBlockWindow?: number;
   /** No group grows beyond this many profiles (default 100). */
   maxGroupSize?: number;
   /** Random pairs sampled to estimate u (default 50,000). */

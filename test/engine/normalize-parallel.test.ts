@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { buildColumns, type Columns } from '../../src/engine/columns.js';
+import { buildColumnsParallel } from '../../src/engine/normalize-parallel.js';
+import { BLOCKING_RULES, candidatePairs, concatRuleKeys, ruleKeys } from '../../src/engine/blocking.js';
+import { ChunkWriter, chunkText, decodeProfiles, encodeProfile } from '../../src/engine/profile-codec.js';
+import { normalizeOptionsOf } from '../../src/engine/resolve.js';
+import { generateProfiles } from '../../src/engine/generate/index.js';
+import type { ProfileData } from '../../src/model/profile.js';
+
+function plain(c: Columns): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'tables') {
+      out[k] = Object.fromEntries(Object.entries(c.tables).map(([n, t]) => [n, {
+        values: t.values, counts: Array.from(t.counts.subarray(0, t.values.length)), total: t.total,
+      }]));
+    } else out[k] = v;
+  }
+  return out;
+}
+
+describe('parallel normalization', () => {
+  it('gives exactly the single-threaded columns, counts and blocking keys', async () => {
+    const { profiles } = generateProfiles(7000, 5, { meta: false });
+    const opts = normalizeOptionsOf({});
+    const inline = buildColumns(profiles, opts);
+    const { cols, keys } = await buildColumnsParallel(profiles, opts, 2);
+    expect(plain(cols)).toEqual(plain(inline));
+    const expected = ruleKeys(inline);
+    expect(keys.length).toBe(BLOCKING_RULES.length);
+    for (let r = 0; r < keys.length; r++) {
+      expect(Array.from(keys[r]!.hash), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected[r]!.hash));
+      expect(Array.from(keys[r]!.idx), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected[r]!.idx));
+    }
+    const a = candidatePairs(inline, 100);
+    const b = candidatePairs(cols, 100, BLOCKING_RULES, keys);
+    expect(Array.from(b.a)).toEqual(Array.from(a.a));
+    expect(Array.from(b.b)).toEqual(Array.from(a.b));
+  });
+
+  it('encodes and decodes every field normalization reads, whatever the characters', () => {
+    const odd = 'x\u0000\u0001\uffff😀é';
+    const long = 'a'.repeat(70_000);
+    const profiles: ProfileData[] = [
+      {
+        FirstName: odd, LastName: 'Núñez', BirthDate: '1980-01-02', EmailAddress: 'a@b.c', PhoneNumber: '+1 555',
+        AccountNumber: long, Address: { Address1: '1 Main St', City: 'Austin', PostalCode: '78701', State: 'TX' },
+        BillingAddress: { Address4: 'Unit 4' }, Attributes: { loyaltyId: 'L1', colour: 'red', [odd]: 'v' },
+      },
+      {},
+      { MiddleName: 'Q', BusinessPhoneNumber: '555-0100', MailingAddress: { City: 'Oslo' } },
+    ];
+    const w = new ChunkWriter();
+    const isId = (k: string) => k === 'loyaltyId' || k === odd;
+    for (const p of profiles) encodeProfile(p, isId, w);
+    const back: ProfileData[] = [];
+    decodeProfiles(chunkText(w.take()), (d) => back.push(d));
+    expect(back).toEqual([
+      {
+        FirstName: odd, LastName: 'Núñez', BirthDate: '1980-01-02', EmailAddress: 'a@b.c', PhoneNumber: '+1 555',
+        AccountNumber: 'a'.repeat(65_535), Address: { Address1: '1 Main St', City: 'Austin', PostalCode: '78701' },
+        BillingAddress: { Address4: 'Unit 4' }, Attributes: { loyaltyId: 'L1', [odd]: 'v' },
+      },
+      {},
+      { MiddleName: 'Q', BusinessPhoneNumber: '555-0100', MailingAddress: { City: 'Oslo' } },
+    ]);
+  });
+
+  it('merges chunks in order whatever order the workers finish in (keys of consecutive chunks)', () => {
+    const { profiles } = generateProfiles(900, 2, { meta: false });
+    const cols = buildColumns(profiles, normalizeOptionsOf({}));
+    const whole = ruleKeys(cols);
+    const first = buildColumns(profiles.slice(0, 400), normalizeOptionsOf({}));
+    const second = buildColumns(profiles.slice(400), normalizeOptionsOf({}));
+    const joined = concatRuleKeys([ruleKeys(first), ruleKeys(second, BLOCKING_RULES, 400)], BLOCKING_RULES.length);
+    for (let r = 0; r < whole.length; r++) {
+      expect(Array.from(joined[r]!.hash)).toEqual(Array.from(whole[r]!.hash));
+      expect(Array.from(joined[r]!.idx)).toEqual(Array.from(whole[r]!.idx));
+    }
+  });
+});
