@@ -72,7 +72,7 @@ export function copyUnit(to: MergeView, from: MergeView, unit: string): void {
   if (v === undefined) return;
   const d = to.data as Record<string, any>;
   if (unit.startsWith('Attributes.')) (d.Attributes ??= {})[unit.slice(11)] = v;
-  else d[unit] = typeof v === 'object' ? structuredClone(v) : v;
+  else d[unit] = typeof v === 'object' ? cloneJson(v) : v;
   const keys = metaKeysOf(from.meta, unit);
   // Values without recorded provenance keep the provenance they were judged by.
   if (keys.length === 0) to.meta[unit] = unitMeta(from, unit);
@@ -90,8 +90,26 @@ function removeUnit(view: MergeView, unit: string): void {
   for (const k of metaKeysOf(view.meta, unit)) delete view.meta[k];
 }
 
+/**
+ * Deep copy of plain JSON values (profile data): structuredClone costs several times more for these small objects,
+ * and auto-merging clones a view per consolidation step. An Attributes key `__proto__` stays a plain member.
+ */
+function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = cloneJson((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out as T;
+}
+
 export function cloneView(v: MergeView): MergeView {
-  return { data: structuredClone(v.data), meta: structuredClone(v.meta), createdAt: v.createdAt, updatedAt: v.updatedAt };
+  const meta: Record<string, FieldMeta> = {};
+  for (const k of Object.keys(v.meta)) meta[k] = { ...v.meta[k]! };
+  return { data: cloneJson(v.data), meta, createdAt: v.createdAt, updatedAt: v.updatedAt };
 }
 
 /**

@@ -5,12 +5,12 @@
  */
 import type { AutoMerging, JobStats } from '../api/generated/types.js';
 import type { EngineProfile } from '../engine/types.js';
-import type { ProfileData, StoredProfile } from '../model/profile.js';
+import type { ProfileData } from '../model/profile.js';
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
 import { exportMatches } from './export-csv.js';
-import { eligible, planGroup, type PlannerProfile } from './planner.js';
+import { eligible, planGroup } from './planner.js';
 import type { ObjectSink } from './sinks.js';
 
 export interface RunParams {
@@ -141,10 +141,6 @@ async function* iterateGroups(store: Repository, domainName: string, jobId: stri
   }
 }
 
-const toPlanner = (sp: StoredProfile): PlannerProfile => ({
-  profileId: sp.profileId, data: sp.data, meta: sp.meta, createdAt: sp.createdAt, updatedAt: sp.updatedAt,
-});
-
 /** MERGING: each eligible, not yet processed group in its own transaction. Returns the number of failed groups. */
 async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, stats: JobStats): Promise<number> {
   const { domainName, jobId } = p;
@@ -159,18 +155,24 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   stats.NumberOfMergesDone = await store.countJobMerges(domainName, jobId);
   const pauseAfter = p.config.testPauseAt === 'MERGING' ? Math.max(1, Math.floor(pending.length / 2)) : -1;
   let failed = 0;
+  // Groups that merged nothing wrote nothing; they are marked processed with the next merge (no commit of their own).
+  let unmarked: number[] = [];
   for (let i = 0; i < pending.length; i++) {
     const g = pending[i]!;
     try {
       const out = await store.mergeJobGroup(domainName, jobId, g.seq,
-        (live) => planGroup(g, live.map(toPlanner), settings), p.now(), performer);
+        (live) => planGroup(g, live, settings), p.now(), performer, unmarked);
       stats.NumberOfMergesDone! += out.length;
+      if (out.length === 0) unmarked.push(g.seq);
+      else unmarked = [];
     } catch (err) {
       failed++;
       p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
       await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
     }
-    if ((i + 1) % MERGE_BATCH === 0 || i + 1 === pauseAfter) {
+    if ((i + 1) % MERGE_BATCH === 0 || i + 1 === pauseAfter || i + 1 === pending.length) {
+      await store.markJobMatchesProcessed(domainName, jobId, unmarked);
+      unmarked = [];
       await store.updateJob(domainName, jobId, { jobStats: stats, lastUpdatedAt: p.now() });
       // Let other work on this thread (the API, when inline) run between batches.
       await new Promise((r) => setImmediate(r));

@@ -51,9 +51,13 @@ export interface JobsResultsRepository {
   /**
    * Auto-merges one group in one transaction: loads the group's live profiles, calls `plan` with them, applies every
    * planned merge (fields, keys, objects, deletions, MERGED / DELETED_BY_MERGE history, merge log) and marks the
-   * group processed. Idempotent per group: a processed group is skipped (returns []).
+   * group processed with its number of merges. Idempotent per group: a processed group is skipped (returns []).
+   * A group that merges nothing writes nothing and returns []: pass its seq in `alsoProcessed` of a later call (marked
+   * in that transaction) or to markJobMatchesProcessed; until then a resumed job plans it again (harmless).
    */
-  mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string): Promise<MergeOutcome[]>;
+  mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string, alsoProcessed?: readonly number[]): Promise<MergeOutcome[]>;
+  /** Marks not yet processed groups processed (groups that merged nothing, see mergeJobGroup). */
+  markJobMatchesProcessed(domainName: string, jobId: string, seqs: readonly number[]): Promise<void>;
   /** Merges recorded for a job (NumberOfMergesDone survives a restart). */
   countJobMerges(domainName: string, jobId: string): Promise<number>;
   /** Marks a group failed (MERGING goes on with the others). */

@@ -7,7 +7,8 @@ import type {
 import type { JobStatus, MatchGroupRecord } from '../repository.js';
 import type { SqliteContext } from './database.js';
 import { newId, writeHistory } from './history.js';
-import { loadProfile, profileContent, saveProfile, PROFILE_HISTORY_TYPE } from './profiles.js';
+import { decodeMeta } from './meta-codec.js';
+import { saveProfile, PROFILE_HISTORY_TYPE } from './profiles.js';
 
 export function scanProfileData(c: SqliteContext, domainName: string, afterId: string, limit: number) {
   return c.stmt<[string, string, number], { profile_id: string; data: string }>(
@@ -83,23 +84,63 @@ export function getJobMatch(c: SqliteContext, domainName: string, jobId: string,
   return r ? fromMatchRow(r) : undefined;
 }
 
-/** Undo-ready snapshot of a profile: content, provenance, times, every key row and which objects it held. */
-function snapshot(c: SqliteContext, p: StoredProfile) {
-  const keys = c.stmt<[string, string], { key_name: string; value: string; derived: number }>(
-    'SELECT key_name, value, derived FROM profile_keys WHERE domain_name = ? AND profile_id = ?',
-  ).all(p.domainName, p.profileId);
-  const objects = c.stmt<[string, string], { object_type_name: string; unique_key: string }>(
-    'SELECT object_type_name, unique_key FROM profile_objects WHERE domain_name = ? AND profile_id = ?',
-  ).all(p.domainName, p.profileId);
-  return { ...p, keys, objects };
+/**
+ * A profile read by a merge: content parsed, provenance decoded on first use (profiles of a group that merge with
+ * nothing never need it), and the stored texts kept, so the history records and the merge log are built from them
+ * instead of serializing the parsed objects again.
+ */
+class MergeInput implements StoredProfile {
+  #meta: StoredProfile['meta'] | undefined;
+  constructor(
+    readonly profileId: string, readonly domainName: string, public data: StoredProfile['data'],
+    readonly createdAt: number, readonly updatedAt: number, readonly dataText: string, readonly metaText: string,
+  ) {}
+  get meta(): StoredProfile['meta'] { return (this.#meta ??= decodeMeta(this.metaText, this.data)); }
+  set meta(v: StoredProfile['meta']) { this.#meta = v; }
+}
+
+interface ProfileRow { data: string; meta: string; created_at: number; updated_at: number }
+
+function loadMergeInput(c: SqliteContext, domainName: string, profileId: string): MergeInput | undefined {
+  const r = c.stmt<[string, string], ProfileRow>('SELECT data, meta, created_at, updated_at FROM profiles WHERE domain_name = ? AND profile_id = ?')
+    .get(domainName, profileId);
+  return r ? new MergeInput(profileId, domainName, JSON.parse(r.data), r.created_at, r.updated_at, r.data, r.meta) : undefined;
+}
+
+/** History content of a profile before the merge (API Profile JSON, = profileContent) from its stored text. */
+function contentOf(p: MergeInput): string {
+  const body = p.dataText.slice(p.dataText.indexOf('{') + 1).trimStart();
+  return `{"ProfileId":${JSON.stringify(p.profileId)}${body.startsWith('}') ? '' : ','}${body}`;
+}
+
+/**
+ * Undo-ready snapshot of the profiles of one merge (JSON array text): per profile its content, provenance in the
+ * stored form of the meta column (decodeMeta(meta, data) gives the per-path FieldMeta), times, every key row and
+ * which objects it held. Keys and objects of all the profiles are read with one statement each.
+ */
+function snapshot(c: SqliteContext, domainName: string, profiles: MergeInput[]): string {
+  const ids = JSON.stringify(profiles.map((p) => p.profileId));
+  const keys = c.stmt<[string, string], { profile_id: string; key_name: string; value: string; derived: number }>(
+    `SELECT profile_id, key_name, value, derived FROM profile_keys
+      WHERE domain_name = ? AND profile_id IN (SELECT value FROM json_each(?))`,
+  ).all(domainName, ids);
+  const objects = c.stmt<[string, string], { profile_id: string; object_type_name: string; unique_key: string }>(
+    `SELECT profile_id, object_type_name, unique_key FROM profile_objects
+      WHERE domain_name = ? AND profile_id IN (SELECT value FROM json_each(?))`,
+  ).all(domainName, ids);
+  const rowsOf = <R extends { profile_id: string }>(rows: R[], id: string) =>
+    JSON.stringify(rows.filter((r) => r.profile_id === id).map(({ profile_id: _, ...rest }) => rest));
+  return `[${profiles.map((p) => `{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(p.domainName)},`
+    + `"data":${p.dataText},"meta":${p.metaText},"createdAt":${p.createdAt},"updatedAt":${p.updatedAt},`
+    + `"keys":${rowsOf(keys, p.profileId)},"objects":${rowsOf(objects, p.profileId)}}`).join(',')}]`;
 }
 
 /** Applies one merge inside the caller's transaction. */
-function applyMerge(c: SqliteContext, main: StoredProfile, merged: StoredProfile[], result: MergedContent,
+function applyMerge(c: SqliteContext, main: MergeInput, merged: MergeInput[], result: MergedContent,
   now: number, performedBy: string | undefined, jobId: string | null): MergeOutcome {
   const domainName = main.domainName;
   const mergeId = newId();
-  const before = [main, ...merged].map((p) => snapshot(c, p));
+  const before = snapshot(c, domainName, [main, ...merged]);
   for (const m of merged) {
     // Explicit keys and objects move to the main profile (predefined keys follow the main profile's new fields).
     c.stmt(`INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)
@@ -112,43 +153,60 @@ function applyMerge(c: SqliteContext, main: StoredProfile, merged: StoredProfile
       .run(domainName, m.profileId, main.profileId, now);
     writeHistory(c, {
       domainName, profileId: m.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'DELETED_BY_MERGE',
-      createdAt: now, performedBy, content: profileContent(m),
+      createdAt: now, performedBy, content: contentOf(m),
     });
   }
   saveProfile(c, main, { data: result.data, meta: result.meta }, now);
   writeHistory(c, {
     domainName, profileId: main.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'MERGED',
-    createdAt: now, performedBy, content: profileContent(main),
+    createdAt: now, performedBy, content: contentOf(main),
   });
   c.stmt(`INSERT INTO merge_log (domain_name, merge_id, job_id, main_profile_id, merged_profile_ids, before, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(merged.map((m) => m.profileId)), JSON.stringify(before), now);
+    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(merged.map((m) => m.profileId)), before, now);
   return { mainProfileId: main.profileId, mergedProfileIds: merged.map((m) => m.profileId), mergeId };
 }
 
+const MARK_PROCESSED = 'UPDATE job_matches SET merge_state = 1 WHERE domain_name = ? AND job_id = ? AND seq = ? AND merge_state = 0';
+
 export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: string, seq: number,
-  plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string): MergeOutcome[] {
+  plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string,
+  alsoProcessed: readonly number[] = []): MergeOutcome[] {
   return c.tx(() => {
-    const g = c.stmt<[string, string, number], MatchRow>(`SELECT seq, match_id, profile_ids, confidence_score, merge_state
+    const g = c.stmt<[string, string, number], { profile_ids: string; merge_state: number }>(`SELECT profile_ids, merge_state
         FROM job_matches WHERE domain_name = ? AND job_id = ? AND seq = ?`).get(domainName, jobId, seq);
     if (!g || g.merge_state !== 0) return [];
-    const live = (JSON.parse(g.profile_ids) as string[])
-      .map((id) => loadProfile(c, domainName, id)).filter((p): p is StoredProfile => p !== undefined);
-    const byId = new Map(live.map((p) => [p.profileId, p]));
+    const live: MergeInput[] = [];
+    for (const id of JSON.parse(g.profile_ids) as string[]) {
+      const p = loadMergeInput(c, domainName, id);
+      if (p) live.push(p);
+    }
     const out: MergeOutcome[] = [];
     for (const m of plan(live)) {
-      const main = byId.get(m.mainProfileId);
-      const merged = m.mergedProfileIds.map((id) => byId.get(id));
+      const main = live.find((p) => p.profileId === m.mainProfileId);
+      const merged = m.mergedProfileIds.map((id) => live.find((p) => p.profileId === id));
       if (!main || merged.some((x) => !x) || merged.length === 0) continue;
-      out.push(applyMerge(c, main, merged as StoredProfile[], m.result, now, performedBy, jobId));
+      out.push(applyMerge(c, main, merged as MergeInput[], m.result, now, performedBy, jobId));
     }
-    c.stmt('UPDATE job_matches SET merge_state = 1 WHERE domain_name = ? AND job_id = ? AND seq = ?').run(domainName, jobId, seq);
+    // A group that merges nothing writes nothing (its commit would cost a page write for a flag): the caller passes
+    // it back with its next merge (alsoProcessed), or to markJobMatchesProcessed. Until then a resumed job re-plans
+    // it, which changes nothing either.
+    if (out.length === 0) return out;
+    c.stmt('UPDATE job_matches SET merge_state = 1, merges = ? WHERE domain_name = ? AND job_id = ? AND seq = ?')
+      .run(out.length, domainName, jobId, seq);
+    for (const s of alsoProcessed) c.stmt(MARK_PROCESSED).run(domainName, jobId, s);
     return out;
   });
 }
 
+/** Marks groups processed that merged nothing (see mergeJobGroup). */
+export function markJobMatchesProcessed(c: SqliteContext, domainName: string, jobId: string, seqs: readonly number[]): void {
+  if (seqs.length === 0) return;
+  c.tx(() => { for (const s of seqs) c.stmt(MARK_PROCESSED).run(domainName, jobId, s); });
+}
+
 export function countJobMerges(c: SqliteContext, domainName: string, jobId: string): number {
-  return c.stmt<[string, string], { n: number }>('SELECT count(*) AS n FROM merge_log WHERE domain_name = ? AND job_id = ?')
+  return c.stmt<[string, string], { n: number }>('SELECT coalesce(sum(merges), 0) AS n FROM job_matches WHERE domain_name = ? AND job_id = ?')
     .get(domainName, jobId)!.n;
 }
 
@@ -160,7 +218,7 @@ export function mergeProfiles(c: SqliteContext, domainName: string, mainProfileI
   resolve: (main: StoredProfile, merged: StoredProfile[]) => MergedContent, now: number, performedBy?: string): MergeOutcome {
   return c.tx(() => {
     const load = (id: string) => {
-      const p = loadProfile(c, domainName, id);
+      const p = loadMergeInput(c, domainName, id);
       if (!p) throw notFound(`Profile ${id} does not exist in domain ${domainName}.`);
       return p;
     };

@@ -11,14 +11,29 @@
  * changes. Rows written before this encoding (no `*`) decode as they are. The default is spelled as a FieldMeta
  * object, so `meta LIKE '%"source":"<type>"%'` (DeleteProfileObjectType) still finds every profile with that source.
  */
-import { flattenProfile, type FieldMeta, type ProfileData } from '../../model/profile.js';
+import { ADDRESS_FIELDS, ADDRESS_MEMBERS, SCALAR_FIELDS, type FieldMeta, type ProfileData } from '../../model/profile.js';
 
 const DEFAULT = '*';
 const ENGAGEMENT = 'EngagementPreferences';
 
-/** The paths that hold a value, in the order applyProfileWrite stamps them (EngagementPreferences last). */
+const ADDRESS_PATHS = ADDRESS_FIELDS.map((a) => ADDRESS_MEMBERS.map((m) => `${a}.${m}`));
+const hasValue = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/**
+ * The paths that hold a value, in the order applyProfileWrite stamps them (EngagementPreferences last): the keys of
+ * flattenProfile(data), listed without building its values (every profile read and write decodes/encodes meta).
+ */
 function valuePaths(data: ProfileData): string[] {
-  const paths = Object.keys(flattenProfile(data));
+  const paths: string[] = [];
+  const d = data as Record<string, any>;
+  for (const f of SCALAR_FIELDS) if (hasValue(d[f])) paths.push(f);
+  for (let i = 0; i < ADDRESS_FIELDS.length; i++) {
+    const addr = d[ADDRESS_FIELDS[i]!];
+    if (!addr) continue;
+    for (let j = 0; j < ADDRESS_MEMBERS.length; j++) if (hasValue(addr[ADDRESS_MEMBERS[j]!])) paths.push(ADDRESS_PATHS[i]![j]!);
+  }
+  const attrs = data.Attributes;
+  if (attrs) for (const k of Object.keys(attrs)) if (hasValue(attrs[k])) paths.push(`Attributes.${k}`);
   if (data.EngagementPreferences !== undefined) paths.push(ENGAGEMENT);
   return paths;
 }

@@ -140,9 +140,10 @@ export class SqliteStore implements Repository {
   }
   async countJobMatches(domain: string, jobId: string) { return jobResults.countJobMatches(this.context, domain, jobId); }
   async getJobMatch(domain: string, jobId: string, matchId: string) { return jobResults.getJobMatch(this.context, domain, jobId, matchId); }
-  async mergeJobGroup(domain: string, jobId: string, seq: number, plan: Parameters<typeof jobResults.mergeJobGroup>[4], now: number, performedBy: string) {
-    return jobResults.mergeJobGroup(this.context, domain, jobId, seq, plan, now, performedBy);
+  async mergeJobGroup(domain: string, jobId: string, seq: number, plan: Parameters<typeof jobResults.mergeJobGroup>[4], now: number, performedBy: string, alsoProcessed?: readonly number[]) {
+    return jobResults.mergeJobGroup(this.context, domain, jobId, seq, plan, now, performedBy, alsoProcessed);
   }
+  async markJobMatchesProcessed(domain: string, jobId: string, seqs: readonly number[]) { jobResults.markJobMatchesProcessed(this.context, domain, jobId, seqs); }
   async countJobMerges(domain: string, jobId: string) { return jobResults.countJobMerges(this.context, domain, jobId); }
   async markJobMatchFailed(domain: string, jobId: string, seq: number) { jobResults.markJobMatchFailed(this.context, domain, jobId, seq); }
   async mergeProfiles(domain: string, mainId: string, mergedIds: string[], resolve: Parameters<typeof jobResults.mergeProfiles>[4], now: number, performedBy?: string) {
