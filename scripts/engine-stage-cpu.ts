@@ -1,14 +1,16 @@
 /**
  * Engine CPU per stage (not wall time, which a shared machine distorts) and output fingerprints.
- * `node --import tsx scripts/engine-stage-cpu.ts [profiles=100000] [--hash]`
+ * `node --import tsx scripts/engine-stage-cpu.ts [profiles=100000] [--hash] [--rules]`
  * --hash: also prints a SHA-256 of resolve()'s groups + pair probabilities on the 10k generator set, Febrl3 and
- * fake_1000, to check that a speed change leaves the results identical.
+ * fake_1000, to check that a speed change leaves the results identical. --rules: candidate pairs per blocking rule.
+ * CPU figures are process-wide (all threads); "parallel normalize" includes starting its worker threads.
  */
 import { createHash } from 'node:crypto';
 import { buildColumns } from '../src/engine/columns.js';
-import { candidatePairs } from '../src/engine/blocking.js';
+import { candidatePairs, ruleKeys } from '../src/engine/blocking.js';
+import { buildColumnsParallel } from '../src/engine/normalize-parallel.js';
 import { computePatternsParallel } from '../src/engine/parallel.js';
-import { normalizeOptionsOf, resolve } from '../src/engine/resolve.js';
+import { blockingLimitsOf, normalizeOptionsOf, normalizeThreads, resolve } from '../src/engine/resolve.js';
 import { generateProfiles } from '../src/engine/generate/index.js';
 import { loadDataset } from '../src/engine/eval/registry.js';
 import type { DatasetName } from '../src/engine/eval/types.js';
@@ -35,12 +37,25 @@ let c = process.cpuUsage();
 const cols = buildColumns(profiles, opts);
 const normalize = cpuMs(process.cpuUsage(c));
 c = process.cpuUsage();
-const cand = candidatePairs(cols, 100);
+const keys = ruleKeys(cols);
+const keyCpu = cpuMs(process.cpuUsage(c));
+c = process.cpuUsage();
+const cand = candidatePairs(cols, blockingLimitsOf({}), undefined, keys);
 const block = cpuMs(process.cpuUsage(c));
 c = process.cpuUsage();
 await computePatternsParallel(cols, cand.a, cand.b, 0);
 const compare = cpuMs(process.cpuUsage(c));
-console.log(`${n} profiles, ${cand.a.length} candidate pairs; CPU ms: normalize ${normalize}, block ${block}, compare (inline) ${compare}`);
+console.log(`${n} profiles, ${cand.a.length} candidate pairs; CPU ms (main thread only): normalize ${normalize}, blocking keys ${keyCpu}, pairs ${block}, compare (inline) ${compare}`);
+if (args.includes('--rules')) {
+  for (const r of cand.rules) console.log(`  ${r.name.padEnd(28)} ${String(r.pairs).padStart(10)} cap ${r.cap} sub-blocked ${r.subBlocks} blocks / ${r.subBlockedProfiles} profiles`);
+}
+const threads = normalizeThreads(n);
+if (threads > 0) {
+  c = process.cpuUsage();
+  const t = performance.now();
+  await buildColumnsParallel(profiles, opts, threads);
+  console.log(`parallel normalize + blocking keys (${threads} worker threads): CPU ${cpuMs(process.cpuUsage(c))} ms (all threads), wall ${Math.round(performance.now() - t)} ms`);
+}
 c = process.cpuUsage();
 const t = performance.now();
 const r = await resolve(profiles, { seed: 1 });

@@ -87,9 +87,14 @@ function multiHashes(col: 'emailLoose' | 'phone' | 'ident', table: 'emailLoose' 
 
 const prefixCache = new WeakMap<View, Record<string, Int32Array>>();
 /** Calls `emit` with hash(value + '|') for each non-null postcode / city of profile i (cached per distinct value). */
+let lastView: View | undefined; // the view the two shortcuts below belong to (a WeakMap lookup per key was slow)
+let lastPrefixes: Record<string, Int32Array> | undefined;
+let lastSoundex: string[] | undefined;
 function eachValue(v: View, col: 'postcode' | 'city', i: number, emit: (h: number) => void): void {
-  let caches = prefixCache.get(v);
+  let caches = v === lastView ? lastPrefixes : prefixCache.get(v);
   if (!caches) prefixCache.set(v, (caches = {}));
+  if (v !== lastView) [lastView, lastSoundex] = [v, soundexCache.get(v)];
+  lastPrefixes = caches;
   const vals = v.tables[col].values;
   // 0 = not computed yet (a real hash of 0 is merely recomputed).
   const cache = (caches[col] ??= new Int32Array(vals.length));
@@ -108,8 +113,10 @@ const soundexCache = new WeakMap<View, string[]>();
 function soundexOf(v: View, col: 'first' | 'last', i: number): string {
   const id = v[col][i]!;
   if (id < 0) return '';
-  let cache = soundexCache.get(v);
+  let cache = v === lastView ? lastSoundex : soundexCache.get(v);
   if (!cache) soundexCache.set(v, (cache = new Array<string>(v.tables.name.values.length)));
+  if (v !== lastView) [lastView, lastPrefixes] = [v, prefixCache.get(v)];
+  lastSoundex = cache;
   return (cache[id] ??= soundex(v.tables.name.values[id]!));
 }
 
@@ -332,7 +339,7 @@ export interface RuleKeys {
 /** Blocking keys of every rule for the profiles of `v`, with profile indices offset by `base`. */
 export function ruleKeys(v: View, rules = BLOCKING_RULES, base = 0): RuleKeys[] {
   const keys: number[] = [];
-  return rules.map((rule) => {
+  const out = rules.map((rule) => {
     const hash = new U32List(), idx = new U32List();
     for (let i = 0; i < v.n; i++) {
       keys.length = 0;
@@ -344,6 +351,8 @@ export function ruleKeys(v: View, rules = BLOCKING_RULES, base = 0): RuleKeys[] 
     }
     return { hash: hash.toArray(), idx: idx.toArray() };
   });
+  lastView = lastPrefixes = lastSoundex = undefined;
+  return out;
 }
 
 /** Concatenates per-rule keys of consecutive chunks (in chunk order, so profile indices stay ascending). */

@@ -273,7 +273,8 @@ export class ColumnBuilder {
 }
 
 /**
- * Occurrence counts of every table's values (the term-frequency adjustments' source): each profile's use of a value
+ * Seals the tables (their string → id maps are not needed once the columns exist) and fills in the occurrence
+ * counts of every table's values (the term-frequency adjustments' source): each profile's use of a value
  * counts once per column it appears in (a name in FirstName and LastName counts twice, as interning used to).
  */
 export function fillCounts(d: ColumnData, t: Tables): void {
@@ -294,6 +295,7 @@ export function fillCounts(d: ColumnData, t: Tables): void {
   };
   count(t.name, [d.first, d.middle, d.last]);
   for (const [col, table] of MULTI_COLUMNS) if (table) count(t[table], [d[col].values]);
+  for (const table of Object.values(t)) table.seal();
 }
 
 export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, onProgress?: (f: number) => void): Columns {

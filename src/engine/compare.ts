@@ -36,6 +36,16 @@ export interface Comparison {
   display(v: View, i: number): string | undefined;
 }
 
+/**
+ * Forgets the view the per-call shortcuts below remember (the last view's memos and swap result), so that a finished
+ * run's columns can be collected: call when a batch of comparisons is done.
+ */
+export function releaseViewCaches(): void {
+  swapView = memoView = identView = undefined;
+  memoOfView = undefined;
+  identKeysOfView = undefined;
+}
+
 // ---- names ---------------------------------------------------------------------------------------------------
 
 /**
@@ -47,13 +57,17 @@ const MEMO_BITS = 16;
 interface NameMemo { x: Int32Array; y: Int32Array; v: Float64Array }
 const nameMemos = new WeakMap<View, NameMemo>();
 const MEMO_MIN = [0, 0.8, 0.9];
+let memoView: View | undefined;
+let memoOfView: NameMemo | undefined;
 function nameSim(v: View, x: number, y: number, kind: number): number {
-  let memo = nameMemos.get(v);
+  let memo = v === memoView ? memoOfView : nameMemos.get(v);
   if (!memo) {
     const size = 1 << MEMO_BITS;
     memo = { x: new Int32Array(size * 3).fill(-1), y: new Int32Array(size * 3), v: new Float64Array(size * 3) };
     nameMemos.set(v, memo);
   }
+  memoView = v;
+  memoOfView = memo;
   const slot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - MEMO_BITS)) * 3 + kind;
   if (memo.x[slot] === x && memo.y[slot] === y) return memo.v[slot]!;
   const n = v.tables.name.values;
@@ -206,9 +220,16 @@ function comparePhone(v: View, a: number, b: number): number {
 const IDENT_LEVELS = ['null', 'exact', 'one edit', 'else'];
 const identKeys = new WeakMap<View, Int32Array>();
 /** Per identifier value, a small integer naming its key (computed once per view: no string scan per pair). */
+let identView: View | undefined;
+let identKeysOfView: Int32Array | undefined;
 function identKeyIds(v: View): Int32Array {
+  if (v === identView) return identKeysOfView!;
   let ids = identKeys.get(v);
-  if (ids) return ids;
+  if (ids) {
+    identView = v;
+    identKeysOfView = ids;
+    return ids;
+  }
   const values = v.tables.ident.values;
   const byKey = new Map<string, number>();
   ids = new Int32Array(values.length);
@@ -219,6 +240,8 @@ function identKeyIds(v: View): Int32Array {
     ids[k] = id;
   }
   identKeys.set(v, ids);
+  identView = v;
+  identKeysOfView = ids;
   return ids;
 }
 function compareIdent(v: View, a: number, b: number): number {

@@ -4,6 +4,7 @@
  */
 import { buildColumns } from './columns.js';
 import { patternOf, type Model } from './model.js';
+import { releaseViewCaches } from './compare.js';
 import { Scorer } from './score.js';
 import { savedTf } from './tf.js';
 import type { EngineProfile, PairEvidence } from './types.js';
@@ -20,5 +21,6 @@ export function explainGroup(model: unknown, profiles: EngineProfile[]): PairEvi
   for (let a = 0; a < cols.n; a++) {
     for (let b = a + 1; b < cols.n; b++) out.push(scorer.evidence(patternOf(cols, a, b), a, b));
   }
+  releaseViewCaches();
   return out;
 }

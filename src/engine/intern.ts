@@ -2,12 +2,13 @@
 export class Interner {
   readonly values: string[] = [];
   counts: Int32Array = new Int32Array(1024);
-  private readonly index = new Map<string, number>();
+  private index: Map<string, number> | undefined = new Map<string, number>();
   /** Number of counted occurrences (profiles carrying a value). */
   total = 0;
 
   /** Id of `s`; counts one more occurrence when `count` is true. */
   id(s: string, count = true): number {
+    if (!this.index) throw new Error('Interner: sealed (no new values after the columns are built)');
     let i = this.index.get(s);
     if (i === undefined) {
       i = this.values.length;
@@ -33,7 +34,13 @@ export class Interner {
   }
 
   get(s: string): number | undefined {
+    if (!this.index) throw new Error('Interner: sealed');
     return this.index.get(s);
+  }
+
+  /** Drops the string → id map once every value is interned (a million profiles: ~5M entries, hundreds of MB). */
+  seal(): void {
+    this.index = undefined;
   }
 }
 

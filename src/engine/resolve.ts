@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } from './columns.js';
 import { BLOCKING_RULES, candidatePairs, type BlockingLimits, type RuleKeys } from './blocking.js';
 import { buildColumnsParallel } from './normalize-parallel.js';
-import { COMPARISONS } from './compare.js';
+import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
 import { Scorer } from './score.js';
 import { liveTf, tfTableOf, type LiveTf } from './tf.js';
@@ -224,6 +224,7 @@ async function scoreCandidates(
       lp.push(p);
     }
   }
+  releaseViewCaches();
   lap('score');
   return { ids: cols.ids, cand, probs, la, lb, lp, model };
 }
