@@ -105,7 +105,8 @@ export class UploadService {
     let report: WriteStream | undefined;
     try {
       const mapping = mappingFromFields(job.fields, job.uniqueKey);
-      sink = new WorkerSink(this.o.dataDir, job.domainName, { source: `_upload:${job.jobId}`, keyName: mapping.uniqueKey?.keyName, jobId: job.jobId }, this.now);
+      // Key-backlog passes of 25,000 profiles: each is one write transaction, which the server's API writes wait for.
+      sink = new WorkerSink(this.o.dataDir, job.domainName, { source: `_upload:${job.jobId}`, keyName: mapping.uniqueKey?.keyName, jobId: job.jobId }, this.now, 25_000);
       mkdirSync(this.uploadsDir, { recursive: true });
       report = createWriteStream(this.errorReportPath(job.jobId), { flags: job.lastLine > 0 ? 'a' : 'w' });
       if (job.lastLine === 0) report.write('line,reason\n');

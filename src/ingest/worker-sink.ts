@@ -21,8 +21,10 @@ export class WorkerSink implements ImportSink {
     private readonly domainName: string,
     private readonly options: Omit<BulkUpsertOptions, 'progress'> & { jobId?: string; objectTypeName?: string },
     private readonly now: () => number = Date.now,
+    /** Created profiles per key-backlog pass (write-worker.ts); default 100,000. */
+    keyBatch?: number,
   ) {
-    this.worker = startWorker(import.meta.url, './write-worker.js', { workerData: { dataDir } });
+    this.worker = startWorker(import.meta.url, './write-worker.js', { workerData: { dataDir, keyBatch } });
     this.worker.on('message', (m: WriteReply) => {
       const w = this.waiting.get(m.id);
       if (!w) return;
@@ -47,14 +49,14 @@ export class WorkerSink implements ImportSink {
     const progress = jobId ? { jobId, ...batch } : undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    // The pure part (FieldMeta, JSON, predefined keys) is done on this thread; the worker only runs SQL (it defers
-    // the keys to the key backlog and inserts them later in key order).
+    // The pure part (FieldMeta, JSON) is done on this thread; the worker only runs SQL. No predefined keys: the
+    // worker defers them (key backlog) and derives them from the stored data when it indexes them.
     const now = this.now();
     const req: WriteRequest = objectTypeName
       ? { id, domainName: this.domainName, rows: [], options, now, objectTypeName, objects: rows.map((r) => ({ line: r.line, object: r.object ?? '{}' })) }
       : {
         id, domainName: this.domainName, options: { ...options, progress }, now,
-        rows: rows.map((r) => ({ prepared: prepareNewProfile(r.data, options.source, now), uniqueKey: r.uniqueKey })),
+        rows: rows.map((r) => ({ prepared: prepareNewProfile(r.data, options.source, now, false), uniqueKey: r.uniqueKey })),
       };
     return this.request(req).then((m) => ('created' in m ? { created: m.created, updated: m.updated, rejected: m.rejected } : { created: 0, updated: 0 }));
   }
@@ -63,9 +65,9 @@ export class WorkerSink implements ImportSink {
    * Inserts the predefined keys of the profiles written so far (the worker defers them, see
    * src/store/sqlite/key-backlog.ts): call it when the import is done, before reporting it finished.
    */
-  async indexKeys(): Promise<{ profiles: number; keys: number }> {
+  async indexKeys(): Promise<{ keys: number }> {
     const m = await this.request({ id: this.nextId++, indexKeys: true });
-    return 'indexed' in m ? m.indexed : { profiles: 0, keys: 0 };
+    return 'indexed' in m ? m.indexed : { keys: 0 };
   }
 
   private request(req: WriteRequest | IndexKeysRequest) {

@@ -81,5 +81,5 @@ export interface UploadsRepository {
   /** Whether some bulk-created profiles still lack their predefined keys (written with `deferKeys`). */
   hasKeyBacklog(): Promise<boolean>;
   /** Inserts the predefined keys of every profile in the key backlog (all domains), in one transaction. */
-  indexKeyBacklog(): Promise<{ profiles: number; keys: number }>;
+  indexKeyBacklog(): Promise<{ keys: number }>;
 }

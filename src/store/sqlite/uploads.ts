@@ -14,7 +14,7 @@ import type {
 import type { SqliteContext } from './database.js';
 import { randomBytes } from 'node:crypto';
 import { newId, writeHistory } from './history.js';
-import { recordKeyBacklog, rememberKeys } from './key-backlog.js';
+import { recordKeyBacklog } from './key-backlog.js';
 import { decodeMeta, encodeMeta, uniformMetaJson } from './meta-codec.js';
 import { loadProfile, PROFILE_HISTORY_TYPE, profileContent, saveProfile } from './profiles.js';
 
@@ -53,19 +53,20 @@ function insertSql(head: string, width: number, rows: number): string {
 
 /**
  * The content of a new profile, computed before the write (pure): the import's reading thread calls this so that the
- * write thread only runs SQL. `keys` are the predefined keys except `_profileId` (added with the id), normalized.
+ * write thread only runs SQL. `keys` are the predefined keys except `_profileId` (added with the id), normalized
+ * (none without `withKeys`: for writes with `deferKeys`, whose keys are derived when the key backlog is indexed).
  */
-export function prepareNewProfile(data: ProfileData, source: string, now: number): PreparedProfile {
+export function prepareNewProfile(data: ProfileData, source: string, now: number, withKeys = true): PreparedProfile {
   if (data.EngagementPreferences !== undefined) {
     const state = applyProfileWrite(undefined, { data, source }, now);
-    return { dataJson: JSON.stringify(state.data), metaJson: encodeMeta(state.data, state.meta), keys: prepareKeys(state.data) };
+    return { dataJson: JSON.stringify(state.data), metaJson: encodeMeta(state.data, state.meta), keys: withKeys ? prepareKeys(state.data) : [] };
   }
   // Same result as applyProfileWrite(undefined, …) (a unit test checks it), without flattening the profile to
   // paths and back or building a FieldMeta object per field: every field of a new profile gets the same stamp,
   // which the meta column stores once (meta-codec.ts).
   const [state, hasValues] = canonicalProfile(data);
   const stamp: FieldMeta = { updatedAt: now, ingestedAt: now, source };
-  return { dataJson: JSON.stringify(state), metaJson: uniformMetaJson(stamp, hasValues), keys: prepareKeys(state) };
+  return { dataJson: JSON.stringify(state), metaJson: uniformMetaJson(stamp, hasValues), keys: withKeys ? prepareKeys(state) : [] };
 }
 
 const present = (v: unknown): v is string | number | boolean => v !== undefined && v !== null && v !== '';
@@ -189,7 +190,6 @@ export function bulkUpsertProfiles(c: SqliteContext, domainName: string, rows: B
       if (o.deferKeys) {
         if (firstId === undefined || id < firstId) firstId = id;
         if (lastId === undefined || id > lastId) lastId = id;
-        rememberKeys(c, id, p.dataJson, p.keys);
       } else {
         for (let i = 0; i < p.keys.length; i += 2) keyParams.push(domainName, p.keys[i], p.keys[i + 1], id, 1);
       }
