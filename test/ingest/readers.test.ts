@@ -17,6 +17,16 @@ function chunked(data: string | Buffer, size = 7): Buffer[] {
 }
 
 describe('readCsv', () => {
+  it('column names that are not identifiers become plain members (rows are built from the header once)', async () => {
+    const csv = 'a b,"x""y",1,constructor,Address.City,\\\n\n1,2,3,4,5,6\n';
+    const [row] = await collect(readCsv(chunked(csv)));
+    expect(row).toEqual({ line: 3, values: { 'a b': '1', 'x"y': '2', 1: '3', constructor: '4', 'Address.City': '5', '\\': '6' } });
+    // A `__proto__` column keeps the member-by-member build: the prototype of rows and objects is untouched.
+    const [odd] = await collect(readCsv(['__proto__,a\nx,y\n']));
+    expect((odd as { values: Record<string, string> }).values.a).toBe('y');
+    expect(Object.getPrototypeOf((odd as { values: object }).values)).toBe(Object.prototype);
+  });
+
   it('reads a BOM + CRLF file with quoted multi-line fields and skips empty lines', async () => {
     const csv = '\ufeffFirstName,Note\r\nAnn,"a, ""b"""\r\n\r\nBo,"two\r\nlines"\r\nCy,x\r\n';
     for (const size of [3, 1000]) {
