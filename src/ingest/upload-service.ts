@@ -135,6 +135,8 @@ export class UploadService {
         await this.finish(job, { status: 'FAILED', statusReason: 'VALIDATION_FAILURE', message: `no record could be loaded; see ${this.errorReportPath(job.jobId)}` });
       }
     } catch (err) {
+      // The keys of the batches committed before the failure, before the job says FAILED.
+      await sink?.indexKeys().catch(() => {});
       const validation = err instanceof FileError || err instanceof MappingError;
       if (!validation) this.o.log.error({ err, jobId: job.jobId }, 'upload job failed');
       await this.finish(job, {
