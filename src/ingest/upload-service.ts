@@ -33,6 +33,8 @@ export interface UploadServiceOptions {
 
 export class UploadService {
   private readonly running = new Map<string, { stop: boolean; shutdown: boolean; done: Promise<void> }>();
+  /** The start-up indexing of a key backlog left by an interrupted import (recover). */
+  private backlogDone: Promise<void> | undefined;
   readonly now: () => number;
 
   constructor(readonly o: UploadServiceOptions) {
@@ -67,7 +69,8 @@ export class UploadService {
     // it starts; in the background, so that the server starts at once.
     if (await this.o.store.hasKeyBacklog()) {
       const sink = new WorkerSink(this.o.dataDir, '', { source: '' }, this.now);
-      void sink.indexKeys().catch((err) => this.o.log.error({ err }, 'indexing the key backlog failed')).finally(() => sink.close().catch(() => {}));
+      this.backlogDone = sink.indexKeys().then(() => undefined, (err) => this.o.log.error({ err }, 'indexing the key backlog failed'))
+        .finally(() => sink.close().catch(() => {}));
     }
     for (const job of await this.o.store.findUploadJobsByStatus(['IN_PROGRESS'])) {
       if (job.stopRequested) {
@@ -84,6 +87,7 @@ export class UploadService {
   async shutdown(): Promise<void> {
     for (const r of this.running.values()) r.shutdown = true;
     await Promise.all([...this.running.values()].map((r) => r.done));
+    await this.backlogDone;
   }
 
   /** Waits until a job is no longer running in this process (tests). */

@@ -66,6 +66,7 @@ describe('key backlog', () => {
       const service = new UploadService({ store, dataDir: dir, log: pino({ level: 'silent' }), baseUrl: () => 'http://localhost' });
       await service.recover();
       await until(async () => !(await store.hasKeyBacklog()));
+      await service.shutdown(); // waits for that worker to finish
       expect(await store.findProfileIdsByKey('e', { keyName: '_email', value: 'c@x.org' })).toHaveLength(1);
     } finally {
       await store.close();
