@@ -6,6 +6,7 @@
  */
 import type { View } from './compare.js';
 import { U32List } from './intern.js';
+import { startWorker } from '../util/worker.js';
 
 export interface BlockingRule {
   name: string;
@@ -394,24 +395,35 @@ function sortByHash(k: RuleKeys): RuleKeys {
   return { hash: h, idx: x };
 }
 
-/** Sub-blocking order: profiles sorted by (last name, first name, birth year and month), computed once on demand. */
-function neighbourhoodOrder(v: View): { order: Uint32Array; perm: Uint32Array } {
-  const n = v.n;
+/** What the sub-blocking order needs: name ids, birth dates, and the alphabetical rank of every name id. */
+export interface HoodInput {
+  first: Int32Array;
+  last: Int32Array;
+  dob: Int32Array;
+  nameRank: Uint32Array;
+}
+
+export function hoodInputOf(v: View): HoodInput {
   const names = v.tables.name.values;
   const byName = Array.from(names.keys()).sort((x, y) => (names[x]! < names[y]! ? -1 : names[x]! > names[y]! ? 1 : 0));
   const nameRank = new Uint32Array(names.length);
   for (let r = 0; r < byName.length; r++) nameRank[byName[r]!] = r + 1;
+  return { first: v.first, last: v.last, dob: v.dob, nameRank };
+}
+
+/** Sub-blocking order: profiles sorted by (last name, first name, birth year and month), computed once on demand. */
+function neighbourhoodOrder(h: HoodInput, n: number): { order: Uint32Array; perm: Uint32Array } {
   const last = new Uint32Array(n), first = new Uint32Array(n), dob = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    last[i] = v.last[i]! >= 0 ? nameRank[v.last[i]!]! : 0;
-    first[i] = v.first[i]! >= 0 ? nameRank[v.first[i]!]! : 0;
-    const d = v.dob[i]!;
+    last[i] = h.last[i]! >= 0 ? h.nameRank[h.last[i]!]! : 0;
+    first[i] = h.first[i]! >= 0 ? h.nameRank[h.first[i]!]! : 0;
+    const d = h.dob[i]!;
     dob[i] = d ? Math.floor(d / 10000) * 12 + (Math.floor(d / 100) % 100) : 0;
   }
   let perm: Uint32Array = new Uint32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   let tmp: Uint32Array = new Uint32Array(n);
-  const bits = Math.max(1, Math.ceil(Math.log2(names.length + 2)));
+  const bits = Math.max(1, Math.ceil(Math.log2(h.nameRank.length + 2)));
   // LSD: least significant key first; 11-bit digits.
   for (const [key, keyBits] of [[dob, 16], [first, bits], [last, bits]] as const) {
     for (let shift = 0; shift < keyBits; shift += 11) {
@@ -460,8 +472,16 @@ function sizeAwareCap(sizes: Uint32Array, nBlocks: number, cap: number, minFull:
 
 export function candidatePairs(v: View, maxBlockSize: number | BlockingLimits, rules = BLOCKING_RULES, keys?: RuleKeys[]): CandidatePairs {
   const limits: BlockingLimits = typeof maxBlockSize === 'number' ? { ...DEFAULT_LIMITS, maxBlockSize } : maxBlockSize;
-  const n = v.n;
-  const allKeys = keys ?? ruleKeys(v, rules);
+  return pairsFromKeys(v.n, keys ?? ruleKeys(v, rules), rules, limits, () => hoodInputOf(v));
+}
+
+/** The rule properties pair generation needs (what crosses to the blocking worker). */
+export type RuleShape = Pick<BlockingRule, 'name' | 'capFactor'>;
+
+/** Candidate pairs from every rule's keys (consumed: each rule's arrays are released once its pairs are made). */
+export function pairsFromKeys(
+  n: number, allKeys: RuleKeys[], rules: RuleShape[], limits: BlockingLimits, hoodInput: () => HoodInput,
+): CandidatePairs {
   const pa = new U32List(), pb = new U32List();
   const stats: CandidatePairs['rules'] = [];
   let hood: { order: Uint32Array; perm: Uint32Array } | undefined;
@@ -506,7 +526,7 @@ export function candidatePairs(v: View, maxBlockSize: number | BlockingLimits, r
       subBlocks++;
       subBlockedProfiles += size;
       if (limits.window < 2) continue;
-      hood ??= neighbourhoodOrder(v);
+      hood ??= neighbourhoodOrder(hoodInput(), n);
       members.length = 0;
       for (let x = s; x < e; x++) members.push(hood.order[idx[x]!]!);
       const m = members.data.subarray(0, members.length).sort();
@@ -569,4 +589,34 @@ function dedupPairs(pa: U32List, pb: U32List, n: number): { a: Uint32Array; b: U
   let o = 0;
   for (let i = 0; i < n; i++) for (let c = pos[i]!; c > 0; c--) a[o++] = i;
   return { a, b };
+}
+
+/** From this many profiles on, pair generation runs on a worker thread (see blocking-worker.ts). */
+export const WORKER_MIN_PROFILES = 200_000;
+
+/** candidatePairs on a worker thread for large inputs (same result); `keys` are transferred to it. */
+export async function candidatePairsOffThread(
+  v: View, limits: BlockingLimits, keys: RuleKeys[] | undefined, useWorker: boolean, rules = BLOCKING_RULES,
+  minProfiles = WORKER_MIN_PROFILES,
+): Promise<CandidatePairs> {
+  if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys);
+  const allKeys = keys ?? ruleKeys(v, rules);
+  const transfer: ArrayBuffer[] = [];
+  for (const k of allKeys) transfer.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
+  const worker = startWorker(import.meta.url, './blocking-worker.js', {
+    workerData: {
+      n: v.n, keys: allKeys, rules: rules.map((r) => ({ name: r.name, capFactor: r.capFactor })), limits,
+      hood: hoodInputOf(v),
+    },
+    transferList: transfer,
+  });
+  try {
+    return await new Promise<CandidatePairs>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`blocking worker exited with ${code}`)));
+    });
+  } finally {
+    void worker.terminate();
+  }
 }

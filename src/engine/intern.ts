@@ -1,6 +1,6 @@
 /** String interning with occurrence counts (the counts feed term-frequency adjustments). */
 export class Interner {
-  readonly values: string[] = [];
+  values: string[] = [];
   counts: Int32Array = new Int32Array(1024);
   private index: Map<string, number> | undefined = new Map<string, number>();
   /** Number of counted occurrences (profiles carrying a value). */
@@ -36,6 +36,14 @@ export class Interner {
   get(s: string): number | undefined {
     if (!this.index) throw new Error('Interner: sealed');
     return this.index.get(s);
+  }
+
+  /** An interner holding `values` (ids = positions), already sealed. */
+  static sealedOf(values: string[]): Interner {
+    const t = new Interner();
+    t.values = values;
+    t.seal();
+    return t;
   }
 
   /** Drops the string → id map once every value is interned (a million profiles: ~5M entries, hundreds of MB). */

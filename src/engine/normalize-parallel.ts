@@ -13,7 +13,7 @@ import {
 import { BLOCKING_RULES, concatRuleKeys, ruleKeys, type RuleKeys } from './blocking.js';
 import type { View } from './compare.js';
 import { ChunkWriter, encodeProfile } from './profile-codec.js';
-import { Interner } from './intern.js';
+import { HashedInterner, valueHashes } from './hashed-interner.js';
 import { startWorker } from '../util/worker.js';
 import type { EngineProfile } from './types.js';
 
@@ -26,6 +26,8 @@ export interface ChunkResult {
   seq: number;
   data: ColumnData;
   tables: Record<keyof Tables, string[]>;
+  /** Per table, two 32-bit hashes of each value (valueHashes), so the main thread need not read the strings. */
+  hashes: Record<keyof Tables, Uint32Array>;
   keys: RuleKeys[];
 }
 
@@ -136,9 +138,13 @@ export async function buildColumnsParallel(
 export function chunkResult(seq: number, b: ColumnBuilder): ChunkResult {
   const data = b.data();
   const tables = {} as ChunkResult['tables'];
-  for (const [name, t] of Object.entries(b.t)) tables[name as keyof Tables] = t.values;
+  const hashes = {} as ChunkResult['hashes'];
+  for (const [name, t] of Object.entries(b.t)) {
+    tables[name as keyof Tables] = t.values;
+    hashes[name as keyof Tables] = valueHashes(t.values);
+  }
   const view = { ...data, ids: [], tables: b.t } as unknown as View;
-  return { seq, data, tables, keys: ruleKeys(view) };
+  return { seq, data, tables, hashes, keys: ruleKeys(view) };
 }
 
 /**
@@ -156,10 +162,11 @@ function offset(idx: Uint32Array, base: number): Uint32Array {
 
 /** Maps chunk-local ids into global tables (first occurrence in chunk order) and concatenates the columns. */
 class ChunkMerger {
-  private readonly t: Tables = {
-    name: new Interner(), emailFull: new Interner(), emailLoose: new Interner(), emailLocal: new Interner(),
-    phone: new Interner(), street: new Interner(), unit: new Interner(), streetName: new Interner(),
-    postcode: new Interner(), city: new Interner(), ident: new Interner(),
+  private readonly t: Record<keyof Tables, HashedInterner> = {
+    name: new HashedInterner(), emailFull: new HashedInterner(), emailLoose: new HashedInterner(),
+    emailLocal: new HashedInterner(), phone: new HashedInterner(), street: new HashedInterner(),
+    unit: new HashedInterner(), streetName: new HashedInterner(), postcode: new HashedInterner(),
+    city: new HashedInterner(), ident: new HashedInterner(),
   };
   private readonly single: Record<(typeof NAME_COLUMNS)[number] | 'dob', Int32Array>;
   private readonly parts: Record<string, { off: Int32Array[]; values: Int32Array[] }> = {};
@@ -170,16 +177,16 @@ class ChunkMerger {
     for (const [col] of MULTI_COLUMNS) this.parts[col] = { off: [], values: [] };
   }
 
-  private remap(table: keyof Tables, values: string[]): Int32Array {
+  private remap(table: keyof Tables, values: string[], h: Uint32Array): Int32Array {
     const t = this.t[table];
     const map = new Int32Array(values.length);
-    for (let k = 0; k < values.length; k++) map[k] = t.id(values[k]!, false);
+    for (let k = 0; k < values.length; k++) map[k] = t.id(values[k]!, h[2 * k]!, h[2 * k + 1]!);
     return map;
   }
 
   add(r: ChunkResult, base: number): void {
     const d = r.data;
-    const names = this.remap('name', r.tables.name);
+    const names = this.remap('name', r.tables.name, r.hashes.name);
     for (const col of NAME_COLUMNS) {
       const src = d[col], dst = this.single[col];
       for (let k = 0; k < src.length; k++) dst[base + k] = src[k]! >= 0 ? names[src[k]!]! : -1;
@@ -190,7 +197,7 @@ class ChunkMerger {
       const m = d[col];
       if (table) {
         let map = maps.get(table);
-        if (!map) maps.set(table, (map = this.remap(table, r.tables[table])));
+        if (!map) maps.set(table, (map = this.remap(table, r.tables[table], r.hashes[table])));
         const v = m.values;
         for (let k = 0; k < v.length; k++) if (v[k]! >= 0) v[k] = map[v[k]!]!;
       }
@@ -218,7 +225,8 @@ class ChunkMerger {
       multi[col] = { off, values };
     }
     const data: ColumnData = { n: this.n, ...this.single, ...multi };
-    fillCounts(data, this.t);
-    return { ...data, ids, tables: this.t };
+    const tables = Object.fromEntries(Object.entries(this.t).map(([k, t]) => [k, t.toInterner()])) as unknown as Tables;
+    fillCounts(data, tables);
+    return { ...data, ids, tables };
   }
 }

@@ -19,5 +19,6 @@ parentPort!.on('message', (req: ChunkRequest) => {
   for (const col of [d.first, d.middle, d.last, d.dob]) transfer.push(col.buffer as ArrayBuffer);
   for (const [col] of MULTI_COLUMNS) transfer.push(d[col].off.buffer as ArrayBuffer, d[col].values.buffer as ArrayBuffer);
   for (const k of res.keys) transfer.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
+  for (const h of Object.values(res.hashes)) transfer.push(h.buffer as ArrayBuffer);
   parentPort!.postMessage(res, transfer);
 });

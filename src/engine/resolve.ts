@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } from './columns.js';
-import { BLOCKING_RULES, candidatePairs, type BlockingLimits, type RuleKeys } from './blocking.js';
+import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, type BlockingLimits, type RuleKeys } from './blocking.js';
 import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
@@ -48,8 +48,12 @@ function exactAgreementU(u: number[][], tf: LiveTf): number[][] {
   });
 }
 
-/** Below this many profiles normalization runs inline (starting threads costs more than it saves). */
-export const PARALLEL_MIN_PROFILES = 20_000;
+/**
+ * Below this many profiles normalization runs inline: with two cores the main thread's share (reading the profiles,
+ * merging chunk tables) and starting the workers cost about as much CPU as normalizing, and only at larger sizes does
+ * the single-threaded path's garbage collection over the caller's profiles make threads clearly worth it.
+ */
+export const PARALLEL_MIN_PROFILES = 200_000;
 
 /**
  * Normalize worker threads: the comparison workers plus one for the main thread's share, which it spends encoding
@@ -151,7 +155,7 @@ async function scoreCandidates(
 
   progress('block', 0);
   const limits = blockingLimitsOf(options);
-  const cand = candidatePairs(cols, limits, BLOCKING_RULES, keys);
+  const cand = await candidatePairsOffThread(cols, limits, keys, (options.workers ?? 1) > 0);
   const nPairs = cand.a.length;
   lap('block');
 

@@ -96,3 +96,18 @@ describe('candidate pairs', () => {
     expect(roomy.rules[0]!.cap).toBe(100);
   });
 });
+
+describe('candidate pairs on a worker thread', () => {
+  it('equal the inline ones, sub-blocking included', async () => {
+    const { candidatePairsOffThread } = await import('../../src/engine/blocking.js');
+    const { profiles } = generateProfiles(3000, 9, { meta: false });
+    const cols = buildColumns(profiles, normalizeOptionsOf({}));
+    const lim = limits({ maxBlockSize: 12, pairsPerProfile: 0.3, minFullBlock: 3, window: 3 });
+    const inline = candidatePairs(cols, lim);
+    expect(inline.rules.some((r) => r.subBlocks > 0)).toBe(true);
+    const off = await candidatePairsOffThread(cols, lim, undefined, true, BLOCKING_RULES, 0);
+    expect(Array.from(off.a)).toEqual(Array.from(inline.a));
+    expect(Array.from(off.b)).toEqual(Array.from(inline.b));
+    expect(off.rules).toEqual(inline.rules);
+  });
+});
