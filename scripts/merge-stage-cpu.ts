@@ -8,7 +8,8 @@
  *
  *   node --import tsx scripts/merge-stage-cpu.ts [N=20000]      (BENCH_SEED, MERGE_RUNS=3, add --cpu-prof to profile)
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRecords } from '../src/engine/generate/index.js';
@@ -16,6 +17,7 @@ import { resolve } from '../src/engine/resolve.js';
 import { DEFAULT_JOBS_CONFIG } from '../src/jobs/config.js';
 import { runJob } from '../src/jobs/runner.js';
 import { localSink } from '../src/jobs/sinks.js';
+import { walFlusher } from '../src/jobs/wal-flusher.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { applyProfileWrite } from '../src/store/profile-write.js';
 import { insertProfile } from '../src/store/sqlite/profiles.js';
@@ -71,20 +73,54 @@ if (!existsSync(join(template, 'coalesce.db'))) {
   console.log(`prepared ${template}: ${N} profiles, ${groups.length} groups`);
 }
 
+/** This process's I/O counters (Linux): wchar = bytes passed to write calls, write_bytes = bytes sent to storage. */
+function procIo(): Record<string, number> {
+  try {
+    return Object.fromEntries(readFileSync('/proc/self/io', 'utf8').trim().split('\n').map((l) => {
+      const [k, v] = l.split(':');
+      return [k!, Number(v)];
+    }));
+  } catch {
+    return { wchar: 0, write_bytes: 0 };
+  }
+}
+
 for (let run = 1; run <= RUNS; run++) {
   const dir = mkdtempSync(join(tmpdir(), 'coalesce-merge-run-'));
   copyFileSync(join(template, 'coalesce.db'), join(dir, 'coalesce.db'));
+  if (process.env.MERGE_PAGE_SIZE) {
+    // Experiment: the same database rebuilt with another page size (the store creates files with 16 KiB pages).
+    const db = new Database(join(dir, 'coalesce.db'));
+    db.pragma('journal_mode = DELETE');
+    db.pragma(`page_size = ${Number(process.env.MERGE_PAGE_SIZE)}`);
+    db.exec('VACUUM');
+    db.pragma('journal_mode = WAL');
+    db.close();
+  }
   const store = openSqliteStore(dir);
+  // As the job worker (src/jobs/worker.ts) sets it.
+  store.db.pragma(`wal_autocheckpoint = ${DEFAULT_JOBS_CONFIG.walCheckpointPages}`);
   // Experiments: MERGE_PRAGMAS="wal_autocheckpoint=0;synchronous=OFF" on the merging connection.
   for (const pr of (process.env.MERGE_PRAGMAS ?? '').split(';').filter(Boolean)) store.db.pragma(pr);
   // Split of each transaction's time: inside the function (reads, planning, writes) vs BEGIN + COMMIT.
   let inside = 0, whole = 0;
+  const commits: number[] = [];
   const ctx = store.context;
   const tx0 = ctx.tx.bind(ctx);
+  // MERGE_BATCH_TX=N: N merge transactions per real transaction (experiment: what batching commits would give).
+  const batchTx = Number(process.env.MERGE_BATCH_TX ?? 0);
+  let calls = 0;
   ctx.tx = <T>(fn: () => T): T => {
+    if (batchTx > 0 && calls++ % batchTx === 0) {
+      if (store.db.inTransaction) store.db.exec('COMMIT');
+      store.db.exec('BEGIN IMMEDIATE');
+    }
     const a = performance.now();
-    const r = tx0(() => { const b = performance.now(); try { return fn(); } finally { inside += performance.now() - b; } });
-    whole += performance.now() - a;
+    let inFn = 0;
+    const r = tx0(() => { const b = performance.now(); try { return fn(); } finally { inFn = performance.now() - b; inside += inFn; } });
+    const w = performance.now() - a;
+    whole += w;
+    commits.push(w - inFn);
     return r;
   };
   // MERGE_STMT_TIMES=1: time spent in each SQL statement (run/get/all), printed by total.
@@ -110,17 +146,23 @@ for (let run = 1; run <= RUNS; run++) {
       return st;
     }) as typeof ctx.stmt;
   }
+  const io0 = procIo();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // MERGE_ONE_TX=1: every merge inside one outer transaction (each becomes a savepoint) — what batching would give.
   if (process.env.MERGE_ONE_TX) store.db.exec('BEGIN IMMEDIATE');
+  // As the job worker does; MERGE_NO_FLUSH=1 leaves the WAL to the checkpoints' own syncs.
+  const flusher = walFlusher(join(dir, 'coalesce.db-wal'));
   const job = await runJob(store, {
     domainName: DOMAIN, jobId: JOB, mode: 'resume', config: { ...DEFAULT_JOBS_CONFIG, inline: true },
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
+    ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
   });
-  if (process.env.MERGE_ONE_TX) store.db.exec('COMMIT');
+  flusher.close();
+  if (process.env.MERGE_ONE_TX || (batchTx > 0 && store.db.inTransaction)) store.db.exec('COMMIT');
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const io1 = procIo();
   const merges = job?.jobStats?.NumberOfMergesDone ?? 0;
   const cpuMs = (cpu.user + cpu.system) / 1000;
   if (process.env.MERGE_WAL_COPY) {
@@ -136,7 +178,14 @@ for (let run = 1; run <= RUNS; run++) {
   for (const [sql, e] of [...stmtTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
     console.log(`  ${e.ms.toFixed(0).padStart(6)} ms ${String(e.n).padStart(7)}×  ${sql.replace(/\s+/g, ' ').slice(0, 110)}`);
   }
+  console.log(`  I/O per merge: written by syscalls ${((io1.wchar - io0.wchar) / merges / 1024).toFixed(0)} KiB, ` +
+    `sent to storage ${((io1.write_bytes - io0.write_bytes) / merges / 1024).toFixed(0)} KiB`);
   console.log(`  transactions: ${whole.toFixed(0)} ms, of which inside ${inside.toFixed(0)} ms, BEGIN/COMMIT ${(whole - inside).toFixed(0)} ms`);
+  commits.sort((x, y) => x - y);
+  const q = (f: number) => commits[Math.min(commits.length - 1, Math.floor(f * commits.length))]!.toFixed(3);
+  const slow = commits.filter((x) => x > 2);
+  console.log(`  BEGIN/COMMIT per transaction: p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)} ms; ` +
+    `${slow.length} over 2 ms (checkpoints) sum ${slow.reduce((x, y) => x + y, 0).toFixed(0)} ms`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -22,10 +22,14 @@ export interface RunParams {
   sink: ObjectSink;
   now: () => number;
   log?: (msg: string) => void;
+  /** Called every WAL_FLUSH_EVERY merges: starts a background flush of the WAL (src/jobs/wal-flusher.ts). */
+  flushWal?: () => void;
 }
 
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
 const MERGE_BATCH = 500;
+/** ~20 WAL pages per merge: a background flush per ~5 MB written. */
+const WAL_FLUSH_EVERY = 16;
 
 /** Who history records say performed an auto-merge. */
 export const jobPerformer = (jobId: string) => `IdentityResolutionJob/${jobId}`;
@@ -157,6 +161,7 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   let failed = 0;
   // Groups that merged nothing wrote nothing; they are marked processed with the next merge (no commit of their own).
   let unmarked: number[] = [];
+  let sinceFlush = 0;
   for (let i = 0; i < pending.length; i++) {
     const g = pending[i]!;
     try {
@@ -164,7 +169,13 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
         (live) => planGroup(g, live, settings), p.now(), performer, unmarked);
       stats.NumberOfMergesDone! += out.length;
       if (out.length === 0) unmarked.push(g.seq);
-      else unmarked = [];
+      else {
+        unmarked = [];
+        if (++sinceFlush >= WAL_FLUSH_EVERY) {
+          sinceFlush = 0;
+          p.flushWal?.();
+        }
+      }
     } catch (err) {
       failed++;
       p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);

@@ -1,9 +1,11 @@
 /** Worker-thread entry of a job: its own store connection, then runJob (src/jobs/runner.ts). */
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../store/index.js';
-import type { JobsConfig } from './config.js';
+import { DB_FILE, openSqliteStore } from '../store/index.js';
+import { DEFAULT_JOBS_CONFIG, type JobsConfig } from './config.js';
 import { runJob } from './runner.js';
 import { localSink, s3Sink, type S3Settings } from './sinks.js';
+import { walFlusher } from './wal-flusher.js';
 
 export interface JobWorkerData {
   dataDir: string;
@@ -17,15 +19,20 @@ export interface JobWorkerData {
 }
 
 const d = workerData as JobWorkerData;
-const store = await openStore(d.dataDir);
+const store = openSqliteStore(d.dataDir);
+// Checkpoints of this connection (MERGING's per-merge commits): see JobsConfig.walCheckpointPages.
+store.db.pragma(`wal_autocheckpoint = ${d.config.walCheckpointPages ?? DEFAULT_JOBS_CONFIG.walCheckpointPages}`);
+const flusher = walFlusher(`${join(d.dataDir, DB_FILE)}-wal`);
 try {
   const job = await runJob(store, {
     domainName: d.domainName, jobId: d.jobId, mode: d.mode, config: d.config,
     sink: d.s3 ? s3Sink(d.s3) : localSink(d.dataDir),
     now: () => Date.now() + d.clockOffsetMs,
     log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
+    flushWal: () => flusher.flush(),
   });
   parentPort?.postMessage({ type: 'done', status: job?.status });
 } finally {
+  flusher.close();
   await store.close();
 }

@@ -4,10 +4,11 @@
  * nothing (no write of their own, marked with the next merge), the merge count per group, and migration 011.
  */
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planGroup } from '../../src/jobs/planner.js';
+import { walFlusher } from '../../src/jobs/wal-flusher.js';
 import type { StoredProfile } from '../../src/model/profile.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { decodeMeta } from '../../src/store/sqlite/meta-codec.js';
@@ -131,6 +132,24 @@ describe('a merge in the store', () => {
     await store.markJobMatchFailed(D, job, 3);
     await store.markJobMatchesProcessed(D, job, [3]);
     expect(await states()).toEqual([1, 1, 2]);
+  });
+});
+
+describe('walFlusher', () => {
+  it('syncs the WAL file in the background, one flush at a time, and tolerates a missing file', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'x.db-wal');
+    writeFileSync(file, 'frames');
+    const f = walFlusher(file);
+    f.flush();
+    f.flush(); // in flight: ignored
+    await new Promise((r) => setTimeout(r, 50));
+    f.close();
+    f.flush(); // closed: ignored
+    const missing = walFlusher(join(dir, 'none-wal'));
+    expect(() => missing.flush()).not.toThrow();
+    missing.close();
+    expect(readFileSync(file, 'utf8')).toBe('frames');
   });
 });
 
