@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--region <region>', 'region for --endpoint requests (default AWS_REGION or us-east-1)')
     .option('--create-domain', 'create the domain when it does not exist')
     .option('--errors <path>', 'error report file (default <file>.errors.csv)')
-    .option('--batch-size <n>', 'rows per transaction / batch', '5000')
+    .option('--batch-size <n>', 'rows per transaction / batch (upload jobs on a server use 5000)', '20000')
     .action(async (opts: ImportOpts) => {
       try {
         await runImportCommand(opts);
