@@ -187,5 +187,6 @@ for (let run = 1; run <= RUNS; run++) {
   console.log(`  BEGIN/COMMIT per transaction: p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)} ms; ` +
     `${slow.length} over 2 ms (checkpoints) sum ${slow.reduce((x, y) => x + y, 0).toFixed(0)} ms`);
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.MERGE_KEEP) console.log(`  kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

@@ -106,10 +106,15 @@ function cloneJson<T>(v: T): T {
   return out as T;
 }
 
+/**
+ * A view to build a merge result in. Merging mutates only the top level of `data`, the `Attributes` object and the
+ * `meta` map (copyUnit / removeUnit replace whole values and FieldMeta objects, never edit them in place), so those
+ * are copied and the rest is shared with `v` — profiles read for a merge are left untouched.
+ */
 export function cloneView(v: MergeView): MergeView {
-  const meta: Record<string, FieldMeta> = {};
-  for (const k of Object.keys(v.meta)) meta[k] = { ...v.meta[k]! };
-  return { data: cloneJson(v.data), meta, createdAt: v.createdAt, updatedAt: v.updatedAt };
+  const data = { ...v.data };
+  if (v.data.Attributes) data.Attributes = { ...v.data.Attributes };
+  return { data, meta: { ...v.meta }, createdAt: v.createdAt, updatedAt: v.updatedAt };
 }
 
 /**
