@@ -110,10 +110,10 @@ export async function buildColumnsParallel(
     for (let seq = 0; seq < nChunks; seq++) {
       while (!results.has(seq)) {
         if (failure) throw failure;
-        if (next < nChunks && !delivered) {
-          // The workers are still starting (a second or more under tsx): the main thread normalizes a chunk itself,
-          // then lets pending worker messages in. Once they deliver, it only encodes and merges — its heap holds the
-          // input profiles, and garbage made there means collections that trace all of them.
+        if (threads === 1 && next < nChunks && !delivered) {
+          // One worker, still starting (~1 s under tsx): the main thread normalizes a chunk itself, then lets pending
+          // worker messages in. With more workers it only encodes and merges — its heap holds the input profiles, so
+          // garbage made there means collections that trace all of them (and while it works it dispatches nothing).
           const own = next++;
           results.set(own, normalizeHere(own));
           await new Promise<void>((r) => setImmediate(r));
