@@ -24,6 +24,8 @@ export interface RunParams {
   log?: (msg: string) => void;
   /** Called every WAL_FLUSH_EVERY merges: starts a background flush of the WAL (src/jobs/wal-flusher.ts). */
   flushWal?: () => void;
+  /** Called with true when MERGING's merge loop starts and false when it ends (the service tunes checkpoints). */
+  onMerging?: (active: boolean) => void;
 }
 
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
@@ -89,7 +91,8 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
     if (autoMerging?.Enabled) {
       if (p.mode === 'run') await transition('MERGING');
       const t = performance.now();
-      const failed = await mergeAll(store, p, autoMerging, stats);
+      p.onMerging?.(true);
+      const failed = await mergeAll(store, p, autoMerging, stats).finally(() => p.onMerging?.(false));
       if (failed > 0) problems.push(`${failed} match group(s) could not be merged (see the server log); their profiles were left unchanged`);
       timings.MERGING = performance.now() - t;
     }

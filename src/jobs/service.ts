@@ -107,6 +107,28 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
     await closeUnfinished(domainName, jobId);
   }
 
+  // While a job worker is MERGING it checkpoints every config.walCheckpointPages pages; the API's connection then
+  // checkpoints only past twice that (never, in practice), so that an API write's commit does not run a checkpoint
+  // of the job's WAL backlog (tens of MB and two syncs) on the event loop. Restored when no worker merges.
+  let workersMerging = 0;
+  let apiPagesBefore: unknown;
+  const apiCheckpointPages = (pages?: number): unknown => {
+    try {
+      const db = (store as unknown as { db?: { pragma(sql: string, o?: { simple: boolean }): unknown } }).db;
+      return pages === undefined ? db?.pragma('wal_autocheckpoint', { simple: true }) : db?.pragma(`wal_autocheckpoint = ${pages}`);
+    } catch {
+      return undefined; // not a SQLite store, or closed
+    }
+  };
+  const setMerging = (active: boolean) => {
+    workersMerging += active ? 1 : -1;
+    if (active && workersMerging === 1) {
+      apiPagesBefore = apiCheckpointPages();
+      apiCheckpointPages(2 * config.walCheckpointPages);
+    }
+    if (!active && workersMerging === 0 && typeof apiPagesBefore === 'number') apiCheckpointPages(apiPagesBefore);
+  };
+
   async function runOffThread(domainName: string, jobId: string, mode: 'run' | 'resume', entry: { worker?: Worker }): Promise<void> {
     if (config.inline) {
       const sink = s3 ? s3Sink(s3) : localSink(dataDir);
@@ -115,11 +137,16 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
       const workerData: JobWorkerData = { dataDir, domainName, jobId, mode, config, s3, clockOffsetMs: clock.now() - Date.now() };
       const worker = startWorker(import.meta.url, './worker.js', { workerData, resourceLimits: { maxOldGenerationSizeMb: config.workerHeapMb } });
       entry.worker = worker;
+      let merging = false;
       await new Promise<void>((resolve) => {
-        worker.on('message', (m: { type: string; msg?: string }) => { if (m.type === 'log') log.warn({ domainName, jobId }, m.msg); });
+        worker.on('message', (m: { type: string; msg?: string; active?: boolean }) => {
+          if (m.type === 'log') log.warn({ domainName, jobId }, m.msg);
+          if (m.type === 'merging' && m.active !== merging) setMerging((merging = m.active === true));
+        });
         worker.on('error', (err) => log.error({ err, domainName, jobId }, 'identity resolution job worker failed'));
         worker.on('exit', () => resolve());
       });
+      if (merging) setMerging(false);
     }
   }
 

@@ -30,6 +30,7 @@ try {
     now: () => Date.now() + d.clockOffsetMs,
     log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
     flushWal: () => flusher.flush(),
+    onMerging: (active) => parentPort?.postMessage({ type: 'merging', active }),
   });
   parentPort?.postMessage({ type: 'done', status: job?.status });
 } finally {
