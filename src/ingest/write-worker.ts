@@ -64,9 +64,9 @@ store.db.pragma(`wal_autocheckpoint = ${Math.round((32 << 20) / Number(store.db.
 
 // Predefined keys of created profiles are deferred (key backlog, src/store/sqlite/key-backlog.ts) and indexed in key
 // order every `keyBatch` created profiles (COALESCE_IMPORT_KEY_BATCH, else the sink's choice, else 100,000): fewer,
-// larger passes write each key page less often, but a pass is one write transaction (seconds at a million profiles)
-// and sorts its keys in memory (~0.5 KB per profile). Also when asked (end of an import), and at start for a backlog
-// an interrupted import left (a failure there is retried by the import's final request).
+// larger passes write each key page less often, but a pass is one write transaction (seconds at a million
+// profiles). Also when asked (end of an import), and at start for a backlog an interrupted import left (a failure
+// there is retried by the import's final request).
 const keyBatch = Number(process.env.COALESCE_IMPORT_KEY_BATCH) || keyBatchOption || 100_000;
 let unindexed = 0;
 if (await store.hasKeyBacklog()) await store.indexKeyBacklog().catch(() => {});
