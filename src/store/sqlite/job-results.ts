@@ -116,23 +116,29 @@ function contentOf(p: MergeInput): string {
 /**
  * Undo-ready snapshot of the profiles of one merge (JSON array text): per profile its content, provenance in the
  * stored form of the meta column (decodeMeta(meta, data) gives the per-path FieldMeta), times, every key row and
- * which objects it held. Keys and objects of all the profiles are read with one statement each.
+ * which objects it held (one statement per profile for both).
  */
-function snapshot(c: SqliteContext, domainName: string, profiles: MergeInput[]): string {
-  const ids = JSON.stringify(profiles.map((p) => p.profileId));
-  const keys = c.stmt<[string, string], { profile_id: string; key_name: string; value: string; derived: number }>(
-    `SELECT profile_id, key_name, value, derived FROM profile_keys
-      WHERE domain_name = ? AND profile_id IN (SELECT value FROM json_each(?))`,
-  ).all(domainName, ids);
-  const objects = c.stmt<[string, string], { profile_id: string; object_type_name: string; unique_key: string }>(
-    `SELECT profile_id, object_type_name, unique_key FROM profile_objects
-      WHERE domain_name = ? AND profile_id IN (SELECT value FROM json_each(?))`,
-  ).all(domainName, ids);
-  const rowsOf = <R extends { profile_id: string }>(rows: R[], id: string) =>
-    JSON.stringify(rows.filter((r) => r.profile_id === id).map(({ profile_id: _, ...rest }) => rest));
-  return `[${profiles.map((p) => `{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(p.domainName)},`
-    + `"data":${p.dataText},"meta":${p.metaText},"createdAt":${p.createdAt},"updatedAt":${p.updatedAt},`
-    + `"keys":${rowsOf(keys, p.profileId)},"objects":${rowsOf(objects, p.profileId)}}`).join(',')}]`;
+function snapshot(c: SqliteContext, domainName: string, profiles: MergeInput[]): { json: string; holders: Set<string> } {
+  const refs = c.stmt<[{ d: string; p: string }], { k: 0 | 1; a: string; b: string; c: number | null }>(
+    `SELECT 0 AS k, key_name AS a, value AS b, derived AS c FROM profile_keys WHERE domain_name = @d AND profile_id = @p
+      UNION ALL SELECT 1, object_type_name, unique_key, NULL FROM profile_objects WHERE domain_name = @d AND profile_id = @p`,
+  );
+  const parts: string[] = [];
+  // Profiles with explicit keys or objects (the others have nothing to move to the main profile).
+  const holders = new Set<string>();
+  for (const p of profiles) {
+    const keys: Array<{ key_name: string; value: string; derived: number }> = [];
+    const objects: Array<{ object_type_name: string; unique_key: string }> = [];
+    for (const r of refs.all({ d: domainName, p: p.profileId })) {
+      if (r.k === 0) keys.push({ key_name: r.a, value: r.b, derived: r.c! });
+      else objects.push({ object_type_name: r.a, unique_key: r.b });
+      if (r.k === 1 || r.c === 0) holders.add(p.profileId);
+    }
+    parts.push(`{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(p.domainName)},`
+      + `"data":${p.dataText},"meta":${p.metaText},"createdAt":${p.createdAt},"updatedAt":${p.updatedAt},`
+      + `"keys":${JSON.stringify(keys)},"objects":${JSON.stringify(objects)}}`);
+  }
+  return { json: `[${parts.join(',')}]`, holders };
 }
 
 /** Applies one merge inside the caller's transaction. */
@@ -143,11 +149,13 @@ function applyMerge(c: SqliteContext, main: MergeInput, merged: MergeInput[], re
   const before = snapshot(c, domainName, [main, ...merged]);
   for (const m of merged) {
     // Explicit keys and objects move to the main profile (predefined keys follow the main profile's new fields).
-    c.stmt(`INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)
-        SELECT domain_name, key_name, value, ?, 0 FROM profile_keys WHERE domain_name = ? AND profile_id = ? AND derived = 0`)
-      .run(main.profileId, domainName, m.profileId);
-    c.stmt('UPDATE profile_objects SET profile_id = ? WHERE domain_name = ? AND profile_id = ?')
-      .run(main.profileId, domainName, m.profileId);
+    if (before.holders.has(m.profileId)) {
+      c.stmt(`INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)
+          SELECT domain_name, key_name, value, ?, 0 FROM profile_keys WHERE domain_name = ? AND profile_id = ? AND derived = 0`)
+        .run(main.profileId, domainName, m.profileId);
+      c.stmt('UPDATE profile_objects SET profile_id = ? WHERE domain_name = ? AND profile_id = ?')
+        .run(main.profileId, domainName, m.profileId);
+    }
     c.stmt('DELETE FROM profiles WHERE domain_name = ? AND profile_id = ?').run(domainName, m.profileId);
     c.stmt(`INSERT OR REPLACE INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)`)
       .run(domainName, m.profileId, main.profileId, now);
@@ -163,7 +171,7 @@ function applyMerge(c: SqliteContext, main: MergeInput, merged: MergeInput[], re
   });
   c.stmt(`INSERT INTO merge_log (domain_name, merge_id, job_id, main_profile_id, merged_profile_ids, before, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(merged.map((m) => m.profileId)), before, now);
+    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(merged.map((m) => m.profileId)), before.json, now);
   return { mainProfileId: main.profileId, mergedProfileIds: merged.map((m) => m.profileId), mergeId };
 }
 
