@@ -375,7 +375,7 @@ export function concatRuleKeys(chunks: RuleKeys[][], nRules: number): RuleKeys[]
 }
 
 /** Stable LSD radix sort of (hash, idx) entries by hash, two 16-bit passes. */
-function sortByHash(k: RuleKeys): RuleKeys {
+export function sortByHash(k: RuleKeys): RuleKeys {
   const n = k.hash.length;
   let h: Uint32Array = k.hash, x: Uint32Array = k.idx;
   let h2: Uint32Array = new Uint32Array(n), x2: Uint32Array = new Uint32Array(n);

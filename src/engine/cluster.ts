@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MatchGroup } from './types.js';
+import { sortByHash } from './blocking.js';
 
 export interface ClusterOptions {
   threshold: number;
@@ -56,11 +57,34 @@ function adjacency(n: number, s: ScoredPairs, linked: Uint8Array): { off: Int32A
   return { off, nb, pr };
 }
 
+/**
+ * Indices of the pairs with p ≥ threshold, by p descending, ties by (a, b) — scored pairs come sorted by (a, b), so a
+ * stable radix sort on p's float bits (monotonic for p ≥ 0) gives exactly that order without a comparator sort.
+ */
+export function strongestFirst(scored: ScoredPairs, threshold: number): Uint32Array {
+  const bits = new Uint32Array(scored.p.buffer, scored.p.byteOffset, scored.p.length);
+  let m = 0;
+  for (let k = 0; k < scored.p.length; k++) if (scored.p[k]! >= threshold) m++;
+  const hash = new Uint32Array(m), idx = new Uint32Array(m);
+  let o = 0;
+  for (let k = 0; k < scored.p.length; k++) {
+    if (scored.p[k]! < threshold) continue;
+    hash[o] = 0xffffffff - bits[k]!; // descending p
+    idx[o++] = k;
+  }
+  for (let k = 1; k < m; k++) {
+    const x = idx[k - 1]!, y = idx[k]!;
+    if (scored.a[x]! > scored.a[y]! || (scored.a[x] === scored.a[y] && scored.b[x]! >= scored.b[y]!)) {
+      // Not in (a, b) order (not what resolve passes): the comparator sort.
+      return idx.sort((s, t) => scored.p[t]! - scored.p[s]! || scored.a[s]! - scored.a[t]! || scored.b[s]! - scored.b[t]!);
+    }
+  }
+  return sortByHash({ hash, idx }).idx;
+}
+
 export function cluster(ids: string[], scored: ScoredPairs, opts: ClusterOptions): { groups: MatchGroup[]; cut: number } {
   const n = ids.length;
-  const links: number[] = [];
-  for (let k = 0; k < scored.a.length; k++) if (scored.p[k]! >= opts.threshold) links.push(k);
-  links.sort((s, t) => scored.p[t]! - scored.p[s]! || scored.a[s]! - scored.a[t]! || scored.b[s]! - scored.b[t]!);
+  const links = strongestFirst(scored, opts.threshold);
   const linked = new Uint8Array(n);
   for (const k of links) {
     linked[scored.a[k]!] = 1;
