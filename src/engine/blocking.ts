@@ -412,7 +412,7 @@ export function hoodInputOf(v: View): HoodInput {
 }
 
 /** Sub-blocking order: profiles sorted by (last name, first name, birth year and month), computed once on demand. */
-function neighbourhoodOrder(h: HoodInput, n: number): { order: Uint32Array; perm: Uint32Array } {
+export function neighbourhoodOrder(h: HoodInput, n: number): { order: Uint32Array; perm: Uint32Array } {
   const last = new Uint32Array(n), first = new Uint32Array(n), dob = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     last[i] = h.last[i]! >= 0 ? h.nameRank[h.last[i]!]! : 0;

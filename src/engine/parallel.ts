@@ -20,6 +20,7 @@ export function viewOf(c: Columns): View {
 }
 
 function shared(src: Uint32Array): Uint32Array {
+  if (src.buffer instanceof SharedArrayBuffer) return src;
   const s = new Uint32Array(new SharedArrayBuffer(src.byteLength));
   s.set(src);
   return s;

@@ -11,7 +11,7 @@ import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Mo
 import { Scorer } from './score.js';
 import { liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
-import { computePatternsParallel } from './parallel.js';
+import { computePatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
 import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
 
@@ -160,7 +160,7 @@ async function scoreCandidates(
   lap('block');
 
   progress('compare', 0);
-  const codes = await computePatternsParallel(cols, cand.a, cand.b, options.workers);
+  const codes = await computePatternsLocal(cols, cand.a, cand.b, options.workers);
   lap('compare');
 
   progress('train', 0);

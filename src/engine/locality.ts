@@ -1,0 +1,69 @@
+/**
+ * Comparisons in a cache-friendly layout. A pair reads ~20 column entries of each profile, and with profiles in input
+ * order the second profile of consecutive pairs is anywhere in memory (at a million profiles, most reads miss the
+ * cache). Candidate pairs mostly share a name, so with profiles renumbered in (last name, first name, birth month)
+ * order — the sub-blocking order — the two profiles of a pair sit close together, and pairs processed by their lower
+ * renumbered profile walk the columns almost sequentially (400k profiles: 1.7× less CPU). Patterns are identical;
+ * they are written back in candidate-pair order.
+ */
+import { hoodInputOf, neighbourhoodOrder, sortByHash } from './blocking.js';
+import { MULTI_COLUMNS, NAME_COLUMNS, type Columns, type Multi } from './columns.js';
+import { computePatternsParallel, PARALLEL_MIN_PAIRS } from './parallel.js';
+
+/** Below this many pairs the reordering costs more than it saves. */
+export const LOCALITY_MIN_PAIRS = 1_000_000;
+
+function sharedU32(n: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
+}
+
+/** The columns with profile p of the result = profile perm[p] of `c` (shared memory, for the comparison workers). */
+function permuted(c: Columns, perm: Uint32Array): Columns {
+  const n = c.n;
+  const out = { ...c, ids: [] as string[] } as Columns;
+  for (const col of [...NAME_COLUMNS, 'dob'] as const) {
+    const src = c[col];
+    const dst = new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
+    for (let p = 0; p < n; p++) dst[p] = src[perm[p]!]!;
+    out[col] = dst;
+  }
+  for (const [col] of MULTI_COLUMNS) {
+    const src: Multi = c[col];
+    const off = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
+    const values = new Int32Array(new SharedArrayBuffer(Math.max(4, src.values.length * 4)));
+    let o = 0;
+    for (let p = 0; p < n; p++) {
+      const i = perm[p]!;
+      for (let k = src.off[i]!; k < src.off[i + 1]!; k++) values[o++] = src.values[k]!;
+      off[p + 1] = o;
+    }
+    out[col] = { off, values: values.subarray(0, src.values.length) };
+  }
+  return out;
+}
+
+export async function computePatternsLocal(
+  cols: Columns, a: Uint32Array, b: Uint32Array, workers?: number, minPairs = LOCALITY_MIN_PAIRS,
+  parallelMinPairs = PARALLEL_MIN_PAIRS,
+): Promise<Uint32Array> {
+  const m = a.length;
+  if (m < minPairs) return computePatternsParallel(cols, a, b, workers);
+  const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
+  const view = permuted(cols, perm);
+  const hash = new Uint32Array(m), idx = new Uint32Array(m);
+  for (let k = 0; k < m; k++) {
+    hash[k] = Math.min(pos[a[k]!]!, pos[b[k]!]!);
+    idx[k] = k;
+  }
+  const sorted = sortByHash({ hash, idx }).idx; // processing order: by the lower renumbered profile
+  const sa = sharedU32(m), sb = sharedU32(m);
+  for (let j = 0; j < m; j++) {
+    const k = sorted[j]!;
+    sa[j] = pos[a[k]!]!;
+    sb[j] = pos[b[k]!]!;
+  }
+  const out = await computePatternsParallel(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs);
+  const codes = new Uint32Array(m);
+  for (let j = 0; j < m; j++) codes[sorted[j]!] = out[j]!;
+  return codes;
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { buildColumns, DEFAULT_NORMALIZE } from '../../src/engine/columns.js';
+import { candidatePairs } from '../../src/engine/blocking.js';
+import { computePatternsParallel } from '../../src/engine/parallel.js';
+import { computePatternsLocal } from '../../src/engine/locality.js';
+import { generateProfiles } from '../../src/engine/generate/index.js';
+
+describe('comparisons over renumbered profiles', () => {
+  it('give exactly the patterns of the input order, inline and on worker threads', async () => {
+    const { profiles } = generateProfiles(2500, 6, { meta: false });
+    const cols = buildColumns(profiles, DEFAULT_NORMALIZE);
+    const cand = candidatePairs(cols, 100);
+    expect(cand.a.length).toBeGreaterThan(2000);
+    const expected = Array.from(await computePatternsParallel(cols, cand.a, cand.b, 0));
+    expect(Array.from(await computePatternsLocal(cols, cand.a, cand.b, 0, 0))).toEqual(expected);
+    expect(Array.from(await computePatternsLocal(cols, cand.a, cand.b, 1, 0, 0))).toEqual(expected);
+  });
+});
