@@ -157,6 +157,7 @@ for (let run = 1; run <= RUNS; run++) {
     domainName: DOMAIN, jobId: JOB, mode: 'resume', config: { ...DEFAULT_JOBS_CONFIG, inline: true },
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
     ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
+    onMerging: (active) => { if (!active) store.db.pragma('wal_checkpoint(PASSIVE)'); }, // as the worker does
   });
   flusher.close();
   if (process.env.MERGE_ONE_TX || (batchTx > 0 && store.db.inTransaction)) store.db.exec('COMMIT');

@@ -30,7 +30,13 @@ try {
     now: () => Date.now() + d.clockOffsetMs,
     log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
     flushWal: () => flusher.flush(),
-    onMerging: (active) => parentPort?.postMessage({ type: 'merging', active }),
+    onMerging: (active) => {
+      // Checkpoint the merges' WAL here, so that no connection with a smaller threshold (the API's) inherits it.
+      if (!active) {
+        try { store.db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next checkpoint does it */ }
+      }
+      parentPort?.postMessage({ type: 'merging', active });
+    },
   });
   parentPort?.postMessage({ type: 'done', status: job?.status });
 } finally {
