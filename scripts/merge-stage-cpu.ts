@@ -7,6 +7,13 @@
  * and ms per merge — comparable across code changes on a busy machine (CPU, not wall).
  *
  *   node --import tsx scripts/merge-stage-cpu.ts [N=20000]      (BENCH_SEED, MERGE_RUNS=3, add --cpu-prof to profile)
+ *
+ * Also prints WAL frames left, bytes written / sent to storage per merge (/proc/self/io) and the BEGIN/COMMIT time
+ * distribution. Experiments (env): MERGE_STMT_TIMES=1 time per SQL statement; MERGE_PRAGMAS="a=1;b=2" on the merging
+ * connection; MERGE_NO_FLUSH=1 without the background WAL flush; MERGE_ONE_TX=1 / MERGE_BATCH_TX=N all merges / N
+ * merges per real transaction; MERGE_PAGE_SIZE=4096 the database rebuilt with that page size; MERGE_WAL_COPY=path
+ * (with wal_autocheckpoint=0) saves the WAL and the page→table map to count pages per B-tree; MERGE_KEEP=1 keeps the
+ * merged database.
  */
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
