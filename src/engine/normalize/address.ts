@@ -37,10 +37,20 @@ export function normalizePostcode(raw: string | undefined): string {
   return s;
 }
 
-/** Raw → normalized postal codes and cities, which repeat across profiles (see normalizeAddress). */
+/** The street-line part of a normalized address. */
+interface LineParts {
+  street: string;
+  house: string;
+  unit: string;
+  streetName: string;
+}
+
+/** Raw → normalized postal codes, cities and street lines, which repeat across profiles (see normalizeAddress). */
 export interface AddressPartCache {
   postcodes: Map<string, string>;
   cities: Map<string, string>;
+  /** Joined raw Address1–4 → street parts (a person's records and a household share them). */
+  lines?: Map<string, LineParts>;
 }
 
 function cachedPart(raw: string | undefined, fn: (raw: string) => string, cache?: Map<string, string>): string {
@@ -51,13 +61,8 @@ function cachedPart(raw: string | undefined, fn: (raw: string) => string, cache?
   return v;
 }
 
-/**
- * `cache` (optional) spares re-normalizing repeated postal codes and cities; reusing one string object per value
- * also lets the interner's Map hit V8's cached string hash.
- */
-export function normalizeAddress(a: Address | undefined, cache?: AddressPartCache): NormalAddress | undefined {
-  if (!a) return undefined;
-  const line = [a.Address1, a.Address2, a.Address3, a.Address4].filter(Boolean).join(' ').replace(/#/g, ' unit ');
+function lineParts(raw: string): LineParts {
+  const line = raw.replace(/#/g, ' unit ');
   const out: string[] = [];
   const name: string[] = [];
   let house = '';
@@ -87,8 +92,26 @@ export function normalizeAddress(a: Address | undefined, cache?: AddressPartCach
     }
     out.push(t);
   }
+  return { street: out.join(' '), house, unit, streetName: name.join(' ') };
+}
+
+/**
+ * `cache` (optional) spares re-normalizing repeated street lines, postal codes and cities; reusing one string object
+ * per value also lets the interner's Map hit V8's cached string hash.
+ */
+export function normalizeAddress(a: Address | undefined, cache?: AddressPartCache): NormalAddress | undefined {
+  if (!a) return undefined;
+  const raw = [a.Address1, a.Address2, a.Address3, a.Address4].filter(Boolean).join(' ');
+  let parts: LineParts | undefined;
+  if (cache) {
+    const lines = (cache.lines ??= new Map());
+    parts = lines.get(raw);
+    if (parts === undefined) lines.set(raw, (parts = lineParts(raw)));
+  } else {
+    parts = lineParts(raw);
+  }
   const postcode = cachedPart(a.PostalCode, normalizePostcode, cache?.postcodes);
   const city = cachedPart(a.City, foldText, cache?.cities);
-  if (out.length === 0 && postcode === '' && city === '') return undefined;
-  return { street: out.join(' '), house, unit, postcode, city, streetName: name.join(' ') };
+  if (parts.street === '' && postcode === '' && city === '') return undefined;
+  return { street: parts.street, house: parts.house, unit: parts.unit, postcode, city, streetName: parts.streetName };
 }
