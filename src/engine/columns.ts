@@ -5,13 +5,12 @@
  */
 import type { EngineProfile } from './types.js';
 import { Interner, IntList } from './intern.js';
-import type { ProfileData } from '../model/profile.js';
-import { normalizeName } from './normalize/name.js';
+import type { Address, ProfileData } from '../model/profile.js';
+import { nameTokens, normalizeName } from './normalize/name.js';
 import { DEFAULT_EMAIL_RULES, indexEmailRules, normalizeEmail, type EmailProviderRule } from './normalize/email.js';
 import { phoneNormalizer } from './normalize/phone.js';
-import { normalizeAddress } from './normalize/address.js';
+import { lineParts, normalizePostcode, rawStreetLine } from './normalize/address.js';
 import { dateParser } from './normalize/date.js';
-import { ADDRESS_FIELDS } from '../model/profile.js';
 import { foldText } from './normalize/text.js';
 
 export interface NormalizeOptions {
@@ -23,9 +22,26 @@ export interface NormalizeOptions {
 
 export const DEFAULT_NORMALIZE: NormalizeOptions = { defaultCountry: 'US', emailRules: DEFAULT_EMAIL_RULES };
 
-const EMAIL_FIELDS = ['EmailAddress', 'PersonalEmailAddress', 'BusinessEmailAddress'] as const;
-const PHONE_FIELDS = ['PhoneNumber', 'MobilePhoneNumber', 'HomePhoneNumber', 'BusinessPhoneNumber'] as const;
 const ID_WORDS = new Set(['id', 'ids', 'ssn', 'sin', 'passport', 'license', 'licence', 'account', 'number', 'num', 'no']);
+
+/** A cached street line: street id (interned on first sight), house number, unit and street name with their ids. */
+interface LineIds {
+  sid: number;
+  house: number;
+  unit: string;
+  streetName: string;
+  /** UNSET until the line is first kept in a profile (unit and street name are interned only then). */
+  unitId: number;
+  nameId: number;
+}
+const UNSET = -2;
+
+/** A cached raw name field: its folded words, the name id of its only word and of its words joined (UNSET = not yet). */
+interface NameField {
+  tokens: string[];
+  single: number;
+  joined: number;
+}
 
 /** Attribute keys whose words include id / number / ssn / passport / licence / account (e.g. soc_sec_id, loyaltyId). */
 export function isIdentifierKey(key: string): boolean {
@@ -140,7 +156,10 @@ export class ColumnBuilder {
   private readonly emails = new Map<string, number>(); // raw → index into emailIds (3 ids each), -1 = not an email
   private readonly emailIds = new IntList();
   private readonly idents = new Map<string, Map<string, number>>(); // key → raw → ident id, -1 = empty
-  private readonly addressParts = { postcodes: new Map<string, string>(), cities: new Map<string, string>() };
+  private readonly nameFields = new Map<string, NameField>(); // raw name field → its words and ids
+  private readonly lines = new Map<string, LineIds>(); // joined raw Address1-4 → street parts and ids
+  private readonly postcodeIds = new Map<string, number>(); // raw → postcode id, -1 = empty
+  private readonly cityIds = new Map<string, number>(); // raw → city id, -1 = empty
   n = 0;
 
   constructor(opts: NormalizeOptions) {
@@ -168,14 +187,126 @@ export class ColumnBuilder {
     if (id >= 0) this.m.ident.values.push(id);
   }
 
+  private nameField(raw: string): NameField {
+    let e = this.nameFields.get(raw);
+    if (e === undefined) this.nameFields.set(raw, (e = { tokens: nameTokens(raw), single: UNSET, joined: UNSET }));
+    return e;
+  }
+
+  /** The street parts of a raw street line; its street id is interned at its first occurrence. */
+  private lineOf(raw: string): LineIds {
+    let line = this.lines.get(raw);
+    if (line === undefined) {
+      const p = lineParts(raw);
+      line = {
+        sid: p.street ? this.t.street.id(p.street, false) : -1,
+        house: p.house ? Math.min(Number(p.house), 0x7fffffff) : -1,
+        unit: p.unit, streetName: p.streetName, unitId: UNSET, nameId: UNSET,
+      };
+      this.lines.set(raw, line);
+    }
+    return line;
+  }
+
+  /** Id of a normalized postal code or city (-1 = empty), normalized and interned once per raw value. */
+  private partId(raw: string | undefined, cache: Map<string, number>, fn: (raw: string) => string, table: Interner): number {
+    if (!raw) return -1;
+    let id = cache.get(raw);
+    if (id === undefined) {
+      const v = fn(raw);
+      cache.set(raw, (id = v ? table.id(v, false) : -1));
+    }
+    return id;
+  }
+
+  /** Adds an email's three ids unless the profile (values from e0 on) has it already. */
+  private pushEmail(raw: string, e0: number): void {
+    const t = this.t, m = this.m;
+    let k = this.emails.get(raw);
+    if (k === undefined) {
+      const e = normalizeEmail(raw, this.rules);
+      k = -1;
+      if (e) {
+        k = this.emailIds.length;
+        this.emailIds.push(t.emailFull.id(e.full, false));
+        this.emailIds.push(t.emailLoose.id(e.loose, false));
+        this.emailIds.push(t.emailLocal.id(e.local, false));
+      }
+      this.emails.set(raw, k);
+    }
+    if (k < 0) return;
+    const full = this.emailIds.data[k]!;
+    if (m.email.values.includesFrom(e0, full)) return; // one set per profile
+    m.email.values.push(full);
+    m.emailLoose.values.push(this.emailIds.data[k + 1]!);
+    m.emailLocal.values.push(this.emailIds.data[k + 2]!);
+  }
+
+  private pushPhone(raw: string, p0: number): void {
+    const phone = this.m.phone;
+    let id = this.phones.get(raw);
+    if (id === undefined) {
+      const ph = this.phoneOf(raw);
+      this.phones.set(raw, (id = ph ? this.t.phone.id(ph, false) : -1));
+    }
+    if (id < 0 || phone.values.includesFrom(p0, id)) return;
+    phone.values.push(id);
+  }
+
+  private pushAddress(a: Address, s0: number): void {
+    const t = this.t, m = this.m;
+    const street = m.street, postcode = m.postcode, city = m.city;
+    const line = this.lineOf(rawStreetLine(a));
+    const sid = line.sid;
+    const pid = this.partId(a.PostalCode, this.postcodeIds, normalizePostcode, t.postcode);
+    const cid = this.partId(a.City, this.cityIds, foldText, t.city);
+    if (sid < 0 && pid < 0 && cid < 0) return;
+    // Skip an address that repeats one already kept (shipping = mailing is common); compared by id, no key string.
+    for (let k = s0; k < street.values.length; k++) {
+      if (street.values.data[k] === sid && postcode.values.data[k] === pid && city.values.data[k] === cid) return;
+    }
+    if (line.unitId === UNSET) {
+      // Interned at the line's first kept use, as before the cache (ids follow first occurrence).
+      line.unitId = line.unit ? t.unit.id(line.unit, false) : -1;
+      line.nameId = line.streetName ? t.streetName.id(line.streetName, false) : -1;
+    }
+    street.values.push(sid);
+    m.house.values.push(line.house);
+    m.unit.values.push(line.unitId);
+    m.streetName.values.push(line.nameId);
+    postcode.values.push(pid);
+    city.values.push(cid);
+  }
+
   /** Appends one profile. */
   add(d: ProfileData): void {
     const t = this.t, m = this.m;
     this.n++;
-    const nm = normalizeName(d.FirstName, d.MiddleName, d.LastName, this.nameTokens);
-    this.first.push(nm.first ? t.name.id(nm.first, false) : -1);
-    this.middle.push(nm.middle ? t.name.id(nm.middle, false) : -1);
-    this.last.push(nm.last ? t.name.id(nm.last, false) : -1);
+    const rf = d.FirstName, rm = d.MiddleName, rl = d.LastName;
+    const fe = rf ? this.nameField(rf) : undefined, le = rl ? this.nameField(rl) : undefined;
+    if (fe !== undefined && le !== undefined && fe.tokens.length === 1 && le.tokens.length === 1) {
+      // One word in each of FirstName and LastName (most records): normalizeName would return them as they are, with
+      // the middle name's words joined — the ids are cached per raw field (interned in the same order as below).
+      if (fe.single === UNSET) fe.single = t.name.id(fe.tokens[0]!, false);
+      this.first.push(fe.single);
+      let mid = -1;
+      if (rm) {
+        const me = this.nameField(rm);
+        if (me.joined === UNSET) {
+          const j = me.tokens.join(' ');
+          me.joined = j ? t.name.id(j, false) : -1;
+        }
+        mid = me.joined;
+      }
+      this.middle.push(mid);
+      if (le.single === UNSET) le.single = t.name.id(le.tokens[0]!, false);
+      this.last.push(le.single);
+    } else {
+      const nm = normalizeName(rf, rm, rl, this.nameTokens);
+      this.first.push(nm.first ? t.name.id(nm.first, false) : -1);
+      this.middle.push(nm.middle ? t.name.id(nm.middle, false) : -1);
+      this.last.push(nm.last ? t.name.id(nm.last, false) : -1);
+    }
     const rawDob = d.BirthDate;
     let dob = 0;
     if (rawDob) {
@@ -185,69 +316,28 @@ export class ColumnBuilder {
     }
     this.dob.push(dob);
 
-    const email = m.email, emailLoose = m.emailLoose, emailLocal = m.emailLocal;
+    // Fields read by name, not in loops over field names: keyed reads on profiles of many shapes are slow.
+    const email = m.email;
     const e0 = email.values.length;
-    for (const f of EMAIL_FIELDS) {
-      const raw = d[f];
-      if (!raw) continue;
-      let k = this.emails.get(raw);
-      if (k === undefined) {
-        const e = normalizeEmail(raw, this.rules);
-        k = -1;
-        if (e) {
-          k = this.emailIds.length;
-          this.emailIds.push(t.emailFull.id(e.full, false));
-          this.emailIds.push(t.emailLoose.id(e.loose, false));
-          this.emailIds.push(t.emailLocal.id(e.local, false));
-        }
-        this.emails.set(raw, k);
-      }
-      if (k < 0) continue;
-      const full = this.emailIds.data[k]!;
-      if (email.values.includesFrom(e0, full)) continue; // one set per profile
-      email.values.push(full);
-      emailLoose.values.push(this.emailIds.data[k + 1]!);
-      emailLocal.values.push(this.emailIds.data[k + 2]!);
-    }
-    email.end(); emailLoose.end(); emailLocal.end();
+    if (d.EmailAddress) this.pushEmail(d.EmailAddress, e0);
+    if (d.PersonalEmailAddress) this.pushEmail(d.PersonalEmailAddress, e0);
+    if (d.BusinessEmailAddress) this.pushEmail(d.BusinessEmailAddress, e0);
+    email.end(); m.emailLoose.end(); m.emailLocal.end();
 
     const phone = m.phone;
     const p0 = phone.values.length;
-    for (const f of PHONE_FIELDS) {
-      const raw = d[f];
-      if (!raw) continue;
-      let id = this.phones.get(raw);
-      if (id === undefined) {
-        const ph = this.phoneOf(raw);
-        this.phones.set(raw, (id = ph ? t.phone.id(ph, false) : -1));
-      }
-      if (id < 0 || phone.values.includesFrom(p0, id)) continue;
-      phone.values.push(id);
-    }
+    if (d.PhoneNumber) this.pushPhone(d.PhoneNumber, p0);
+    if (d.MobilePhoneNumber) this.pushPhone(d.MobilePhoneNumber, p0);
+    if (d.HomePhoneNumber) this.pushPhone(d.HomePhoneNumber, p0);
+    if (d.BusinessPhoneNumber) this.pushPhone(d.BusinessPhoneNumber, p0);
     phone.end();
 
-    const street = m.street, postcode = m.postcode, city = m.city;
-    const s0 = street.values.length;
-    for (const f of ADDRESS_FIELDS) {
-      const a = normalizeAddress(d[f], this.addressParts);
-      if (!a) continue;
-      const sid = a.street ? t.street.id(a.street, false) : -1;
-      const pid = a.postcode ? t.postcode.id(a.postcode, false) : -1;
-      const cid = a.city ? t.city.id(a.city, false) : -1;
-      // Skip an address that repeats one already kept (shipping = mailing is common); compared by id, no key string.
-      let repeat = false;
-      for (let k = s0; k < street.values.length && !repeat; k++) {
-        repeat = street.values.data[k] === sid && postcode.values.data[k] === pid && city.values.data[k] === cid;
-      }
-      if (repeat) continue;
-      street.values.push(sid);
-      m.house.values.push(a.house ? Math.min(Number(a.house), 0x7fffffff) : -1);
-      m.unit.values.push(a.unit ? t.unit.id(a.unit, false) : -1);
-      m.streetName.values.push(a.streetName ? t.streetName.id(a.streetName, false) : -1);
-      postcode.values.push(pid);
-      city.values.push(cid);
-    }
-    street.end(); m.house.end(); m.unit.end(); m.streetName.end(); postcode.end(); city.end();
+    const s0 = m.street.values.length;
+    if (d.Address) this.pushAddress(d.Address, s0);
+    if (d.ShippingAddress) this.pushAddress(d.ShippingAddress, s0);
+    if (d.MailingAddress) this.pushAddress(d.MailingAddress, s0);
+    if (d.BillingAddress) this.pushAddress(d.BillingAddress, s0);
+    m.street.end(); m.house.end(); m.unit.end(); m.streetName.end(); m.postcode.end(); m.city.end();
 
     if (d.AccountNumber) this.pushIdent('AccountNumber', d.AccountNumber);
     if (d.Attributes) {

@@ -100,15 +100,33 @@ export function chunkText(encoded: Uint16Array): string {
   return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('utf16le');
 }
 
-/** Calls `each` with every profile of an encoded chunk, rebuilt as ProfileData with the encoded fields only. */
+/** A profile with every encoded field present (undefined until set): one object shape for every decoded profile. */
+function blankProfile(): Record<string, unknown> {
+  return {
+    FirstName: undefined, MiddleName: undefined, LastName: undefined, BirthDate: undefined, EmailAddress: undefined,
+    PersonalEmailAddress: undefined, BusinessEmailAddress: undefined, PhoneNumber: undefined,
+    MobilePhoneNumber: undefined, HomePhoneNumber: undefined, BusinessPhoneNumber: undefined, AccountNumber: undefined,
+    Address: undefined, ShippingAddress: undefined, MailingAddress: undefined, BillingAddress: undefined,
+    Attributes: undefined,
+  };
+}
+
+function blankAddress(): Address {
+  return { Address1: undefined, Address2: undefined, Address3: undefined, Address4: undefined, PostalCode: undefined, City: undefined };
+}
+
+/**
+ * Calls `each` with every profile of an encoded chunk, rebuilt as ProfileData with the encoded fields only (fields not
+ * encoded are present as undefined, so that every profile and address has one shape and reads of it stay fast).
+ */
 export function decodeProfiles(s: string, each: (d: ProfileData) => void): void {
-  let d: Record<string, unknown> = {};
+  let d = blankProfile();
   let p = 0;
   while (p < s.length) {
     const tag = s.charCodeAt(p);
     if (tag === END_TAG) {
       each(d as ProfileData);
-      d = {};
+      d = blankProfile();
       p++;
       continue;
     }
@@ -120,7 +138,7 @@ export function decodeProfiles(s: string, each: (d: ProfileData) => void): void 
     } else if (tag < ATTRIBUTE_TAG) {
       const a = Math.floor((tag - ADDRESS_TAG) / ADDRESS_PARTS.length);
       const field = ADDRESS_FIELDS[a]!;
-      const addr = (d[field] ??= {}) as Address;
+      const addr = (d[field] ??= blankAddress()) as Address;
       addr[ADDRESS_PARTS[(tag - ADDRESS_TAG) % ADDRESS_PARTS.length]!] = v;
     } else {
       const vlen = s.charCodeAt(p + 1);

@@ -38,7 +38,7 @@ export function normalizePostcode(raw: string | undefined): string {
 }
 
 /** The street-line part of a normalized address. */
-interface LineParts {
+export interface LineParts {
   street: string;
   house: string;
   unit: string;
@@ -61,7 +61,8 @@ function cachedPart(raw: string | undefined, fn: (raw: string) => string, cache?
   return v;
 }
 
-function lineParts(raw: string): LineParts {
+/** Street-line parts of the raw joined Address1–4. */
+export function lineParts(raw: string): LineParts {
   const line = raw.replace(/#/g, ' unit ');
   const out: string[] = [];
   const name: string[] = [];
@@ -95,13 +96,21 @@ function lineParts(raw: string): LineParts {
   return { street: out.join(' '), house, unit, streetName: name.join(' ') };
 }
 
+/** Address1–4 joined by spaces, empty lines left out. */
+export function rawStreetLine(a: Address): string {
+  const { Address1: a1, Address2: a2, Address3: a3, Address4: a4 } = a;
+  // Common case without an array: Address1 alone.
+  if (!a2 && !a3 && !a4) return a1 ? String(a1) : '';
+  return [a1, a2, a3, a4].filter(Boolean).join(' ');
+}
+
 /**
  * `cache` (optional) spares re-normalizing repeated street lines, postal codes and cities; reusing one string object
  * per value also lets the interner's Map hit V8's cached string hash.
  */
 export function normalizeAddress(a: Address | undefined, cache?: AddressPartCache): NormalAddress | undefined {
   if (!a) return undefined;
-  const raw = [a.Address1, a.Address2, a.Address3, a.Address4].filter(Boolean).join(' ');
+  const raw = rawStreetLine(a);
   let parts: LineParts | undefined;
   if (cache) {
     const lines = (cache.lines ??= new Map());

@@ -16,6 +16,11 @@ export interface NormalName {
   last: string;
 }
 
+/** Folded words of one name field (titles and suffixes still in). */
+export function nameTokens(raw: string): string[] {
+  return tokens(foldText(raw));
+}
+
 /** Folded tokens of one name field. `cache` (raw → tokens, treated as read-only) spares re-folding repeated names. */
 function clean(raw: string | undefined, cache?: Map<string, string[]>): string[] {
   if (!raw) return [];
