@@ -8,6 +8,11 @@ import type { View } from './compare.js';
 import { U32List } from './intern.js';
 import { startWorker } from '../util/worker.js';
 
+/** Where `hashes` pushes key hashes (an array, or ruleKeys' typed list directly). */
+export interface HashSink {
+  push(h: number): unknown;
+}
+
 export interface BlockingRule {
   name: string;
   /** Broad rules (names, cities) get a fraction of the block-size cap, so they stay cheap at millions of profiles. */
@@ -18,7 +23,7 @@ export interface BlockingRule {
    * string (blocking's hot loop: a template string per profile and rule, then hashing it, was most of its time).
    * Must equal keys() hashed — test/engine/blocking.test.ts checks it on every rule.
    */
-  hashes(v: View, i: number, out: number[]): void;
+  hashes(v: View, i: number, out: HashSink): void;
 }
 
 // ---- FNV-1a 32-bit, incrementally: fnv(fnv(FNV0, "ab"), "c") === hash32("abc") (before the final >>> 0) ----------
@@ -339,16 +344,13 @@ export interface RuleKeys {
 
 /** Blocking keys of every rule for the profiles of `v`, with profile indices offset by `base`. */
 export function ruleKeys(v: View, rules = BLOCKING_RULES, base = 0): RuleKeys[] {
-  const keys: number[] = [];
   const out = rules.map((rule) => {
     const hash = new U32List(), idx = new U32List();
     for (let i = 0; i < v.n; i++) {
-      keys.length = 0;
-      rule.hashes(v, i, keys);
-      for (let k = 0; k < keys.length; k++) {
-        hash.push(keys[k]!);
-        idx.push(base + i);
-      }
+      // The rule pushes straight into `hash`; each new entry gets the profile's index.
+      const h0 = hash.length;
+      rule.hashes(v, i, hash);
+      for (let k = h0; k < hash.length; k++) idx.push(base + i);
     }
     return { hash: hash.toArray(), idx: idx.toArray() };
   });
