@@ -1,12 +1,13 @@
 /**
  * The import pipeline shared by the CLI and upload jobs: read (CSV or JSONL) → map and validate → drop duplicate
  * unique keys → write in batches to a sink. Reading waits for the sink (backpressure), with one batch in flight
- * so that parsing overlaps writing when the sink works off-thread; memory stays flat apart from the set of unique
- * keys seen (for the in-file duplicate check).
+ * so that parsing overlaps writing when the sink works off-thread; memory stays flat (the unique keys seen, for the
+ * in-file duplicate check, are kept in a temporary file: seen-keys.ts).
  */
 import { readCsv } from './csv-reader.js';
 import { readJsonl } from './jsonl-reader.js';
 import { RowMapper, type ImportMapping } from './mapping.js';
+import { SeenKeys } from './seen-keys.js';
 import { isRowError, type ProfileRow, type ReadLimits, type RowError } from './types.js';
 
 export type ImportFormat = 'csv' | 'jsonl';
@@ -85,7 +86,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const mapper = new RowMapper(o.mapping);
   const batchSize = o.batchSize ?? 5000;
   const counts: ImportCounts = { read: 0, created: 0, updated: 0, rejected: 0 };
-  const seen = o.mapping.uniqueKey ? new Map<string, number>() : undefined;
+  const seen = o.mapping.uniqueKey ? new SeenKeys() : undefined;
   const skipThrough = o.resumeAfterLine ?? 0;
   let batch: ProfileRow[] = [];
   let inflight: Promise<void> | undefined;
@@ -124,7 +125,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       for (const item of items) {
         if (item.line <= skipThrough) {
           const row = isRowError(item) ? item : mapper.map(item);
-          if (seen && !isRowError(row) && row.uniqueKey !== undefined && !seen.has(row.uniqueKey)) seen.set(row.uniqueKey, row.line);
+          if (seen && !isRowError(row) && row.uniqueKey !== undefined) seen.firstLineOrAdd(row.uniqueKey, row.line);
           continue;
         }
         counts.read++;
@@ -133,12 +134,11 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
         const row = o.objects ? { line: item.line, data: {}, object: rowObject(item.values) } : mapper.map(item);
         if (isRowError(row)) { await reject(row); continue; }
         if (seen && row.uniqueKey !== undefined) {
-          const first = seen.get(row.uniqueKey);
+          const first = seen.firstLineOrAdd(row.uniqueKey, row.line);
           if (first !== undefined) {
             await reject({ line: row.line, reason: `duplicate unique key "${row.uniqueKey}" (first on line ${first})` });
             continue;
           }
-          seen.set(row.uniqueKey, row.line);
         }
         batch.push(row);
         if (batch.length >= batchSize) {
@@ -150,7 +150,11 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     if (!stopped) await flush();
   } finally {
     // Never leave a write running behind the caller's back, even when reading failed.
-    if (inflight) await inflight;
+    try {
+      if (inflight) await inflight;
+    } finally {
+      seen?.close();
+    }
   }
   if (!stopped) o.onProgress?.({ ...counts });
   return { ...counts, stopped, ignoredColumns: [...mapper.ignoredColumns] };
