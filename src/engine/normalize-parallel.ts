@@ -141,7 +141,7 @@ export function chunkResult(seq: number, b: ColumnBuilder): ChunkResult {
   const hashes = {} as ChunkResult['hashes'];
   for (const [name, t] of Object.entries(b.t)) {
     tables[name as keyof Tables] = t.values;
-    hashes[name as keyof Tables] = valueHashes(t.values);
+    hashes[name as keyof Tables] = t.hashes() ?? valueHashes(t.values);
   }
   const view = { ...data, ids: [], tables: b.t } as unknown as View;
   return { seq, data, tables, hashes, keys: ruleKeys(view) };
