@@ -4,22 +4,15 @@
  * agree (so the result is exact), where a Map<string, number> of millions of entries costs ~1 µs per insert in cache
  * misses. The workers compute the hashes (valueHashes) so that the main thread does not read the characters.
  */
-import { Interner, U32List } from './intern.js';
+import { Interner, U32List, hashA, hashB, hashString } from './intern.js';
 
-/** Two independent 32-bit hashes of every value (FNV-1a and a multiply-rotate hash), interleaved. */
+/** The two 32-bit hashes of every value (intern.ts's hashString), interleaved. */
 export function valueHashes(values: string[]): Uint32Array {
   const out = new Uint32Array(values.length * 2);
   for (let k = 0; k < values.length; k++) {
-    const s = values[k]!;
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x27d4eb2f | 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ c;
-    }
-    out[2 * k] = h1;
-    out[2 * k + 1] = Math.imul(h2 ^ (h2 >>> 15), 0x85ebca6b) ^ s.length;
+    hashString(values[k]!);
+    out[2 * k] = hashA;
+    out[2 * k + 1] = hashB;
   }
   return out;
 }

@@ -1,7 +1,8 @@
-// The two 32-bit hashes of valueHashes (hashed-interner.ts) of the last string hashed by hashString.
-let hashA = 0;
-let hashB = 0;
-function hashString(s: string): void {
+// The two 32-bit hashes (FNV-1a and a multiply-rotate hash) of the last string hashed by hashString; also what
+// valueHashes (hashed-interner.ts) hands to the parallel merge, so both sides hash alike by construction.
+export let hashA = 0;
+export let hashB = 0;
+export function hashString(s: string): void {
   let h1 = 0x811c9dc5 | 0;
   let h2 = 0x27d4eb2f | 0;
   for (let i = 0; i < s.length; i++) {

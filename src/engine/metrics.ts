@@ -119,6 +119,21 @@ export function withinOneEdit(a: string, b: string): boolean {
 
 const bag = new Int32Array(65536);
 
+/** Characters a and b have in common, counted as a multiset (an upper bound on Jaro's matching characters). */
+function sharedChars(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) bag[a.charCodeAt(i)]!++;
+  let common = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (bag[c]! > 0) {
+      bag[c]!--;
+      common++;
+    }
+  }
+  for (let i = 0; i < a.length; i++) bag[a.charCodeAt(i)] = 0;
+  return common;
+}
+
 /**
  * Jaro-Winkler similarity when it can reach `min`, else 0 — a cheap upper bound (lengths, then shared character
  * counts bound the Jaro matches) skips most of the work for dissimilar strings in the hot loop.
@@ -131,16 +146,7 @@ export function jaroWinklerAtLeast(a: string, b: string, min: number): number {
   const jaroMin = (min - 0.4) / 0.6;
   const lo = Math.min(la, lb), hi = Math.max(la, lb);
   if ((1 + lo / hi + 1) / 3 < jaroMin) return 0;
-  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)]!++;
-  let common = 0;
-  for (let i = 0; i < lb; i++) {
-    const c = b.charCodeAt(i);
-    if (bag[c]! > 0) {
-      bag[c]!--;
-      common++;
-    }
-  }
-  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)] = 0;
+  const common = sharedChars(a, b);
   if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return 0;
   return jaroWinkler(a, b);
 }
@@ -160,16 +166,7 @@ export function jaroWinklerReaches(a: string, b: string, min: number): boolean {
   const jaroMin = (min - 0.1 * p) / (1 - 0.1 * p);
   const lo = Math.min(la, lb), hi = Math.max(la, lb);
   if ((1 + lo / hi + 1) / 3 < jaroMin) return false;
-  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)]!++;
-  let common = 0;
-  for (let i = 0; i < lb; i++) {
-    const c = b.charCodeAt(i);
-    if (bag[c]! > 0) {
-      bag[c]!--;
-      common++;
-    }
-  }
-  for (let i = 0; i < la; i++) bag[a.charCodeAt(i)] = 0;
+  const common = sharedChars(a, b);
   if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return false;
   return jaroWinkler(a, b) >= min;
 }
