@@ -9,7 +9,9 @@
  *   node --import tsx scripts/merge-stage-cpu.ts [N=20000]      (BENCH_SEED, MERGE_RUNS=3, add --cpu-prof to profile)
  *
  * Also prints WAL frames left, bytes written / sent to storage per merge (/proc/self/io) and the BEGIN/COMMIT time
- * distribution. Experiments (env): MERGE_STMT_TIMES=1 time per SQL statement; MERGE_PRAGMAS="a=1;b=2" on the merging
+ * distribution (with group commit, COALESCE_MERGE_COMMIT_EVERY > 1, a merge's "transaction" is its savepoint and
+ * the batch commits are outside these figures). COALESCE_MERGE_COMMIT_EVERY / COALESCE_MERGE_COMMIT_MS as for the
+ * server. Experiments (env): MERGE_STMT_TIMES=1 time per SQL statement; MERGE_PRAGMAS="a=1;b=2" on the merging
  * connection; MERGE_NO_FLUSH=1 without the background WAL flush; MERGE_ONE_TX=1 / MERGE_BATCH_TX=N all merges / N
  * merges per real transaction; MERGE_PAGE_SIZE=4096 the database rebuilt with that page size; MERGE_WAL_COPY=path
  * (with wal_autocheckpoint=0) saves the WAL and the page→table map to count pages per B-tree; MERGE_KEEP=1 keeps the
@@ -21,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRecords } from '../src/engine/generate/index.js';
 import { resolve } from '../src/engine/resolve.js';
-import { DEFAULT_JOBS_CONFIG } from '../src/jobs/config.js';
+import { DEFAULT_JOBS_CONFIG, jobsConfigFromEnv } from '../src/jobs/config.js';
 import { runJob } from '../src/jobs/runner.js';
 import { localSink } from '../src/jobs/sinks.js';
 import { walFlusher } from '../src/jobs/wal-flusher.js';
@@ -161,7 +163,7 @@ for (let run = 1; run <= RUNS; run++) {
   // As the job worker does; MERGE_NO_FLUSH=1 leaves the WAL to the checkpoints' own syncs.
   const flusher = walFlusher(join(dir, 'coalesce.db-wal'));
   const job = await runJob(store, {
-    domainName: DOMAIN, jobId: JOB, mode: 'resume', config: { ...DEFAULT_JOBS_CONFIG, inline: true },
+    domainName: DOMAIN, jobId: JOB, mode: 'resume', config: { ...DEFAULT_JOBS_CONFIG, ...jobsConfigFromEnv(), inline: true },
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
     ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
     onMerging: (active) => { if (!active) store.db.pragma('wal_checkpoint(PASSIVE)'); }, // as the worker does

@@ -26,6 +26,14 @@ export interface JobsConfig {
    * fewer bytes to storage per merge than SQLite's 1,000. docs/jobs.md, "Speed of MERGING".
    */
   walCheckpointPages: number;
+  /**
+   * Group commit of MERGING (docs/jobs.md, "Commits of MERGING"): each merge is its own savepoint, and the outer
+   * transaction commits after this many merges (COALESCE_MERGE_COMMIT_EVERY; 1 = one commit per merge, no batching)
+   * or after mergeCommitMs, whichever comes first.
+   */
+  mergeCommitEvery: number;
+  /** Longest time a merge batch stays open (COALESCE_MERGE_COMMIT_MS): bounds how long API writers wait for the lock. */
+  mergeCommitMs: number;
   /** Profiles per store read in PREPROCESSING. */
   scanBatch: number;
   /**
@@ -45,6 +53,8 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   engineSeed: 1,
   scanBatch: 5_000,
   walCheckpointPages: 16_000,
+  mergeCommitEvery: 100,
+  mergeCommitMs: 250,
   workerHeapMb: Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.5)),
 };
 
@@ -71,6 +81,10 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   if (heap !== undefined) out.workerHeapMb = heap;
   const ckpt = num(env.COALESCE_JOBS_WAL_CHECKPOINT_PAGES);
   if (ckpt !== undefined && ckpt >= 0) out.walCheckpointPages = Math.floor(ckpt);
+  const every = num(env.COALESCE_MERGE_COMMIT_EVERY);
+  if (every !== undefined && every >= 1) out.mergeCommitEvery = Math.floor(every);
+  const commitMs = num(env.COALESCE_MERGE_COMMIT_MS);
+  if (commitMs !== undefined && commitMs >= 0) out.mergeCommitMs = commitMs;
   const pause = env.COALESCE_JOBS_TEST_PAUSE;
   if (pause === 'FIND_MATCHING' || pause === 'MERGING') out.testPauseAt = pause;
   return out;

@@ -148,7 +148,10 @@ async function* iterateGroups(store: Repository, domainName: string, jobId: stri
   }
 }
 
-/** MERGING: each eligible, not yet processed group in its own transaction. Returns the number of failed groups. */
+/**
+ * MERGING: each eligible, not yet processed group is merged atomically (its own transaction, or its own savepoint in
+ * a batch: docs/jobs.md, "Commits of MERGING"). Returns the number of failed groups.
+ */
 async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, stats: JobStats): Promise<number> {
   const { domainName, jobId } = p;
   const performer = jobPerformer(jobId);
@@ -159,39 +162,101 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
     for (const g of page) if (eligible(g, settings) && g.profileIds.length >= 2) pending.push(g);
     after = page[page.length - 1]!.seq;
   }
-  stats.NumberOfMergesDone = await store.countJobMerges(domainName, jobId);
+  // Merges committed so far: what JobStats says (a batch's merges count once it is committed).
+  let committed = await store.countJobMerges(domainName, jobId);
+  stats.NumberOfMergesDone = committed;
+  const every = Math.max(1, Math.floor(p.config.mergeCommitEvery ?? 1));
+  const maxMs = p.config.mergeCommitMs ?? 250;
+  const batching = every > 1;
   const pauseAfter = p.config.testPauseAt === 'MERGING' ? Math.max(1, Math.floor(pending.length / 2)) : -1;
+  // Test pause with batching: after the commit at pauseAfter, merge into a new batch and stop with it open.
+  const pauseOpenAt = pauseAfter > 0 && batching ? Math.min(pending.length, pauseAfter + Math.max(1, Math.floor(pending.length / 4))) : -1;
   let failed = 0;
   // Groups that merged nothing wrote nothing; they are marked processed with the next merge (no commit of their own).
   let unmarked: number[] = [];
   let sinceFlush = 0;
-  for (let i = 0; i < pending.length; i++) {
-    const g = pending[i]!;
+  let open = false;
+  let batchMerges = 0;
+  let batchStart = 0;
+  const commit = async () => {
+    const patch = { jobStats: { ...stats }, lastUpdatedAt: p.now() };
     try {
-      const out = await store.mergeJobGroup(domainName, jobId, g.seq,
-        (live) => planGroup(g, live, settings), p.now(), performer, unmarked);
-      stats.NumberOfMergesDone! += out.length;
-      if (out.length === 0) unmarked.push(g.seq);
-      else {
-        unmarked = [];
-        if (++sinceFlush >= WAL_FLUSH_EVERY) {
-          sinceFlush = 0;
-          p.flushWal?.();
+      if (!(await store.inMergeBatch())) throw new Error('SQLite rolled the merge batch back');
+      await store.commitMergeBatch(domainName, jobId, unmarked, patch);
+    } catch (err) {
+      await store.rollbackMergeBatch().catch(() => undefined);
+      stats.NumberOfMergesDone = committed;
+      throw new Error(`committing a batch of ${batchMerges} merge(s) failed (they were rolled back): ${(err as Error).message}`);
+    }
+    open = false;
+    committed = stats.NumberOfMergesDone!;
+    unmarked = [];
+    batchMerges = 0;
+  };
+  try {
+    for (let i = 0; i < pending.length; i++) {
+      const g = pending[i]!;
+      if (batching && !open) {
+        await store.beginMergeBatch();
+        open = true;
+        batchStart = performance.now();
+      }
+      try {
+        // In a batch: a savepoint, rolled back alone on an error.
+        const out = await store.mergeJobGroup(domainName, jobId, g.seq,
+          (live) => planGroup(g, live, settings), p.now(), performer, batching ? [] : unmarked);
+        stats.NumberOfMergesDone! += out.length;
+        batchMerges += out.length;
+        if (out.length === 0) unmarked.push(g.seq);
+        else {
+          if (!batching) unmarked = [];
+          if (++sinceFlush >= WAL_FLUSH_EVERY) {
+            sinceFlush = 0;
+            p.flushWal?.();
+          }
+        }
+      } catch (err) {
+        failed++;
+        p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
+        if (batching && !(await store.inMergeBatch())) {
+          // SQLite rolled back the whole transaction (I/O error, disk full): the batch's merges are gone.
+          open = false;
+          stats.NumberOfMergesDone = committed;
+          throw new Error(`merging group ${g.matchId} failed and the open batch of merges was rolled back: ${(err as Error).message}`);
+        }
+        await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
+      }
+      const last = i + 1 === pending.length;
+      if (batching) {
+        if (i + 1 === pauseOpenAt) {
+          // Crash tests kill the process here, with a batch open (its merges uncommitted), as a real crash would.
+          p.log?.(`test pause in MERGING: ${committed} merges committed, ${batchMerges} in the open batch`);
+          await pauseForever();
+        }
+        if (batchMerges >= every || performance.now() - batchStart >= maxMs || last || i + 1 === pauseAfter) {
+          await commit();
+          // Let other work on this thread (the API, when inline) run between batches.
+          await new Promise((r) => setImmediate(r));
+        }
+      } else {
+        if ((i + 1) % MERGE_BATCH === 0 || i + 1 === pauseAfter || last) {
+          await store.markJobMatchesProcessed(domainName, jobId, unmarked);
+          unmarked = [];
+          await store.updateJob(domainName, jobId, { jobStats: stats, lastUpdatedAt: p.now() });
+          committed = stats.NumberOfMergesDone!;
+          await new Promise((r) => setImmediate(r));
+        }
+        if (i + 1 === pauseAfter) {
+          p.log?.(`test pause in MERGING: ${committed} merges committed, 0 in the open batch`);
+          await pauseForever();
         }
       }
-    } catch (err) {
-      failed++;
-      p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
-      await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
     }
-    if ((i + 1) % MERGE_BATCH === 0 || i + 1 === pauseAfter || i + 1 === pending.length) {
-      await store.markJobMatchesProcessed(domainName, jobId, unmarked);
-      unmarked = [];
-      await store.updateJob(domainName, jobId, { jobStats: stats, lastUpdatedAt: p.now() });
-      // Let other work on this thread (the API, when inline) run between batches.
-      await new Promise((r) => setImmediate(r));
+  } finally {
+    if (open) {
+      await store.rollbackMergeBatch().catch(() => undefined);
+      stats.NumberOfMergesDone = committed;
     }
-    if (i + 1 === pauseAfter) await pauseForever();
   }
   return failed;
 }

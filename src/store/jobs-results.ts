@@ -3,7 +3,7 @@
  * SQLite implementation in src/store/sqlite/job-results.ts. Every write method is one transaction.
  */
 import type { FieldMeta, ProfileData, StoredProfile } from '../model/profile.js';
-import type { JobStatus, MatchGroupRecord } from './repository.js';
+import type { JobRecord, JobStatus, MatchGroupRecord } from './repository.js';
 
 export type JobKind = 'FIRST' | 'SCHEDULED' | 'ON_DEMAND';
 
@@ -58,6 +58,18 @@ export interface JobsResultsRepository {
   mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string, alsoProcessed?: readonly number[]): Promise<MergeOutcome[]>;
   /** Marks not yet processed groups processed (groups that merged nothing, see mergeJobGroup). */
   markJobMatchesProcessed(domainName: string, jobId: string, seqs: readonly number[]): Promise<void>;
+  /**
+   * Group commit of MERGING (docs/jobs.md, "Commits of MERGING"): opens an outer write transaction; every
+   * mergeJobGroup / markJobMatchFailed until commitMergeBatch runs inside it as its own savepoint (a failing merge is
+   * rolled back alone). Not for connections shared with other writers between the calls.
+   */
+  beginMergeBatch(): Promise<void>;
+  /** Marks `alsoProcessed` groups processed, patches the job (JobStats of committed merges only) and commits. */
+  commitMergeBatch(domainName: string, jobId: string, alsoProcessed: readonly number[], job: Partial<JobRecord>): Promise<void>;
+  /** Undoes an open batch (nothing when none is open). */
+  rollbackMergeBatch(): Promise<void>;
+  /** Whether a batch (the connection's outer transaction) is still open; SQLite may have rolled it back on an error. */
+  inMergeBatch(): Promise<boolean>;
   /** Merges recorded for a job (NumberOfMergesDone survives a restart). */
   countJobMerges(domainName: string, jobId: string): Promise<number>;
   /** Marks a group failed (MERGING goes on with the others). */

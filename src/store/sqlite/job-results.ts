@@ -4,7 +4,8 @@ import type { ProfileData, StoredProfile } from '../../model/profile.js';
 import type {
   GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, StoredMatchGroup,
 } from '../jobs-results.js';
-import type { JobStatus, MatchGroupRecord } from '../repository.js';
+import type { JobRecord, JobStatus, MatchGroupRecord } from '../repository.js';
+import { updateJob } from './jobs.js';
 import type { SqliteContext } from './database.js';
 import { newId, writeHistory } from './history.js';
 import { decodeMeta } from './meta-codec.js';
@@ -211,6 +212,22 @@ export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: strin
 export function markJobMatchesProcessed(c: SqliteContext, domainName: string, jobId: string, seqs: readonly number[]): void {
   if (seqs.length === 0) return;
   c.tx(() => { for (const s of seqs) c.stmt(MARK_PROCESSED).run(domainName, jobId, s); });
+}
+
+/** Group commit of MERGING: see JobsResultsRepository.beginMergeBatch. */
+export function beginMergeBatch(c: SqliteContext): void {
+  c.db.exec('BEGIN IMMEDIATE');
+}
+
+export function commitMergeBatch(c: SqliteContext, domainName: string, jobId: string, alsoProcessed: readonly number[],
+  job: Partial<JobRecord>): void {
+  for (const s of alsoProcessed) c.stmt(MARK_PROCESSED).run(domainName, jobId, s);
+  updateJob(c, domainName, jobId, job);
+  c.db.exec('COMMIT');
+}
+
+export function rollbackMergeBatch(c: SqliteContext): void {
+  if (c.db.inTransaction) c.db.exec('ROLLBACK');
 }
 
 export function countJobMerges(c: SqliteContext, domainName: string, jobId: string): number {

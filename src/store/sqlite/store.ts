@@ -144,6 +144,12 @@ export class SqliteStore implements Repository {
     return jobResults.mergeJobGroup(this.context, domain, jobId, seq, plan, now, performedBy, alsoProcessed);
   }
   async markJobMatchesProcessed(domain: string, jobId: string, seqs: readonly number[]) { jobResults.markJobMatchesProcessed(this.context, domain, jobId, seqs); }
+  async beginMergeBatch() { jobResults.beginMergeBatch(this.context); }
+  async commitMergeBatch(domain: string, jobId: string, alsoProcessed: readonly number[], job: Partial<JobRecord>) {
+    jobResults.commitMergeBatch(this.context, domain, jobId, alsoProcessed, job);
+  }
+  async rollbackMergeBatch() { jobResults.rollbackMergeBatch(this.context); }
+  async inMergeBatch() { return this.db.inTransaction; }
   async countJobMerges(domain: string, jobId: string) { return jobResults.countJobMerges(this.context, domain, jobId); }
   async markJobMatchFailed(domain: string, jobId: string, seq: number) { jobResults.markJobMatchFailed(this.context, domain, jobId, seq); }
   async mergeProfiles(domain: string, mainId: string, mergedIds: string[], resolve: Parameters<typeof jobResults.mergeProfiles>[4], now: number, performedBy?: string) {
