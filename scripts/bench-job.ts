@@ -7,13 +7,15 @@
  * Prints: wall time per stage (status transitions seen by the poller, and the runner's own stage timings), total,
  * peak RSS of the process (API + job worker threads), GetIdentityResolutionJob p50/p99/max, and JobStats.
  *
+ * Meanwhile a second client writes (CreateProfile into another domain of the same data dir, one every ~20 ms) and
+ * records each latency: API writers share SQLite's write lock with the job's merge commits.
  * Options (env): BENCH_PROFILES (default 1000000), BENCH_SEED (default 1), BENCH_KEEP=1 keeps the data dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { CreateDomainCommand, CustomerProfilesClient, GetIdentityResolutionJobCommand } from '@aws-sdk/client-customer-profiles';
+import { CreateDomainCommand, CreateProfileCommand, CustomerProfilesClient, GetIdentityResolutionJobCommand } from '@aws-sdk/client-customer-profiles';
 
 const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
 const { startServer } = (await import(dist('server.js'))) as typeof import('../src/server.js');
@@ -74,6 +76,24 @@ for (const r of generateRecords(N, SEED)) {
 if (batch.length) flush();
 console.log(`Bulk load of ${N.toLocaleString()} profiles: ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of the job)`);
 
+await client.send(new CreateDomainCommand({ DomainName: 'bench-writes', DefaultExpirationDays: 365 }));
+const writer = new CustomerProfilesClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDS, maxAttempts: 1 });
+const writeLatencies: number[] = [];
+let writeErrors = 0;
+let writing = true;
+const writes = (async () => {
+  for (let i = 0; writing; i++) {
+    const s = performance.now();
+    try {
+      await writer.send(new CreateProfileCommand({ DomainName: 'bench-writes', FirstName: `W${i}`, EmailAddress: `w${i}@example.com` }));
+      writeLatencies.push(performance.now() - s);
+    } catch {
+      writeErrors++;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+})();
+
 const ext = { endpoint: server.url, region: 'us-east-1', credentials: CREDS };
 t0 = performance.now();
 const { JobId } = await startIdentityResolutionJob(ext, DOMAIN);
@@ -92,6 +112,8 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 10));
 }
 const total = performance.now() - t0;
+writing = false;
+await writes;
 const run = await server.store.getJobRun(DOMAIN, JobId);
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
@@ -107,6 +129,11 @@ console.log(`JobStats: ${JSON.stringify(job.JobStats)}`);
 console.log(`Peak RSS (process: API + job worker): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 console.log(`GetIdentityResolutionJob while running: n=${latencies.length} p50=${pct(50).toFixed(1)} ms p99=${pct(99).toFixed(1)} ms max=${latencies[latencies.length - 1]!.toFixed(1)} ms (goal p99 < 50 ms)`);
 
+writeLatencies.sort((a, b) => a - b);
+const wpct = (p: number) => writeLatencies[Math.min(writeLatencies.length - 1, Math.floor((p / 100) * writeLatencies.length))] ?? NaN;
+console.log(`CreateProfile (another domain) while running: n=${writeLatencies.length} p50=${wpct(50).toFixed(1)} ms p99=${wpct(99).toFixed(1)} ms max=${(writeLatencies[writeLatencies.length - 1] ?? NaN).toFixed(1)} ms, errors ${writeErrors}`);
+
+writer.destroy();
 client.destroy();
 await server.close();
 if (process.env.BENCH_KEEP === '1') console.log(`data dir kept: ${dataDir}`);

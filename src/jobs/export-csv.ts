@@ -2,7 +2,7 @@
  * CSV export of a job's match groups (docs/jobs.md, "Export"): one row per profile, files of bounded size named
  * CustomerProfilesPendingMatches-<domain>-part-<n>.csv under <S3KeyName>/<domain>/<JobId>/.
  */
-import { ADDRESS_FIELDS, ADDRESS_MEMBERS, SCALAR_FIELDS, getPath, type ProfileData } from '../model/profile.js';
+import { ADDRESS_FIELDS, ADDRESS_MEMBERS, SCALAR_FIELDS, type ProfileData } from '../model/profile.js';
 import type { ObjectSink } from './sinks.js';
 
 export const PROFILE_COLUMNS: string[] = [
@@ -12,21 +12,58 @@ export const PROFILE_COLUMNS: string[] = [
 ];
 export const CSV_HEADER = ['MatchingGroupId', 'ConfidenceScore', 'ProfileId', ...PROFILE_COLUMNS].join(',') + '\n';
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /** RFC 4180 quoting: fields with a comma, quote, CR or LF are quoted, quotes doubled. */
 export function csvField(v: string | undefined): string {
   if (v === undefined) return '';
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+// The export's inner loop: a profile has a handful of the 60 columns, so its own fields are visited (column by name
+// lookup) instead of probing every column; cells of the row are kept in one scratch array.
+const SCALAR_COLUMN = new Map<string, number>(SCALAR_FIELDS.map((f, i) => [f, 3 + i]));
+const ADDRESS_COLUMN = new Map<string, number>(ADDRESS_FIELDS.map((a, i) => [a, 3 + SCALAR_FIELDS.length + i * ADDRESS_MEMBERS.length]));
+const MEMBER_OFFSET = new Map<string, number>(ADDRESS_MEMBERS.map((m, i) => [m, i]));
+const ATTRIBUTES_COLUMN = 3 + PROFILE_COLUMNS.length - 1;
+const cells: string[] = new Array<string>(3 + PROFILE_COLUMNS.length).fill('');
+const filled: number[] = [];
+
+/** A cell: a non-empty string value, quoted as needed; anything else is empty (as getPath reads it). */
+const cell = (v: unknown): string => (typeof v === 'string' && v !== '' ? (NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v) : '');
+
 export function csvRow(matchId: string, score: number, profileId: string, data: ProfileData | undefined): string {
-  const cells = [csvField(matchId), String(score), csvField(profileId)];
-  for (const c of PROFILE_COLUMNS) {
-    if (c === 'Attributes') {
-      const a = data?.Attributes;
-      cells.push(a && Object.keys(a).length > 0 ? csvField(JSON.stringify(a)) : '');
-    } else cells.push(csvField(data ? getPath(data, c) : undefined));
+  cells[0] = csvField(matchId);
+  cells[1] = String(score);
+  cells[2] = csvField(profileId);
+  if (data) {
+    const d = data as Record<string, unknown>;
+    for (const k in d) {
+      if (!Object.hasOwn(d, k)) continue;
+      const v = d[k];
+      const col = SCALAR_COLUMN.get(k);
+      if (col !== undefined) {
+        const c = cell(v);
+        if (c !== '') { cells[col] = c; filled.push(col); }
+        continue;
+      }
+      const base = ADDRESS_COLUMN.get(k);
+      if (base === undefined || v === null || typeof v !== 'object') continue;
+      const addr = v as Record<string, unknown>;
+      for (const m in addr) {
+        const off = Object.hasOwn(addr, m) ? MEMBER_OFFSET.get(m) : undefined;
+        if (off === undefined) continue;
+        const c = cell(addr[m]);
+        if (c !== '') { cells[base + off] = c; filled.push(base + off); }
+      }
+    }
+    const attrs = data.Attributes;
+    if (attrs && Object.keys(attrs).length > 0) { cells[ATTRIBUTES_COLUMN] = csvField(JSON.stringify(attrs)); filled.push(ATTRIBUTES_COLUMN); }
   }
-  return cells.join(',') + '\n';
+  const row = cells.join(',') + '\n';
+  for (const i of filled) cells[i] = '';
+  filled.length = 0;
+  return row;
 }
 
 export interface ExportGroup { matchId: string; profileIds: string[]; confidenceScore: number }
@@ -54,27 +91,40 @@ export async function exportMatches(opts: {
 }): Promise<ExportResult> {
   const prefix = exportPrefix(opts.keyName, opts.domainName, opts.jobId);
   const keys: string[] = [];
-  const headerBytes = Buffer.byteLength(CSV_HEADER);
-  let chunks: string[] = [];
-  let size = 0;
+  const partBytes = opts.partBytes;
+  // Rows are encoded straight into the part's buffer (no per-row byte count, no join and copy of the part).
+  let buf = Buffer.allocUnsafe(Math.max(1 << 16, Math.min(partBytes, 1 << 22)));
+  const headerBytes = buf.write(CSV_HEADER, 0, 'utf8');
+  let len = headerBytes;
   let rows = 0;
+  let rowsInPart = 0;
+  const reserve = (n: number) => {
+    if (len + n <= buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(len + n, Math.min(2 * buf.length, partBytes + (1 << 16))));
+    buf.copy(next, 0, 0, len);
+    buf = next;
+  };
   const flush = async () => {
     const key = `${prefix}CustomerProfilesPendingMatches-${opts.domainName}-part-${keys.length + 1}.csv`;
-    await opts.sink.put(opts.bucket, key, Buffer.from(CSV_HEADER + chunks.join(''), 'utf8'));
+    await opts.sink.put(opts.bucket, key, buf.subarray(0, len));
     keys.push(key);
-    chunks = [];
-    size = 0;
+    len = headerBytes;
+    rowsInPart = 0;
   };
   for await (const g of opts.groups) {
     for (const id of g.profileIds) {
       const row = csvRow(g.matchId, g.confidenceScore, id, opts.profileOf(id));
-      const n = Buffer.byteLength(row);
-      if (chunks.length > 0 && headerBytes + size + n > opts.partBytes) await flush();
-      chunks.push(row);
-      size += n;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: only a row that may cross the bound is measured exactly.
+      if (len + 3 * row.length > partBytes) {
+        const n = Buffer.byteLength(row);
+        if (rowsInPart > 0 && len + n > partBytes) await flush();
+        reserve(n);
+      } else reserve(3 * row.length);
+      len += buf.write(row, len, 'utf8');
+      rowsInPart++;
       rows++;
     }
   }
-  if (chunks.length > 0 || keys.length === 0) await flush();
+  if (rowsInPart > 0 || keys.length === 0) await flush();
   return { keys, rows, prefix };
 }

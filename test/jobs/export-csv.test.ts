@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { exportMatches, CSV_HEADER } from '../../src/jobs/export-csv.js';
+import { exportMatches, csvRow, CSV_HEADER, PROFILE_COLUMNS } from '../../src/jobs/export-csv.js';
+import { getPath, type ProfileData } from '../../src/model/profile.js';
 import { localSink } from '../../src/jobs/sinks.js';
 
 describe('CSV export', () => {
@@ -35,5 +36,49 @@ describe('CSV export', () => {
     expect(rows[0]).toMatchObject({ MatchingGroupId: 'g0', ConfidenceScore: '0.5', ProfileId: 'p1', FirstName: 'Ann, "the" first', 'Address.City': 'Paris' });
     expect(JSON.parse(rows[0].Attributes)).toEqual({ tier: 'gold' });
     expect(rows[1]['ShippingAddress.PostalCode']).toBe('75001');
+  });
+
+  // The row writer visits a profile's own fields; this is the plain column-by-column definition it must equal.
+  const reference = (matchId: string, score: number, id: string, data: ProfileData | undefined) => {
+    const q = (v: string | undefined) => (v === undefined ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const cells = [q(matchId), String(score), q(id)];
+    for (const c of PROFILE_COLUMNS) {
+      if (c === 'Attributes') {
+        const a = data?.Attributes;
+        cells.push(a && Object.keys(a).length > 0 ? q(JSON.stringify(a)) : '');
+      } else cells.push(q(data ? getPath(data, c) : undefined));
+    }
+    return cells.join(',') + '\n';
+  };
+
+  it('writes the same bytes as the column-by-column definition, whatever the profile holds', () => {
+    const odd: any[] = [
+      undefined,
+      {},
+      { FirstName: '', LastName: 'O"Brien', MiddleName: 'a,b', Gender: 'x\ny', BirthDate: 42, PhoneNumber: null },
+      { Address: { City: 'Zürich', PostalCode: '', Address1: 'line\r\n2', Extra: 'ignored' }, ShippingAddress: 'not an object' },
+      { BillingAddress: null, MailingAddress: { Country: '日本', State: 7 }, Attributes: {} },
+      { Attributes: { 'k,1': 'v"1', emoji: '😀' }, EngagementPreferences: { Phone: [] }, Unknown: 'x', PartyTypeString: 'B' },
+      { AccountNumber: 'A1', AdditionalInformation: '"quoted"', ProfileType: 'T', BusinessEmailAddress: 'b@x.io', Address: { Address4: 'x' } },
+    ];
+    odd.forEach((d, i) => expect(csvRow(`m,${i}`, i / 7, `p"${i}`, d)).toBe(reference(`m,${i}`, i / 7, `p"${i}`, d)));
+  });
+
+  it('bounds parts by bytes with multi-byte rows (a row is never split)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coalesce-export-mb-'));
+    const profiles: Record<string, any> = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, { FirstName: 'é😀'.repeat(i) }]));
+    const groups = Array.from({ length: 20 }, (_, i) => ({ matchId: `g${i}`, confidenceScore: 1, profileIds: [`p${2 * i}`, `p${2 * i + 1}`] }));
+    const partBytes = Buffer.byteLength(CSV_HEADER) + 2 * Buffer.byteLength(reference('g19', 1, 'p39', profiles.p39));
+    const r = await exportMatches({ sink: localSink(dir), bucket: 'my-bucket', domainName: 'dom', jobId: 'j2', groups, profileOf: (id) => profiles[id], partBytes });
+    const folder = join(dir, 's3', 'my-bucket', 'dom', 'j2');
+    let all = '';
+    for (const k of r.keys) {
+      const b = readFileSync(join(dir, 's3', 'my-bucket', k));
+      expect(b.length).toBeLessThanOrEqual(partBytes);
+      all += b.toString('utf8').slice(CSV_HEADER.length);
+    }
+    expect(r.keys.length).toBeGreaterThan(5);
+    expect(readdirSync(folder)).toHaveLength(r.keys.length);
+    expect(all).toBe(groups.flatMap((g) => g.profileIds.map((id) => reference(g.matchId, 1, id, profiles[id]))).join(''));
   });
 });
