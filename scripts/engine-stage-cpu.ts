@@ -1,6 +1,6 @@
 /**
  * Engine CPU per stage (not wall time, which a shared machine distorts) and output fingerprints.
- * `node --import tsx scripts/engine-stage-cpu.ts [profiles=100000] [--hash] [--rules]`
+ * `node --import tsx scripts/engine-stage-cpu.ts [profiles=100000] [--hash] [--rules]` (profiles 0: fingerprints only)
  * --hash: also prints a SHA-256 of resolve()'s groups + pair probabilities on the 10k generator set, Febrl3 and
  * fake_1000, to check that a speed change leaves the results identical. --rules: candidate pairs per blocking rule.
  * CPU figures are process-wide (all threads); "parallel normalize" includes starting its worker threads.
@@ -31,6 +31,8 @@ if (args.includes('--hash')) {
   }
 }
 
+if (n === 0) process.exit(0); // `0 --hash`: fingerprints only
+
 const { profiles } = generateProfiles(n, 1, { meta: false });
 const opts = normalizeOptionsOf({});
 let c = process.cpuUsage();
@@ -58,5 +60,15 @@ if (threads > 0) {
 }
 c = process.cpuUsage();
 const t = performance.now();
-const r = await resolve(profiles, { seed: 1 });
-console.log(`full resolve CPU ${cpuMs(process.cpuUsage(c))} ms (all threads), wall ${Math.round(performance.now() - t)} ms; stages wall ${JSON.stringify(r.stats.timingsMs)}`);
+// CPU per stage (all threads): onProgress(stage, 0) marks where each stage starts.
+const stageCpu: Record<string, number> = {};
+let stage = '', mark = process.cpuUsage();
+const r = await resolve(profiles, {
+  seed: 1,
+  onProgress: (s) => {
+    if (s === stage) return;
+    if (stage) stageCpu[stage] = cpuMs(process.cpuUsage(mark));
+    [stage, mark] = [s, process.cpuUsage()];
+  },
+});
+console.log(`full resolve CPU ${cpuMs(process.cpuUsage(c))} ms (all threads), wall ${Math.round(performance.now() - t)} ms; stages wall ${JSON.stringify(r.stats.timingsMs)}; stages CPU ${JSON.stringify(stageCpu)}`);

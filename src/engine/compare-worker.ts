@@ -1,6 +1,6 @@
-/** Worker thread: computes the comparison patterns of one range of candidate pairs into shared memory. */
+/** Worker thread: computes comparison patterns into shared memory, taking chunks of pairs from a shared counter. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { computePatterns } from './patterns.js';
+import { computeChunks } from './patterns.js';
 import type { View } from './compare.js';
 
 interface Job {
@@ -8,10 +8,10 @@ interface Job {
   a: Uint32Array;
   b: Uint32Array;
   out: Uint32Array;
-  from: number;
-  to: number;
+  next: Int32Array;
+  chunk: number;
 }
 
 const job = workerData as Job;
-computePatterns(job.view, job.a, job.b, job.out, job.from, job.to);
+computeChunks(job.view, job.a, job.b, job.out, job.next, job.chunk);
 parentPort!.postMessage('done');

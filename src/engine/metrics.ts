@@ -14,6 +14,7 @@ export function jaroWinkler(a: string, b: string): number {
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
+  if (la <= 31 && lb <= 31) return jaroWinklerShort(a, b, la, lb);
   if (la > flagsA.length) flagsA = new Int32Array(la * 2);
   if (lb > flagsB.length) flagsB = new Int32Array(lb * 2);
   // Flags are "matched in this call" when equal to the call's stamp: no clearing between calls.
@@ -46,6 +47,47 @@ export function jaroWinkler(a: string, b: string): number {
     while (flagsB[k] !== st) k++;
     if (a.charCodeAt(i) !== b.charCodeAt(k)) t++;
     k++;
+  }
+  const jaro = (matches / la + matches / lb + (matches - t / 2) / matches) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** Per character code, the positions where it occurs in the current `b` (a bit each); zero between calls. */
+const charPositions = new Int32Array(65536);
+
+/**
+ * jaroWinkler for strings of up to 31 characters, bit-parallel: each character of `a` takes the lowest unmatched
+ * position of the same character in `b` within the window — the first one the scan would find — from one bitmask
+ * operation instead of a scan of the window, so matches, transpositions and the result are exactly the same.
+ */
+function jaroWinklerShort(a: string, b: string, la: number, lb: number): number {
+  for (let j = 0; j < lb; j++) charPositions[b.charCodeAt(j)]! |= 1 << j;
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  let usedB = 0, matchedA = 0, matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    if (lo > hi) continue;
+    const inWindow = ((1 << (hi + 1)) - 1) & ~((1 << lo) - 1); // hi ≤ 30: (1 << 31) − 1 is 0x7fffffff as an int
+    const free = charPositions[a.charCodeAt(i)]! & ~usedB & inWindow;
+    if (free !== 0) {
+      usedB |= free & -free;
+      matchedA |= 1 << i;
+      matches++;
+    }
+  }
+  for (let j = 0; j < lb; j++) charPositions[b.charCodeAt(j)] = 0;
+  if (matches === 0) return 0;
+  let t = 0;
+  let rest = usedB;
+  for (let i = 0; i < la; i++) {
+    if ((matchedA & (1 << i)) === 0) continue;
+    const bit = rest & -rest;
+    rest ^= bit;
+    if (a.charCodeAt(i) !== b.charCodeAt(31 - Math.clz32(bit))) t++;
   }
   const jaro = (matches / la + matches / lb + (matches - t / 2) / matches) / 3;
   let prefix = 0;
@@ -96,11 +138,14 @@ export function damerauLevenshtein(a: string, b: string, max = 1 << 30): number 
   return Math.min(prev[lb]!, max + 1);
 }
 
-/** True when a and b are at most one edit apart (insert, delete, substitute, or swap two adjacent characters). */
-export function withinOneEdit(a: string, b: string): boolean {
+/**
+ * True when a and b are at most one edit apart (insert, delete, substitute, or swap two adjacent characters).
+ * `from`: a prefix length the caller knows a and b share (skipped; the answer is the same).
+ */
+export function withinOneEdit(a: string, b: string, from = 0): boolean {
   const la = a.length, lb = b.length;
   if (la === lb) {
-    let i = 0;
+    let i = from;
     while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
     if (i >= la - 1) return true;
     // one substitution, or one adjacent transposition
@@ -111,7 +156,7 @@ export function withinOneEdit(a: string, b: string): boolean {
   }
   if (Math.abs(la - lb) !== 1) return false;
   const s = la < lb ? a : b, t = la < lb ? b : a; // no destructuring: this runs for millions of pairs
-  let i = 0;
+  let i = from;
   while (i < s.length && s.charCodeAt(i) === t.charCodeAt(i)) i++;
   for (; i < s.length; i++) if (s.charCodeAt(i) !== t.charCodeAt(i + 1)) return false;
   return true;

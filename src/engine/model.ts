@@ -4,7 +4,7 @@
  * costs nothing at 1M profiles), term-frequency adjustments for exact agreement on common values.
  * The model is plain JSON: saved with the job, read back by explainGroup and by future single-profile scoring.
  */
-import { COMPARISONS, type View } from './compare.js';
+import { COMPARISONS, patternCode, type View } from './compare.js';
 import type { NormalizeOptions } from './columns.js';
 import { rng } from './random.js';
 
@@ -70,13 +70,27 @@ export const PLACE: number[] = [];
 
 /** Level vector of one pair packed into an integer (mixed radix). */
 export function patternOf(v: View, a: number, b: number): number {
-  let code = 0;
-  for (let k = 0; k < COMPARISONS.length; k++) code += COMPARISONS[k]!.compare(v, a, b) * PLACE[k]!;
-  return code;
+  return patternCode(v, a, b);
 }
 
 export function levelOf(code: number, k: number): number {
   return Math.floor(code / PLACE[k]!) % RADIX[k]!;
+}
+
+/** Number of distinct pattern codes (the product of the level counts). */
+export const PATTERN_CODES = PLACE[PLACE.length - 1]! * RADIX[RADIX.length - 1]!;
+
+let codeLevels: Uint8Array | undefined;
+/**
+ * levelOf for every code, as one table: entry code × K + k (~0.7 MB, built on first use). Scoring reads it once per
+ * pair and comparison instead of a division and a modulo.
+ */
+export function codeLevelTable(): Uint8Array {
+  if (codeLevels) return codeLevels;
+  const K = RADIX.length;
+  const t = new Uint8Array(PATTERN_CODES * K);
+  for (let code = 0; code < PATTERN_CODES; code++) for (let k = 0; k < K; k++) t[code * K + k] = levelOf(code, k);
+  return (codeLevels = t);
 }
 
 /** u per comparison level from `samples` random pairs (seeded), with add-½ smoothing so no level gets u = 0. */

@@ -1,21 +1,29 @@
 /**
  * Runs the comparison hot loop over the candidate pairs on several threads: the pairs and the output live in
- * SharedArrayBuffers, each worker gets a copy of the columns (typed arrays and interned strings) and one contiguous
- * range; the main thread takes a range too. Small inputs run inline (starting a thread costs more than they do).
+ * SharedArrayBuffers, each worker gets a copy of the columns (typed arrays and interned strings); the main thread
+ * and the workers take chunks of pairs from a shared counter until none are left. Small inputs run inline (starting a thread costs more than they do).
  */
 import { availableParallelism } from 'node:os';
 import type { Columns } from './columns.js';
-import type { View } from './compare.js';
-import { computePatterns } from './patterns.js';
+import { COMPARED_TABLES, type TableName, type View } from './compare.js';
+import { computeChunks, computePatterns } from './patterns.js';
 import { startWorker } from '../util/worker.js';
 
 /** Below this many pairs threads do not pay off. */
 export const PARALLEL_MIN_PAIRS = 200_000;
+/** Pairs a thread takes from the shared counter at a time. */
+const CHUNK_PAIRS = 16_384;
 
-/** The columns without their maps (what a worker needs; cheaper to copy). */
+/**
+ * The columns without their maps, and only the string tables comparisons read (the others empty): what a comparison
+ * worker needs. Each table is millions of strings at a million profiles, which the main thread serializes and the
+ * worker rebuilds before it can start.
+ */
 export function viewOf(c: Columns): View {
   const tables = {} as View['tables'];
-  for (const [k, t] of Object.entries(c.tables)) (tables as Record<string, { values: string[] }>)[k] = { values: t.values };
+  for (const [k, t] of Object.entries(c.tables)) {
+    (tables as Record<string, { values: string[] }>)[k] = { values: COMPARED_TABLES.has(k as TableName) ? t.values : [] };
+  }
   return { ...c, ids: [], tables };
 }
 
@@ -43,12 +51,14 @@ export async function computePatternsParallel(
   const sa = shared(a);
   const sb = shared(b);
   const view = viewOf(cols);
-  const parts = workers + 1;
-  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((n * i) / parts));
+  // Work is handed out in chunks from a shared counter rather than split up front: the main thread starts at once,
+  // while each worker first spends a while starting up and rebuilding the view, so fixed halves left the main
+  // thread idle at the end for about that long.
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const done: Promise<void>[] = [];
-  for (let w = 1; w < parts; w++) {
+  for (let w = 0; w < workers; w++) {
     const worker = startWorker(import.meta.url, './compare-worker.js', {
-      workerData: { view, a: sa, b: sb, out, from: bounds[w], to: bounds[w + 1] },
+      workerData: { view, a: sa, b: sb, out, next, chunk: CHUNK_PAIRS },
     });
     done.push(
       new Promise<void>((resolve, reject) => {
@@ -58,7 +68,7 @@ export async function computePatternsParallel(
       }),
     );
   }
-  computePatterns(cols, sa, sb, out, bounds[0]!, bounds[1]!);
+  computeChunks(cols, sa, sb, out, next, CHUNK_PAIRS);
   await Promise.all(done);
   return out;
 }

@@ -7,7 +7,7 @@ import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } 
 import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, type BlockingLimits, type RuleKeys } from './blocking.js';
 import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
-import { estimateU, log2, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
+import { estimateU, log2, PATTERN_CODES, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
 import { Scorer } from './score.js';
 import { liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
@@ -46,6 +46,21 @@ function exactAgreementU(u: number[][], tf: LiveTf): number[][] {
     for (let l = 1; l < levels.length; l++) if (l !== c.tfLevel) rest += levels[l]!;
     return levels.map((x, l) => (l === 0 ? 1 : l === c.tfLevel ? exact : (x / rest) * (1 - exact)));
   });
+}
+
+/** The distinct pattern codes in ascending order and how many pairs have each (a dense count over all codes). */
+export function patternHistogram(codes: Uint32Array): { patterns: Float64Array; counts: Float64Array } {
+  const hist = new Uint32Array(PATTERN_CODES);
+  for (let k = 0; k < codes.length; k++) hist[codes[k]!]!++;
+  let distinct = 0;
+  for (let c = 0; c < PATTERN_CODES; c++) if (hist[c]! > 0) distinct++;
+  const patterns = new Float64Array(distinct), counts = new Float64Array(distinct);
+  for (let c = 0, o = 0; c < PATTERN_CODES; c++) {
+    if (hist[c]! === 0) continue;
+    patterns[o] = c;
+    counts[o++] = hist[c]!;
+  }
+  return { patterns, counts };
 }
 
 /**
@@ -131,7 +146,7 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
  * normalize → block → compare → train → score. A function of its own so that the columns, value counts and pattern
  * codes become garbage before clustering allocates its adjacency (peak memory at a million profiles).
  */
-async function scoreCandidates(
+export async function scoreCandidates(
   profiles: EngineProfile[],
   options: EngineOptions,
   lap: (stage: string) => void,
@@ -167,10 +182,7 @@ async function scoreCandidates(
   const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
   const tf = liveTf(cols);
   const u = exactAgreementU(estimateU(cols, samples, seed), tf);
-  const hist = new Map<number, number>();
-  for (let k = 0; k < nPairs; k++) hist.set(codes[k]!, (hist.get(codes[k]!) ?? 0) + 1);
-  const patterns = Float64Array.from([...hist.keys()].sort((x, y) => x - y));
-  const counts = Float64Array.from(patterns, (p) => hist.get(p)!);
+  const { patterns, counts } = patternHistogram(codes);
   const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
   const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
     const params: ComparisonParams = {

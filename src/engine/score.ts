@@ -3,7 +3,7 @@
  * Used by resolve (with live value counts) and by explainGroup (with the counts saved in the model).
  */
 import { COMPARISONS, type View } from './compare.js';
-import { levelOf, priorWeight, probabilityOf, tfAdjustment, weightsOf, type Model } from './model.js';
+import { codeLevelTable, levelOf, priorWeight, RADIX, probabilityOf, tfAdjustment, weightsOf, type Model } from './model.js';
 import type { AttributeEvidence, PairEvidence } from './types.js';
 
 /** Occurrence count of value `id` of comparison k's TF table, and the table's total. */
@@ -16,6 +16,14 @@ export class Scorer {
   private readonly weights: Float64Array[];
   private readonly prior: number;
   private readonly uExact: number[];
+  /** Level weights flattened: entry k × stride + level. */
+  private readonly flat: Float64Array;
+  private readonly stride: number;
+  /** Per comparison, its TF level (-1: none). */
+  private readonly tfLevels: Int32Array;
+  /** Per TF comparison, the adjustment of each value id, computed on first use (NaN = not yet). */
+  private readonly tfCache: (Float64Array | undefined)[];
+  private readonly levels = codeLevelTable();
 
   constructor(
     private readonly model: Model,
@@ -25,24 +33,38 @@ export class Scorer {
     this.weights = weightsOf(model.comparisons);
     this.prior = priorWeight(model);
     this.uExact = model.comparisons.map((c) => (c.tfLevel > 0 ? c.levels[c.tfLevel]!.uRandom : 0));
+    this.stride = Math.max(...this.weights.map((w) => w.length));
+    this.flat = new Float64Array(this.weights.length * this.stride);
+    this.weights.forEach((w, k) => this.flat.set(w, k * this.stride));
+    this.tfLevels = Int32Array.from(model.comparisons, (c) => (c.tfLevel > 0 ? c.tfLevel : -1));
+    this.tfCache = model.comparisons.map(() => undefined);
   }
 
   /** TF adjustment (bits) of comparison k for a pair at its TF level. */
   tfBits(k: number, a: number, b: number): number {
-    const id = COMPARISONS[k]!.sharedValue(this.view, a, b);
+    const c = COMPARISONS[k]!;
+    const id = c.sharedValue(this.view, a, b);
     if (id < 0) return 0;
-    return tfAdjustment(this.uExact[k]!, this.tf.count(k, id), this.tf.total(k), this.model.tfClamp);
+    let cache = this.tfCache[k];
+    if (!cache) {
+      cache = this.tfCache[k] = new Float64Array(c.tfTable ? this.view.tables[c.tfTable].values.length : 0).fill(NaN);
+    }
+    if (id >= cache.length) return tfAdjustment(this.uExact[k]!, this.tf.count(k, id), this.tf.total(k), this.model.tfClamp);
+    let adj = cache[id]!;
+    // A pure function of the value's count, so cached per value id (the same number as computing it per pair).
+    if (adj !== adj) cache[id] = adj = tfAdjustment(this.uExact[k]!, this.tf.count(k, id), this.tf.total(k), this.model.tfClamp);
+    return adj;
   }
 
   /** Total match weight (log2 odds) of a pair whose pattern code is known. */
   weight(code: number, a: number, b: number): number {
     let w = this.prior;
-    for (let k = 0; k < this.weights.length; k++) {
-      const l = levelOf(code, k);
+    const K = this.tfLevels.length, base = code * RADIX.length, levels = this.levels;
+    for (let k = 0; k < K; k++) {
+      const l = levels[base + k]!;
       if (l === 0) continue;
-      w += this.weights[k]![l]!;
-      const tfLevel = this.model.comparisons[k]!.tfLevel;
-      if (l === tfLevel && tfLevel > 0) w += this.tfBits(k, a, b);
+      w += this.flat[k * this.stride + l]!;
+      if (l === this.tfLevels[k]) w += this.tfBits(k, a, b);
     }
     return w;
   }

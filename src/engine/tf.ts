@@ -43,13 +43,31 @@ export function liveTf(c: Columns): LiveTf {
 
 /** The most common values (count ≥ 2, at most `limit`) as a JSON table for the model. */
 export function tfTableOf(values: string[], counts: Int32Array, total: number, limit: number): TfTable {
+  // Only values at least as common as the limit-th most common one can be kept: sort just those (a million
+  // distinct emails or streets sorted by a string comparator cost most of training).
+  let repeated = 0, maxCount = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (counts[i]! < 2) continue;
+    repeated++;
+    if (counts[i]! > maxCount) maxCount = counts[i]!;
+  }
+  const byCount = new Uint32Array(maxCount + 1);
+  for (let i = 0; i < values.length; i++) if (counts[i]! >= 2) byCount[counts[i]!]!++;
+  let cut = 2;
+  for (let c = maxCount, seen = 0; c >= 2; c--) {
+    seen += byCount[c]!;
+    if (seen >= limit) {
+      cut = c;
+      break;
+    }
+  }
   const ids: number[] = [];
-  for (let i = 0; i < values.length; i++) if (counts[i]! >= 2) ids.push(i);
+  for (let i = 0; i < values.length; i++) if (counts[i]! >= cut) ids.push(i);
   ids.sort((x, y) => counts[y]! - counts[x]! || (values[x]! < values[y]! ? -1 : 1));
   const kept = ids.slice(0, limit);
   const table: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const i of kept) table[values[i]!] = counts[i]!;
-  const minCount = ids.length > limit ? counts[kept[kept.length - 1]!]! : 1;
+  const minCount = repeated > limit ? counts[kept[kept.length - 1]!]! : 1;
   return { total, counts: table, minCount };
 }
 
