@@ -8,6 +8,7 @@ import { runMigrations } from './sqlite/migrations/index.js';
 import { SqliteStore } from './sqlite/store.js';
 import { withStoreErrors } from './store-errors.js';
 import { HmacTokenCodec } from './tokens.js';
+import { reportCommittedWrites } from './write-version.js';
 
 export const DB_FILE = 'coalesce.db';
 
@@ -29,7 +30,8 @@ export function openSqliteStore(dataDir: string, opts: OpenOptions = {}): Sqlite
     // Domain deletions interrupted by a crash continue in the background (main thread only: worker threads of
     // the same process share the work's outcome through the file).
     if (isMainThread && opts.resumeDeletions !== false) void store.resumeDomainDeletions().catch(() => {});
-    return withStoreErrors(store);
+    // Committed writes bump the process-wide write version (read caches of other connections, write-version.ts).
+    return withStoreErrors(reportCommittedWrites(store));
   } catch (err) {
     db.close();
     throw err;

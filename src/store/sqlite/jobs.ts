@@ -1,6 +1,7 @@
 /** Identity resolution jobs: one row per job, every field of GetIdentityResolutionJob's response. */
 import type { JobRecord, JobStatus, Page, PageRequest } from '../repository.js';
 import type { SqliteContext } from './database.js';
+import { jobReadCache } from './job-cache.js';
 
 interface JobRow {
   domain_name: string; job_id: string; status: string; message: string | null; job_start_time: number;
@@ -37,10 +38,16 @@ export function createJob(c: SqliteContext, job: JobRecord): JobRecord {
       job_expiration_time, auto_merging, exporting_location, job_stats) VALUES (@domain_name, @job_id, @status, @message,
       @job_start_time, @job_end_time, @last_updated_at, @job_expiration_time, @auto_merging, @exporting_location, @job_stats)`)
     .run(toParams(job));
-  return getJob(c, job.domainName, job.jobId)!;
+  return readJob(c, job.domainName, job.jobId)!;
 }
 
+/** A job as stored now, through the connection's read cache (the record is frozen: shared with other readers). */
 export function getJob(c: SqliteContext, domainName: string, jobId: string): JobRecord | undefined {
+  return jobReadCache(c).get(domainName, jobId, readJob);
+}
+
+/** Reads the row (no cache): a fresh record the caller may change. */
+function readJob(c: SqliteContext, domainName: string, jobId: string): JobRecord | undefined {
   const row = c.stmt<[string, string], JobRow>('SELECT * FROM jobs WHERE domain_name = ? AND job_id = ?').get(domainName, jobId);
   return row ? fromRow(row) : undefined;
 }
@@ -51,7 +58,7 @@ export function getJob(c: SqliteContext, domainName: string, jobId: string): Job
  */
 export function updateJob(c: SqliteContext, domainName: string, jobId: string, patch: Partial<JobRecord>, expectStatus?: JobStatus): JobRecord | undefined {
   return c.tx(() => {
-    const current = getJob(c, domainName, jobId);
+    const current = readJob(c, domainName, jobId);
     if (!current || (expectStatus !== undefined && current.status !== expectStatus)) return undefined;
     const next = { ...current, ...patch, domainName, jobId } as JobRecord;
     c.stmt(`UPDATE jobs SET status = @status, message = @message, job_start_time = @job_start_time, job_end_time = @job_end_time,
