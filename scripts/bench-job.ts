@@ -98,12 +98,14 @@ const ext = { endpoint: server.url, region: 'us-east-1', credentials: CREDS };
 t0 = performance.now();
 const { JobId } = await startIdentityResolutionJob(ext, DOMAIN);
 const latencies: number[] = [];
+const byStage: Record<string, number[]> = {};
 const transitions: Array<[string, number]> = [];
 let job;
 for (;;) {
   const s = performance.now();
   job = await client.send(new GetIdentityResolutionJobCommand({ DomainName: DOMAIN, JobId }));
   latencies.push(performance.now() - s);
+  (byStage[job.Status!] ??= []).push(performance.now() - s);
   if (transitions[transitions.length - 1]?.[0] !== job.Status) {
     transitions.push([job.Status!, performance.now() - t0]);
     console.log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s: ${job.Status}`);
@@ -129,6 +131,10 @@ console.log(`JobStats: ${JSON.stringify(job.JobStats)}`);
 console.log(`Peak RSS (process: API + job worker): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 console.log(`GetIdentityResolutionJob while running: n=${latencies.length} p50=${pct(50).toFixed(1)} ms p99=${pct(99).toFixed(1)} ms max=${latencies[latencies.length - 1]!.toFixed(1)} ms (goal p99 < 50 ms)`);
 
+for (const [st, l] of Object.entries(byStage)) {
+  l.sort((a, b) => a - b);
+  console.log(`  in ${st.padEnd(14)} n=${l.length} p99=${l[Math.min(l.length - 1, Math.floor(0.99 * l.length))]!.toFixed(1)} ms max=${l[l.length - 1]!.toFixed(1)} ms`);
+}
 writeLatencies.sort((a, b) => a - b);
 const wpct = (p: number) => writeLatencies[Math.min(writeLatencies.length - 1, Math.floor((p / 100) * writeLatencies.length))] ?? NaN;
 console.log(`CreateProfile (another domain) while running: n=${writeLatencies.length} p50=${wpct(50).toFixed(1)} ms p99=${wpct(99).toFixed(1)} ms max=${(writeLatencies[writeLatencies.length - 1] ?? NaN).toFixed(1)} ms, errors ${writeErrors}`);

@@ -106,8 +106,9 @@ for (let run = 1; run <= RUNS; run++) {
     db.pragma('journal_mode = WAL');
     db.close();
   }
-  const store = openSqliteStore(dir);
-  // As the job worker (src/jobs/worker.ts) sets it.
+  const cfg = { ...DEFAULT_JOBS_CONFIG, ...jobsConfigFromEnv(), inline: true };
+  // As the job worker (src/jobs/worker.ts) opens it (its page cache) and sets it (checkpoints).
+  const store = openSqliteStore(dir, { cacheKiB: cfg.workerCacheMb * 1024 });
   store.db.pragma(`wal_autocheckpoint = ${DEFAULT_JOBS_CONFIG.walCheckpointPages}`);
   // Experiments: MERGE_PRAGMAS="wal_autocheckpoint=0;synchronous=OFF" on the merging connection.
   for (const pr of (process.env.MERGE_PRAGMAS ?? '').split(';').filter(Boolean)) store.db.pragma(pr);
@@ -163,7 +164,7 @@ for (let run = 1; run <= RUNS; run++) {
   // As the job worker does; MERGE_NO_FLUSH=1 leaves the WAL to the checkpoints' own syncs.
   const flusher = walFlusher(join(dir, 'coalesce.db-wal'));
   const job = await runJob(store, {
-    domainName: DOMAIN, jobId: JOB, mode: 'resume', config: { ...DEFAULT_JOBS_CONFIG, ...jobsConfigFromEnv(), inline: true },
+    domainName: DOMAIN, jobId: JOB, mode: 'resume', config: cfg,
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
     ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
     onMerging: (active) => { if (!active) store.db.pragma('wal_checkpoint(PASSIVE)'); }, // as the worker does

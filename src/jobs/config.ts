@@ -34,6 +34,11 @@ export interface JobsConfig {
   mergeCommitEvery: number;
   /** Longest time a merge batch stays open (COALESCE_MERGE_COMMIT_MS): bounds how long API writers wait for the lock. */
   mergeCommitMs: number;
+  /**
+   * Page cache of a job worker's SQLite connection in MiB (COALESCE_JOBS_CACHE_MB): MERGING touches pages all over
+   * the file; with the store's default 64 MiB a 1M-profile file (~1.2 GB) is mostly re-read from the OS cache.
+   */
+  workerCacheMb: number;
   /** Profiles per store read in PREPROCESSING. */
   scanBatch: number;
   /**
@@ -55,6 +60,7 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   walCheckpointPages: 16_000,
   mergeCommitEvery: 100,
   mergeCommitMs: 250,
+  workerCacheMb: 1024,
   workerHeapMb: Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.5)),
 };
 
@@ -85,6 +91,8 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   if (every !== undefined && every >= 1) out.mergeCommitEvery = Math.floor(every);
   const commitMs = num(env.COALESCE_MERGE_COMMIT_MS);
   if (commitMs !== undefined && commitMs >= 0) out.mergeCommitMs = commitMs;
+  const cacheMb = num(env.COALESCE_JOBS_CACHE_MB);
+  if (cacheMb !== undefined && cacheMb >= 1) out.workerCacheMb = Math.floor(cacheMb);
   const pause = env.COALESCE_JOBS_TEST_PAUSE;
   if (pause === 'FIND_MATCHING' || pause === 'MERGING') out.testPauseAt = pause;
   return out;

@@ -24,6 +24,10 @@ export interface RunParams {
   log?: (msg: string) => void;
   /** Called every WAL_FLUSH_EVERY merges: starts a background flush of the WAL (src/jobs/wal-flusher.ts). */
   flushWal?: () => void;
+  /** Awaited before MERGING takes the write lock (a batch, or a merge in strict mode): lets waiting API writers in. */
+  yieldToWriters?: () => Promise<void>;
+  /** Whether API transactions wait for the write lock: the open batch is then committed at once. */
+  writersWaiting?: () => boolean;
   /** Called with true when MERGING's merge loop starts and false when it ends (the service tunes checkpoints). */
   onMerging?: (active: boolean) => void;
 }
@@ -196,6 +200,7 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   try {
     for (let i = 0; i < pending.length; i++) {
       const g = pending[i]!;
+      if (!open) await p.yieldToWriters?.();
       if (batching && !open) {
         await store.beginMergeBatch();
         open = true;
@@ -233,7 +238,8 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
           p.log?.(`test pause in MERGING: ${committed} merges committed, ${batchMerges} in the open batch`);
           await pauseForever();
         }
-        if (batchMerges >= every || performance.now() - batchStart >= maxMs || last || i + 1 === pauseAfter) {
+        if (batchMerges >= every || performance.now() - batchStart >= maxMs || last || i + 1 === pauseAfter
+          || p.writersWaiting?.() === true) {
           await commit();
           // Let other work on this thread (the API, when inline) run between batches.
           await new Promise((r) => setImmediate(r));

@@ -49,6 +49,9 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
   const clock = opts.clock ?? { now: () => Date.now() };
   const config: JobsConfig = { ...DEFAULT_JOBS_CONFIG, ...jobsConfigFromEnv(), ...(opts.config ?? {}) };
   const s3 = opts.s3 === null ? undefined : (opts.s3 ?? s3SettingsFromEnv());
+  // The API connection counts its writers (SqliteContext.writeIntent); job workers let them in between merge batches.
+  const apiContext = (store as unknown as { context?: { writeIntent?: Int32Array } }).context;
+  if (apiContext && !config.inline) apiContext.writeIntent ??= new Int32Array(new SharedArrayBuffer(4));
   const running = new Map<string, { jobId: string; done: Promise<void>; worker?: Worker }>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -134,7 +137,9 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
       const sink = s3 ? s3Sink(s3) : localSink(dataDir);
       await runJob(store, { domainName, jobId, mode, config, sink, now: () => clock.now(), log: (m) => log.warn(m) });
     } else {
-      const workerData: JobWorkerData = { dataDir, domainName, jobId, mode, config, s3, clockOffsetMs: clock.now() - Date.now() };
+      const workerData: JobWorkerData = {
+        dataDir, domainName, jobId, mode, config, s3, clockOffsetMs: clock.now() - Date.now(), writeIntent: apiContext?.writeIntent,
+      };
       const worker = startWorker(import.meta.url, './worker.js', { workerData, resourceLimits: { maxOldGenerationSizeMb: config.workerHeapMb } });
       entry.worker = worker;
       let merging = false;

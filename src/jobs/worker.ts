@@ -16,10 +16,13 @@ export interface JobWorkerData {
   s3?: S3Settings;
   /** The service's clock minus Date.now() when the job started (tests inject clocks). */
   clockOffsetMs: number;
+  /** API transactions waiting for or holding the write lock (SqliteContext.writeIntent of the API's connection). */
+  writeIntent?: Int32Array;
 }
 
 const d = workerData as JobWorkerData;
-const store = openSqliteStore(d.dataDir);
+// A page cache of its own size: MERGING reads and rewrites B-tree pages all over a large file (JobsConfig.workerCacheMb).
+const store = openSqliteStore(d.dataDir, { cacheKiB: (d.config.workerCacheMb ?? DEFAULT_JOBS_CONFIG.workerCacheMb) * 1024 });
 // Checkpoints of this connection (MERGING's per-merge commits): see JobsConfig.walCheckpointPages.
 store.db.pragma(`wal_autocheckpoint = ${d.config.walCheckpointPages ?? DEFAULT_JOBS_CONFIG.walCheckpointPages}`);
 const flusher = walFlusher(`${join(d.dataDir, DB_FILE)}-wal`);
@@ -30,6 +33,8 @@ try {
     now: () => Date.now() + d.clockOffsetMs,
     log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
     flushWal: () => flusher.flush(),
+    yieldToWriters: d.writeIntent ? () => yieldToWriters(d.writeIntent!) : undefined,
+    writersWaiting: d.writeIntent ? () => Atomics.load(d.writeIntent!, 0) > 0 : undefined,
     onMerging: (active) => {
       // Checkpoint the merges' WAL here, so that no connection with a smaller threshold (the API's) inherits it.
       if (!active) {
@@ -42,4 +47,15 @@ try {
 } finally {
   flusher.close();
   await store.close();
+}
+
+/**
+ * Before taking the write lock for the next merges: while API transactions wait for it (or hold it), step aside
+ * (≤ 200 ms, so a steady stream of API writes cannot stall MERGING). SQLite's busy wait only polls, so without this
+ * the worker would take the lock back before a waiting API writer's next poll.
+ */
+async function yieldToWriters(intent: Int32Array): Promise<void> {
+  if (Atomics.load(intent, 0) === 0) return;
+  const until = performance.now() + 200;
+  while (Atomics.load(intent, 0) > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 1));
 }

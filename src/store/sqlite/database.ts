@@ -50,9 +50,24 @@ export class SqliteContext {
   // wrapper with five variants at every call, which cost more than a short transaction's own statements.
   private runTx: ((fn: () => unknown) => unknown) & { immediate(fn: () => unknown): unknown } | undefined;
 
+  /**
+   * Process-wide count of transactions waiting for or holding the write lock on connections that set it (the API's;
+   * shared with job worker threads, which let such writers in between their batches of merges instead of taking the
+   * lock straight back: SQLite's busy wait polls, so a connection that re-locks at once would starve them).
+   * Set by the jobs service (src/jobs/service.ts); undefined: not counted.
+   */
+  writeIntent: Int32Array | undefined;
+
   /** Runs fn in a transaction (a SAVEPOINT when already inside one, so area functions compose). */
   tx<T>(fn: () => T): T {
     this.runTx ??= this.db.transaction((f: () => unknown) => f());
-    return this.runTx.immediate(fn) as T;
+    const intent = this.writeIntent;
+    if (intent === undefined || this.db.inTransaction) return this.runTx.immediate(fn) as T;
+    Atomics.add(intent, 0, 1);
+    try {
+      return this.runTx.immediate(fn) as T;
+    } finally {
+      Atomics.sub(intent, 0, 1);
+    }
   }
 }
