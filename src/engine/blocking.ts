@@ -405,7 +405,15 @@ export interface HoodInput {
   nameRank: Uint32Array;
 }
 
+const hoodInputs = new WeakMap<View, HoodInput>();
+/** Cached per view: blocking and the comparisons' locality order both need it (a sort of every distinct name). */
 export function hoodInputOf(v: View): HoodInput {
+  let h = hoodInputs.get(v);
+  if (!h) hoodInputs.set(v, (h = computeHoodInput(v)));
+  return h;
+}
+
+function computeHoodInput(v: View): HoodInput {
   const names = v.tables.name.values;
   const byName = Array.from(names.keys()).sort((x, y) => (names[x]! < names[y]! ? -1 : names[x]! > names[y]! ? 1 : 0));
   const nameRank = new Uint32Array(names.length);
@@ -596,29 +604,84 @@ function dedupPairs(pa: U32List, pb: U32List, n: number): { a: Uint32Array; b: U
 /** From this many profiles on, pair generation runs on a worker thread (see blocking-worker.ts). */
 export const WORKER_MIN_PROFILES = 200_000;
 
-/** candidatePairs on a worker thread for large inputs (same result); `keys` are transferred to it. */
+/**
+ * candidatePairs on worker threads for large inputs (same result); `keys` are transferred to them. The rules are
+ * split into `threads` groups of about equal key counts, each worker makes and de-duplicates its rules' pairs, and
+ * the sorted lists are merged here (pairs several rules found are kept once, as in one pass).
+ */
 export async function candidatePairsOffThread(
   v: View, limits: BlockingLimits, keys: RuleKeys[] | undefined, useWorker: boolean, rules = BLOCKING_RULES,
-  minProfiles = WORKER_MIN_PROFILES,
+  minProfiles = WORKER_MIN_PROFILES, threads = 2,
 ): Promise<CandidatePairs> {
   if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys);
   const allKeys = keys ?? ruleKeys(v, rules);
-  const transfer: ArrayBuffer[] = [];
-  for (const k of allKeys) transfer.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
-  const worker = startWorker(import.meta.url, './blocking-worker.js', {
-    workerData: {
-      n: v.n, keys: allKeys, rules: rules.map((r) => ({ name: r.name, capFactor: r.capFactor })), limits,
-      hood: hoodInputOf(v),
-    },
-    transferList: transfer,
-  });
-  try {
-    return await new Promise<CandidatePairs>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`blocking worker exited with ${code}`)));
-    });
-  } finally {
-    void worker.terminate();
+  const hood = hoodInputOf(v);
+  // Greedy split: largest rules first, each to the group with fewer keys so far.
+  const groups: number[][] = Array.from({ length: Math.max(1, Math.min(threads, rules.length)) }, () => []);
+  const load = new Float64Array(groups.length);
+  const bySize = rules.map((_, r) => r).sort((x, y) => allKeys[y]!.hash.length - allKeys[x]!.hash.length || x - y);
+  for (const r of bySize) {
+    let g = 0;
+    for (let k = 1; k < groups.length; k++) if (load[k]! < load[g]!) g = k;
+    groups[g]!.push(r);
+    load[g]! += allKeys[r]!.hash.length;
   }
+  const parts = await Promise.all(groups.map(async (group) => {
+    group.sort((x, y) => x - y);
+    const groupKeys = group.map((r) => allKeys[r]!);
+    const transfer: ArrayBuffer[] = [];
+    for (const k of groupKeys) transfer.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
+    const worker = startWorker(import.meta.url, './blocking-worker.js', {
+      workerData: {
+        n: v.n, keys: groupKeys, rules: group.map((r) => ({ name: rules[r]!.name, capFactor: rules[r]!.capFactor })),
+        limits, hood,
+      },
+      transferList: transfer,
+    });
+    try {
+      const result = await new Promise<CandidatePairs>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`blocking worker exited with ${code}`)));
+      });
+      return { group, result };
+    } finally {
+      void worker.terminate();
+    }
+  }));
+  const stats: CandidatePairs['rules'] = new Array(rules.length);
+  for (const { group, result } of parts) group.forEach((r, k) => (stats[r] = result.rules[k]!));
+  let merged = { a: parts[0]!.result.a, b: parts[0]!.result.b };
+  for (let k = 1; k < parts.length; k++) merged = mergePairs(merged, parts[k]!.result);
+  return { a: merged.a, b: merged.b, rules: stats };
+}
+
+/** Union of two pair lists, each sorted by (a, b) without duplicates: the same, merged. */
+export function mergePairs(x: { a: Uint32Array; b: Uint32Array }, y: { a: Uint32Array; b: Uint32Array }): { a: Uint32Array; b: Uint32Array } {
+  const nx = x.a.length, ny = y.a.length;
+  const a = new Uint32Array(nx + ny), b = new Uint32Array(nx + ny);
+  let i = 0, j = 0, o = 0;
+  while (i < nx && j < ny) {
+    const xa = x.a[i]!, ya = y.a[j]!;
+    if (xa < ya || (xa === ya && x.b[i]! < y.b[j]!)) {
+      a[o] = xa;
+      b[o++] = x.b[i++]!;
+    } else if (xa === ya && x.b[i] === y.b[j]) {
+      a[o] = xa;
+      b[o++] = x.b[i++]!;
+      j++;
+    } else {
+      a[o] = ya;
+      b[o++] = y.b[j++]!;
+    }
+  }
+  for (; i < nx; i++, o++) {
+    a[o] = x.a[i]!;
+    b[o] = x.b[i]!;
+  }
+  for (; j < ny; j++, o++) {
+    a[o] = y.a[j]!;
+    b[o] = y.b[j]!;
+  }
+  return o === nx + ny ? { a, b } : { a: a.slice(0, o), b: b.slice(0, o) };
 }

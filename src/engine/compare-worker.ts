@@ -1,7 +1,11 @@
-/** Worker thread: computes comparison patterns into shared memory, taking chunks of pairs from a shared counter. */
+/**
+ * Worker thread: computes comparison patterns into shared memory, taking chunks of pairs from a shared counter; then,
+ * when the main thread sends the trained model, scores pairs the same way (or is terminated).
+ */
 import { parentPort, workerData } from 'node:worker_threads';
-import { computeChunks } from './patterns.js';
+import { computeChunks, scoreChunks, type ScoreOutput, type TfCounts } from './patterns.js';
 import type { View } from './compare.js';
+import type { Model } from './model.js';
 
 interface Job {
   view: View;
@@ -12,6 +16,18 @@ interface Job {
   chunk: number;
 }
 
+interface ScoreJob {
+  model: Model;
+  tf: TfCounts;
+  threshold: number;
+  out: ScoreOutput;
+  next: Int32Array;
+}
+
 const job = workerData as Job;
 computeChunks(job.view, job.a, job.b, job.out, job.next, job.chunk);
+parentPort!.once('message', (s: ScoreJob) => {
+  scoreChunks(s.model, job.view, s.tf, s.threshold, job.a, job.b, job.out, s.out, s.next, job.chunk);
+  parentPort!.postMessage('scored');
+});
 parentPort!.postMessage('done');

@@ -8,7 +8,7 @@
  */
 import { hoodInputOf, neighbourhoodOrder, sortByHash } from './blocking.js';
 import { MULTI_COLUMNS, NAME_COLUMNS, type Columns, type Multi } from './columns.js';
-import { computePatternsParallel, PARALLEL_MIN_PAIRS } from './parallel.js';
+import { PARALLEL_MIN_PAIRS, startPatterns, type PatternRun } from './parallel.js';
 
 /** Below this many pairs the reordering costs more than it saves. */
 export const LOCALITY_MIN_PAIRS = 200_000;
@@ -42,12 +42,23 @@ function permuted(c: Columns, perm: Uint32Array): Columns {
   return out;
 }
 
+/** Comparison patterns of the candidate pairs in the order given, computed in renumbered order (see above). */
 export async function computePatternsLocal(
   cols: Columns, a: Uint32Array, b: Uint32Array, workers?: number, minPairs = LOCALITY_MIN_PAIRS,
   parallelMinPairs = PARALLEL_MIN_PAIRS,
 ): Promise<Uint32Array> {
+  const run = await startPatternsLocal(cols, a, b, workers, minPairs, parallelMinPairs);
+  run.close();
+  return run.codes;
+}
+
+/** startPatterns over renumbered profiles; codes, probabilities and links come back in the order given. */
+export async function startPatternsLocal(
+  cols: Columns, a: Uint32Array, b: Uint32Array, workers?: number, minPairs = LOCALITY_MIN_PAIRS,
+  parallelMinPairs = PARALLEL_MIN_PAIRS,
+): Promise<PatternRun> {
   const m = a.length;
-  if (m < minPairs) return computePatternsParallel(cols, a, b, workers);
+  if (m < minPairs) return startPatterns(cols, a, b, workers, parallelMinPairs);
   const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
   const view = permuted(cols, perm);
   const hash = new Uint32Array(m), idx = new Uint32Array(m);
@@ -62,8 +73,21 @@ export async function computePatternsLocal(
     sa[j] = pos[a[k]!]!;
     sb[j] = pos[b[k]!]!;
   }
-  const out = await computePatternsParallel(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs);
+  const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs);
   const codes = new Uint32Array(m);
-  for (let j = 0; j < m; j++) codes[sorted[j]!] = out[j]!;
-  return codes;
+  for (let j = 0; j < m; j++) codes[sorted[j]!] = run.codes[j]!;
+  return {
+    codes,
+    close: run.close,
+    score: async (model, tf, threshold) => {
+      const r = await run.score(model, tf, threshold);
+      const probs = new Float32Array(m), linked = new Uint8Array(m);
+      for (let j = 0; j < m; j++) {
+        const k = sorted[j]!;
+        probs[k] = r.probs[j]!;
+        linked[k] = r.linked[j]!;
+      }
+      return { probs, linked };
+    },
+  };
 }

@@ -1,12 +1,15 @@
 /**
- * Runs the comparison hot loop over the candidate pairs on several threads: the pairs and the output live in
- * SharedArrayBuffers, each worker gets a copy of the columns (typed arrays and interned strings); the main thread
- * and the workers take chunks of pairs from a shared counter until none are left. Small inputs run inline (starting a thread costs more than they do).
+ * Runs the comparison hot loop over the candidate pairs on several threads, then (with the same threads, once the
+ * model is trained) the scoring: the pairs and the outputs live in SharedArrayBuffers, each worker gets a copy of the
+ * columns (typed arrays and the string tables comparisons read); the main thread and the workers take chunks of
+ * pairs from a shared counter until none are left. Small inputs run inline (starting a thread costs more than they do).
  */
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { Columns } from './columns.js';
 import { COMPARED_TABLES, type TableName, type View } from './compare.js';
-import { computeChunks, computePatterns } from './patterns.js';
+import type { Model } from './model.js';
+import { computeChunks, computePatterns, scoreChunks, type ScoreOutput, type TfCounts } from './patterns.js';
 import { startWorker } from '../util/worker.js';
 
 /** Below this many pairs threads do not pay off. */
@@ -34,20 +37,49 @@ function shared(src: Uint32Array): Uint32Array {
   return s;
 }
 
-export async function computePatternsParallel(
+/** Comparison patterns of every pair; `score` then scores them with a trained model on the same threads. */
+export interface PatternRun {
+  codes: Uint32Array;
+  /** Probability (float32) of every pair, and 1 where the (double) probability reaches the threshold. */
+  score(model: Model, tf: TfCounts, threshold: number): Promise<ScoreOutput>;
+  /** Ends the workers without scoring. */
+  close(): void;
+}
+
+function whenDone(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`compare worker exited with ${code} before it finished`));
+    worker.once('message', () => {
+      worker.off('exit', onExit);
+      resolve();
+    });
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+  });
+}
+
+export async function startPatterns(
   cols: Columns,
   a: Uint32Array,
   b: Uint32Array,
   workers = Math.max(0, Math.min(availableParallelism(), 8) - 1),
   minPairs = PARALLEL_MIN_PAIRS,
-): Promise<Uint32Array> {
+): Promise<PatternRun> {
   const n = a.length;
   if (workers <= 0 || n < minPairs) {
-    const out = new Uint32Array(n);
-    computePatterns(cols, a, b, out, 0, n);
-    return out;
+    const codes = new Uint32Array(n);
+    computePatterns(cols, a, b, codes, 0, n);
+    return {
+      codes,
+      score: async (model, tf, threshold) => {
+        const out: ScoreOutput = { probs: new Float32Array(n), linked: new Uint8Array(n) };
+        scoreChunks(model, cols, tf, threshold, a, b, codes, out, new Int32Array(1), n);
+        return out;
+      },
+      close: () => {},
+    };
   }
-  const out = new Uint32Array(new SharedArrayBuffer(n * 4));
+  const codes = new Uint32Array(new SharedArrayBuffer(n * 4));
   const sa = shared(a);
   const sb = shared(b);
   const view = viewOf(cols);
@@ -55,20 +87,53 @@ export async function computePatternsParallel(
   // while each worker first spends a while starting up and rebuilding the view, so fixed halves left the main
   // thread idle at the end for about that long.
   const next = new Int32Array(new SharedArrayBuffer(4));
+  const pool: Worker[] = [];
   const done: Promise<void>[] = [];
   for (let w = 0; w < workers; w++) {
     const worker = startWorker(import.meta.url, './compare-worker.js', {
-      workerData: { view, a: sa, b: sb, out, next, chunk: CHUNK_PAIRS },
+      workerData: { view, a: sa, b: sb, out: codes, next, chunk: CHUNK_PAIRS },
     });
-    done.push(
-      new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-        worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`compare worker exited with ${code}`))));
-      }),
-    );
+    pool.push(worker);
+    done.push(whenDone(worker));
   }
-  computeChunks(cols, sa, sb, out, next, CHUNK_PAIRS);
-  await Promise.all(done);
-  return out;
+  try {
+    computeChunks(cols, sa, sb, codes, next, CHUNK_PAIRS);
+    await Promise.all(done);
+  } catch (e) {
+    for (const w of pool) void w.terminate();
+    throw e;
+  }
+  const close = () => {
+    for (const w of pool) void w.terminate();
+  };
+  return {
+    codes,
+    close,
+    score: async (model, tf, threshold) => {
+      const out: ScoreOutput = {
+        probs: new Float32Array(new SharedArrayBuffer(n * 4)),
+        linked: new Uint8Array(new SharedArrayBuffer(n)),
+      };
+      const counter = new Int32Array(new SharedArrayBuffer(4));
+      const scored = pool.map((w) => whenDone(w));
+      const counts: TfCounts = { counts: tf.counts, totals: tf.totals }; // the arrays only (a LiveTf has functions)
+      for (const w of pool) w.postMessage({ model, tf: counts, threshold, out, next: counter });
+      try {
+        scoreChunks(model, cols, tf, threshold, sa, sb, codes, out, counter, CHUNK_PAIRS);
+        await Promise.all(scored);
+      } finally {
+        close();
+      }
+      return out;
+    },
+  };
+}
+
+/** The comparison patterns alone (workers ended right after). */
+export async function computePatternsParallel(
+  cols: Columns, a: Uint32Array, b: Uint32Array, workers?: number, minPairs = PARALLEL_MIN_PAIRS,
+): Promise<Uint32Array> {
+  const run = await startPatterns(cols, a, b, workers, minPairs);
+  run.close();
+  return run.codes;
 }

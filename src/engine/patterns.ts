@@ -1,6 +1,7 @@
-/** Comparison patterns of a range of candidate pairs — the hot loop, run inline or in worker threads. */
-import { patternOf } from './model.js';
+/** Comparison patterns and pair scores of ranges of candidate pairs — the hot loops, run inline or in worker threads. */
+import { patternOf, probabilityOf, type Model } from './model.js';
 import { releaseViewCaches, type View } from './compare.js';
+import { Scorer, type TfSource } from './score.js';
 
 export function computePatterns(v: View, a: Uint32Array, b: Uint32Array, out: Uint32Array, from: number, to: number): void {
   for (let k = from; k < to; k++) out[k] = patternOf(v, a[k]!, b[k]!);
@@ -15,6 +16,41 @@ export function computeChunks(
   for (let from = Atomics.add(next, 0, chunk); from < n; from = Atomics.add(next, 0, chunk)) {
     const to = Math.min(n, from + chunk);
     for (let k = from; k < to; k++) out[k] = patternOf(v, a[k]!, b[k]!);
+  }
+  releaseViewCaches();
+}
+
+/** Value counts of the TF comparisons (what a TfSource reads; plain arrays, so they can cross to a worker). */
+export interface TfCounts {
+  counts: (Int32Array | undefined)[];
+  totals: number[];
+}
+
+export function tfSourceOf(tf: TfCounts): TfSource {
+  return { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]! };
+}
+
+export interface ScoreOutput {
+  probs: Float32Array;
+  /** 1 where the pair's probability (as a double) is ≥ the threshold. */
+  linked: Uint8Array;
+}
+
+/** Scores chunks of pairs taken from the shared counter `next` (see computeChunks). */
+export function scoreChunks(
+  model: Model, v: View, tf: TfCounts, threshold: number, a: Uint32Array, b: Uint32Array, codes: Uint32Array,
+  out: ScoreOutput, next: Int32Array, chunk: number,
+): void {
+  const scorer = new Scorer(model, v, tfSourceOf(tf));
+  const n = a.length;
+  const { probs, linked } = out;
+  for (let from = Atomics.add(next, 0, chunk); from < n; from = Atomics.add(next, 0, chunk)) {
+    const to = Math.min(n, from + chunk);
+    for (let k = from; k < to; k++) {
+      const p = probabilityOf(scorer.weight(codes[k]!, a[k]!, b[k]!));
+      probs[k] = p;
+      linked[k] = p >= threshold ? 1 : 0;
+    }
   }
   releaseViewCaches();
 }

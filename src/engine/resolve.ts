@@ -11,7 +11,7 @@ import { estimateU, log2, PATTERN_CODES, probabilityOf, trainEm, type Comparison
 import { Scorer } from './score.js';
 import { liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
-import { computePatternsLocal } from './locality.js';
+import { startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
 import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
 
@@ -175,72 +175,78 @@ export async function scoreCandidates(
   lap('block');
 
   progress('compare', 0);
-  const codes = await computePatternsLocal(cols, cand.a, cand.b, options.workers);
+  const run = await startPatternsLocal(cols, cand.a, cand.b, options.workers);
+  const codes = run.codes;
   lap('compare');
 
-  progress('train', 0);
-  const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
-  const tf = liveTf(cols);
-  const u = exactAgreementU(estimateU(cols, samples, seed), tf);
-  const { patterns, counts } = patternHistogram(codes);
-  const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
-  const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
-    const params: ComparisonParams = {
-      name: c.name,
-      tfLevel: c.tfLevel,
-      levels: c.levels.map((label, l) => ({
-        label,
-        m: l === 0 ? 1 : em.m[k]![l]!,
-        u: l === 0 ? 1 : em.u[k]![l]!,
-        weight: l === 0 ? 0 : log2(em.m[k]![l]! / em.u[k]![l]!),
-        uRandom: l === 0 ? 1 : u[k]![l]!,
-      })),
+  // The comparison workers wait for the model to score with: end them if training fails.
+  try {
+    progress('train', 0);
+    const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
+    const tf = liveTf(cols);
+    const u = exactAgreementU(estimateU(cols, samples, seed), tf);
+    const { patterns, counts } = patternHistogram(codes);
+    const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
+    const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
+      const params: ComparisonParams = {
+        name: c.name,
+        tfLevel: c.tfLevel,
+        levels: c.levels.map((label, l) => ({
+          label,
+          m: l === 0 ? 1 : em.m[k]![l]!,
+          u: l === 0 ? 1 : em.u[k]![l]!,
+          weight: l === 0 ? 0 : log2(em.m[k]![l]! / em.u[k]![l]!),
+          uRandom: l === 0 ? 1 : u[k]![l]!,
+        })),
+      };
+      if (c.tfLevel > 0 && c.tfTable) {
+        params.tf = tfTableOf(cols.tables[c.tfTable].values, tf.counts[k]!, tf.totals[k]!, DEFAULTS.tfTableLimit);
+      }
+      return params;
+    });
+    const model: Model = {
+      kind: 'coalesce-fellegi-sunter',
+      version: 1,
+      seed,
+      normalize,
+      comparisons,
+      lambda: em.lambda,
+      threshold,
+      tfClamp: DEFAULTS.tfClamp,
+      blocking: {
+        rules: BLOCKING_RULES.map((r) => r.name), maxBlockSize, pairsPerProfile: limits.pairsPerProfile,
+        minFullBlock: limits.minFullBlock, subBlockWindow: limits.window, caps: cand.rules.map((r) => r.cap),
+      },
+      training: {
+        randomPairs: samples,
+        candidatePairs: nPairs,
+        patterns: patterns.length,
+        emIterations: em.iterations,
+        converged: em.converged,
+      },
     };
-    if (c.tfLevel > 0 && c.tfTable) {
-      params.tf = tfTableOf(cols.tables[c.tfTable].values, tf.counts[k]!, tf.totals[k]!, DEFAULTS.tfTableLimit);
-    }
-    return params;
-  });
-  const model: Model = {
-    kind: 'coalesce-fellegi-sunter',
-    version: 1,
-    seed,
-    normalize,
-    comparisons,
-    lambda: em.lambda,
-    threshold,
-    tfClamp: DEFAULTS.tfClamp,
-    blocking: {
-      rules: BLOCKING_RULES.map((r) => r.name), maxBlockSize, pairsPerProfile: limits.pairsPerProfile,
-      minFullBlock: limits.minFullBlock, subBlockWindow: limits.window, caps: cand.rules.map((r) => r.cap),
-    },
-    training: {
-      randomPairs: samples,
-      candidatePairs: nPairs,
-      patterns: patterns.length,
-      emIterations: em.iterations,
-      converged: em.converged,
-    },
-  };
-  lap('train');
+    lap('train');
 
-  progress('score', 0);
-  const scorer = new Scorer(model, cols, tf);
-  const probs = new Float32Array(nPairs);
-  const la: number[] = [];
-  const lb: number[] = [];
-  const lp: number[] = [];
-  for (let k = 0; k < nPairs; k++) {
-    const a = cand.a[k]!, b = cand.b[k]!;
-    const p = probabilityOf(scorer.weight(codes[k]!, a, b));
-    probs[k] = p;
-    if (p >= threshold) {
+    progress('score', 0);
+    // Every pair is scored on the comparison threads (float32 probability, and whether the double reaches the
+    // threshold); the linked pairs' double probabilities are computed again here, by the same Scorer.
+    const { probs, linked } = await run.score(model, { counts: tf.counts, totals: tf.totals }, threshold);
+    const scorer = new Scorer(model, cols, tf);
+    const la: number[] = [];
+    const lb: number[] = [];
+    const lp: number[] = [];
+    for (let k = 0; k < nPairs; k++) {
+      if (linked[k] === 0) continue;
+      const a = cand.a[k]!, b = cand.b[k]!;
       la.push(a);
       lb.push(b);
-      lp.push(p);
+      lp.push(probabilityOf(scorer.weight(codes[k]!, a, b)));
     }
+    releaseViewCaches();
+    lap('score');
+    return { ids: cols.ids, cand, probs, la, lb, lp, model };
+  } catch (e) {
+    run.close();
+    throw e;
   }
-  releaseViewCaches();
-  lap('score');
-  return { ids: cols.ids, cand, probs, la, lb, lp, model };
 }

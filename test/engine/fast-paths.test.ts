@@ -136,3 +136,39 @@ describe('fast paths', () => {
     expect(ids).toEqual([...ids].sort());
   });
 });
+
+describe('mergePairs', () => {
+  it('is the sorted union of two sorted, duplicate-free pair lists', async () => {
+    const { mergePairs } = await import('../../src/engine/blocking.js');
+    const r = rand(2);
+    const list = () => {
+      const set = new Set<number>();
+      for (let k = 0; k < 400; k++) set.add(Math.floor(r() * 30) * 100 + Math.floor(r() * 30));
+      const sorted = [...set].sort((x, y) => x - y);
+      return { a: Uint32Array.from(sorted, (p) => Math.floor(p / 100)), b: Uint32Array.from(sorted, (p) => p % 100) };
+    };
+    const x = list(), y = list();
+    const m = mergePairs(x, y);
+    const union = [...new Set([...x.a].map((a, k) => a * 100 + x.b[k]!).concat([...y.a].map((a, k) => a * 100 + y.b[k]!)))].sort((p, q) => p - q);
+    expect(Array.from(m.a, (a, k) => a * 100 + m.b[k]!)).toEqual(union);
+  });
+});
+
+describe('scoring on the comparison threads', () => {
+  it('gives the inline probabilities and links, with and without renumbering', async () => {
+    const { startPatterns } = await import('../../src/engine/parallel.js');
+    const { startPatternsLocal } = await import('../../src/engine/locality.js');
+    const { profiles } = tinyPopulation(400, 8);
+    const cols = buildColumns(profiles, DEFAULT_NORMALIZE);
+    const cand = candidatePairs(cols, 100);
+    const { model } = await resolve(profiles, { seed: 4 });
+    const tf = liveTf(cols);
+    const inline = await (await startPatterns(cols, cand.a, cand.b, 0)).score(model, tf, 0.5);
+    expect(inline.linked.some((x) => x === 1)).toBe(true);
+    for (const run of [await startPatterns(cols, cand.a, cand.b, 1, 0), await startPatternsLocal(cols, cand.a, cand.b, 1, 0, 0)]) {
+      const r = await run.score(model, tf, 0.5);
+      expect(Array.from(r.probs)).toEqual(Array.from(inline.probs));
+      expect(Array.from(r.linked)).toEqual(Array.from(inline.linked));
+    }
+  });
+});
