@@ -89,7 +89,15 @@ export function codeLevelTable(): Uint8Array {
   if (codeLevels) return codeLevels;
   const K = RADIX.length;
   const t = new Uint8Array(PATTERN_CODES * K);
-  for (let code = 0; code < PATTERN_CODES; code++) for (let k = 0; k < K; k++) t[code * K + k] = levelOf(code, k);
+  // Counting up in mixed radix (first comparison least significant, as in levelOf) instead of dividing per entry.
+  const digits = new Uint8Array(K);
+  for (let code = 0; code < PATTERN_CODES; code++) {
+    t.set(digits, code * K);
+    for (let k = 0; k < K; k++) {
+      if (++digits[k]! < RADIX[k]!) break;
+      digits[k] = 0;
+    }
+  }
   return (codeLevels = t);
 }
 

@@ -172,3 +172,13 @@ describe('scoring on the comparison threads', () => {
     }
   });
 });
+
+describe('code level table', () => {
+  it('holds levelOf of every code', async () => {
+    const { codeLevelTable, PATTERN_CODES, RADIX } = await import('../../src/engine/model.js');
+    const t = codeLevelTable();
+    const K = RADIX.length;
+    expect(t.length).toBe(PATTERN_CODES * K);
+    for (let code = 0; code < PATTERN_CODES; code += 7) for (let k = 0; k < K; k++) expect(t[code * K + k]).toBe(levelOf(code, k));
+  });
+});
