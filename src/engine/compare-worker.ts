@@ -1,14 +1,16 @@
 /**
- * Worker thread: computes comparison patterns into shared memory, taking chunks of pairs from a shared counter; then,
- * when the main thread sends the trained model, scores pairs the same way (or is terminated).
+ * Worker thread: gets the string tables at start (rebuilding them takes a while, which overlaps the main thread's
+ * preparation), then the columns and pairs; computes comparison patterns into shared memory, taking chunks of pairs
+ * from a shared counter; then, when the main thread sends the trained model, scores pairs the same way (or is
+ * terminated).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { computeChunks, scoreChunks, type ScoreOutput, type TfCounts } from './patterns.js';
 import type { View } from './compare.js';
 import type { Model } from './model.js';
 
-interface Job {
-  view: View;
+interface CompareJob {
+  columns: Omit<View, 'tables'>;
   a: Uint32Array;
   b: Uint32Array;
   out: Uint32Array;
@@ -24,10 +26,13 @@ interface ScoreJob {
   next: Int32Array;
 }
 
-const job = workerData as Job;
-computeChunks(job.view, job.a, job.b, job.out, job.next, job.chunk);
-parentPort!.once('message', (s: ScoreJob) => {
-  scoreChunks(s.model, job.view, s.tf, s.threshold, job.a, job.b, job.out, s.out, s.next, job.chunk);
-  parentPort!.postMessage('scored');
+const { tables } = workerData as { tables: View['tables'] };
+parentPort!.once('message', (job: CompareJob) => {
+  const view: View = { ...job.columns, tables };
+  computeChunks(view, job.a, job.b, job.out, job.next, job.chunk);
+  parentPort!.once('message', (s: ScoreJob) => {
+    scoreChunks(s.model, view, s.tf, s.threshold, job.a, job.b, job.out, s.out, s.next, job.chunk);
+    parentPort!.postMessage('scored');
+  });
+  parentPort!.postMessage('done');
 });
-parentPort!.postMessage('done');

@@ -8,7 +8,9 @@
  */
 import { hoodInputOf, neighbourhoodOrder, sortByHash } from './blocking.js';
 import { MULTI_COLUMNS, NAME_COLUMNS, type Columns, type Multi } from './columns.js';
-import { PARALLEL_MIN_PAIRS, startPatterns, type PatternRun } from './parallel.js';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { PARALLEL_MIN_PAIRS, startCompareWorkers, startPatterns, type PatternRun } from './parallel.js';
 
 /** Below this many pairs the reordering costs more than it saves. */
 export const LOCALITY_MIN_PAIRS = 200_000;
@@ -59,6 +61,21 @@ export async function startPatternsLocal(
 ): Promise<PatternRun> {
   const m = a.length;
   if (m < minPairs) return startPatterns(cols, a, b, workers, parallelMinPairs);
+  const threads = workers ?? Math.max(0, Math.min(availableParallelism(), 8) - 1);
+  // The workers start (and rebuild the string tables, the same in both numberings) while the pairs are prepared.
+  const started = threads > 0 && m >= parallelMinPairs ? startCompareWorkers(cols, threads) : undefined;
+  try {
+    return await localRun(cols, a, b, threads, parallelMinPairs, started);
+  } catch (e) {
+    for (const w of started ?? []) void w.terminate();
+    throw e;
+  }
+}
+
+async function localRun(
+  cols: Columns, a: Uint32Array, b: Uint32Array, workers: number, parallelMinPairs: number, started?: Worker[],
+): Promise<PatternRun> {
+  const m = a.length;
   const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
   const view = permuted(cols, perm);
   const hash = new Uint32Array(m), idx = new Uint32Array(m);
@@ -73,7 +90,7 @@ export async function startPatternsLocal(
     sa[j] = pos[a[k]!]!;
     sb[j] = pos[b[k]!]!;
   }
-  const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs);
+  const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs, started);
   const codes = new Uint32Array(m);
   for (let j = 0; j < m; j++) codes[sorted[j]!] = run.codes[j]!;
   return {

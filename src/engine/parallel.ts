@@ -58,15 +58,26 @@ function whenDone(worker: Worker): Promise<void> {
   });
 }
 
+/**
+ * Starts comparison workers and sends them the string tables (the slow part of their start: millions of strings to
+ * rebuild), so that they get ready while the main thread prepares the pairs; startPatterns then sends the columns.
+ */
+export function startCompareWorkers(cols: Columns, workers: number): Worker[] {
+  const { tables } = viewOf(cols);
+  return Array.from({ length: workers }, () => startWorker(import.meta.url, './compare-worker.js', { workerData: { tables } }));
+}
+
 export async function startPatterns(
   cols: Columns,
   a: Uint32Array,
   b: Uint32Array,
   workers = Math.max(0, Math.min(availableParallelism(), 8) - 1),
   minPairs = PARALLEL_MIN_PAIRS,
+  started?: Worker[],
 ): Promise<PatternRun> {
   const n = a.length;
   if (workers <= 0 || n < minPairs) {
+    for (const w of started ?? []) void w.terminate();
     const codes = new Uint32Array(n);
     computePatterns(cols, a, b, codes, 0, n);
     return {
@@ -82,21 +93,15 @@ export async function startPatterns(
   const codes = new Uint32Array(new SharedArrayBuffer(n * 4));
   const sa = shared(a);
   const sb = shared(b);
-  const view = viewOf(cols);
   // Work is handed out in chunks from a shared counter rather than split up front: the main thread starts at once,
-  // while each worker first spends a while starting up and rebuilding the view, so fixed halves left the main
+  // while each worker first spends a while starting up and rebuilding the tables, so fixed halves left the main
   // thread idle at the end for about that long.
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const pool: Worker[] = [];
-  const done: Promise<void>[] = [];
-  for (let w = 0; w < workers; w++) {
-    const worker = startWorker(import.meta.url, './compare-worker.js', {
-      workerData: { view, a: sa, b: sb, out: codes, next, chunk: CHUNK_PAIRS },
-    });
-    pool.push(worker);
-    done.push(whenDone(worker));
-  }
+  const pool = started ?? startCompareWorkers(cols, workers);
+  const { tables: _tables, ...columns } = cols; // the tables went with workerData; typed arrays are shared memory
+  const done = pool.map((w) => whenDone(w));
   try {
+    for (const w of pool) w.postMessage({ columns: { ...columns, ids: [] }, a: sa, b: sb, out: codes, next, chunk: CHUNK_PAIRS });
     computeChunks(cols, sa, sb, codes, next, CHUNK_PAIRS);
     await Promise.all(done);
   } catch (e) {
