@@ -24,6 +24,22 @@ export class HashedInterner {
   private slots = new Int32Array(1 << 12).fill(-1);
   private mask = (1 << 12) - 1;
 
+  /**
+   * Sizes the table for about `expected` values at once (the merge calls it with the first chunk's count × chunks):
+   * growing step by step allocates and drops typed arrays all along, and that external memory starts full
+   * collections of the main heap (see Arena in normalize-parallel.ts).
+   */
+  reserve(expected: number): void {
+    if (this.values.length > 0) return;
+    let size = this.slots.length;
+    while (expected * 2 > size) size *= 2;
+    if (size === this.slots.length) return;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    this.h1.reserve(expected);
+    this.h2.reserve(expected);
+  }
+
   /** Id of `s`, whose hashes are (a, b); a new value gets the next id. */
   id(s: string, a: number, b: number): number {
     let p = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;

@@ -154,4 +154,11 @@ export class U32List {
   toArray(): Uint32Array {
     return this.data.slice(0, this.length);
   }
+  /** Room for `k` values in all (no effect once that much is allocated). */
+  reserve(k: number): void {
+    if (k <= this.data.length) return;
+    const d = new Uint32Array(k);
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
+  }
 }

@@ -10,7 +10,7 @@ import {
   ColumnBuilder, fillCounts, MULTI_COLUMNS, NAME_COLUMNS, type ColumnData, type Columns, type NormalizeOptions,
   type Tables,
 } from './columns.js';
-import { BLOCKING_RULES, concatRuleKeys, ruleKeys, type RuleKeys } from './blocking.js';
+import { ruleKeys, type RuleKeys } from './blocking.js';
 import type { View } from './compare.js';
 import { ChunkWriter, encodeProfile } from './profile-codec.js';
 import { HashedInterner, valueHashes } from './hashed-interner.js';
@@ -73,6 +73,7 @@ export async function buildColumnsParallel(
 
   const workers: Worker[] = [];
   const results = new Map<number, ChunkResult>();
+  const from = new Map<number, Worker>(); // chunk → the worker that normalized it
   let wake: (() => void) | undefined;
   let failure: unknown;
   let next = 0;
@@ -89,6 +90,7 @@ export async function buildColumnsParallel(
       w.on('message', (r: ChunkResult) => {
         delivered = true;
         results.set(r.seq, r);
+        from.set(r.seq, w);
         send(w);
         wake?.();
       });
@@ -106,7 +108,6 @@ export async function buildColumnsParallel(
     }
 
     const merger = new ChunkMerger(n);
-    const chunkKeys: RuleKeys[][] = [];
     for (let seq = 0; seq < nChunks; seq++) {
       while (!results.has(seq)) {
         if (failure) throw failure;
@@ -124,11 +125,16 @@ export async function buildColumnsParallel(
       const r = results.get(seq)!;
       results.delete(seq);
       merger.add(r, seq * size);
-      chunkKeys.push(r.keys.map((k) => ({ hash: k.hash, idx: offset(k.idx, seq * size) })));
+      // Hand the chunk's arrays back to their worker, which drops them: transferring them away takes them off this
+      // thread's external-memory count at once, where left to die here they add ~10 MB a chunk until the next full
+      // collection — and the external-memory pressure that builds up starts full markings of the caller's profiles.
+      const w = from.get(seq);
+      from.delete(seq);
+      w?.postMessage({ release: true }, chunkBuffers(r));
       onProgress?.((seq + 1) / nChunks);
     }
     const cols = merger.finish(ids);
-    return { cols, keys: concatRuleKeys(chunkKeys, BLOCKING_RULES.length) };
+    return { cols, keys: merger.keys() };
   } finally {
     for (const w of workers) void w.terminate();
   }
@@ -147,6 +153,17 @@ export function chunkResult(seq: number, b: ColumnBuilder): ChunkResult {
   return { seq, data, tables, hashes, keys: ruleKeys(view) };
 }
 
+/** Every ArrayBuffer of a chunk result (transferred with it, and back for release). */
+export function chunkBuffers(res: ChunkResult): ArrayBuffer[] {
+  const d = res.data;
+  const out: ArrayBuffer[] = [];
+  for (const col of [d.first, d.middle, d.last, d.dob]) out.push(col.buffer as ArrayBuffer);
+  for (const [col] of MULTI_COLUMNS) out.push(d[col].off.buffer as ArrayBuffer, d[col].values.buffer as ArrayBuffer);
+  for (const k of res.keys) out.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
+  for (const h of Object.values(res.hashes)) out.push(h.buffer as ArrayBuffer);
+  return out;
+}
+
 /**
  * Columns live in shared memory: the comparison workers then see them without a copy (at a million profiles the
  * typed arrays are ~120 MB per worker otherwise).
@@ -155,9 +172,32 @@ function sharedInt32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(n * 4));
 }
 
-function offset(idx: Uint32Array, base: number): Uint32Array {
-  if (base !== 0) for (let k = 0; k < idx.length; k++) idx[k]! += base;
-  return idx;
+/**
+ * A growable array written in chunk order whose first allocation is sized for the whole run, from the first chunk's
+ * share. ArrayBuffer memory counts as V8 "external memory", and every 64 MB of it that stays alive starts a full
+ * marking of the main heap — which holds the caller's profiles (~700 MB at a million). Holding each chunk's arrays
+ * until the end and concatenating them (~185 MB at a million) started five; one early, run-sized allocation starts
+ * about one, and each chunk's arrays die young.
+ */
+class Arena<T extends Int32Array | Uint32Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(0);
+  }
+  /** Room for `k` more; `share` = run size / profiles so far, for the first (run-sized) allocation. */
+  reserve(k: number, share: number): void {
+    const need = this.length + k;
+    if (need <= this.data.length) return;
+    const size = this.data.length === 0 ? Math.ceil(need * share * 1.2) + 1024 : Math.max(need + (need >> 1), this.data.length * 2);
+    const d = this.make(size);
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
+  }
+  /** The filled part (a view; the unused tail stays allocated). */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
 }
 
 /** Maps chunk-local ids into global tables (first occurrence in chunk order) and concatenates the columns. */
@@ -169,12 +209,16 @@ class ChunkMerger {
     city: new HashedInterner(), ident: new HashedInterner(),
   };
   private readonly single: Record<(typeof NAME_COLUMNS)[number] | 'dob', Int32Array>;
-  private readonly parts: Record<string, { off: Int32Array[]; values: Int32Array[] }> = {};
+  /** Per multi-valued column: offsets (n + 1, allocated up front) and values. */
+  private readonly multi: Record<string, { off: Int32Array; values: Arena<Int32Array> }> = {};
+  /** Per blocking rule, its keys' hashes and profile indices (plain ArrayBuffers: they are transferred on). */
+  private ruleHash: Arena<Uint32Array>[] = [];
+  private ruleIdx: Arena<Uint32Array>[] = [];
   private filled = 0;
 
   constructor(private readonly n: number) {
     this.single = { first: sharedInt32(n), middle: sharedInt32(n), last: sharedInt32(n), dob: sharedInt32(n) };
-    for (const [col] of MULTI_COLUMNS) this.parts[col] = { off: [], values: [] };
+    for (const [col] of MULTI_COLUMNS) this.multi[col] = { off: sharedInt32(n + 1), values: new Arena(sharedInt32) };
   }
 
   private remap(table: keyof Tables, values: string[], h: Uint32Array): Int32Array {
@@ -186,6 +230,8 @@ class ChunkMerger {
 
   add(r: ChunkResult, base: number): void {
     const d = r.data;
+    const share = this.n / (base + d.n); // first allocations: sized for the run
+    if (base === 0) for (const [name, t] of Object.entries(this.t)) t.reserve(r.tables[name as keyof Tables].length * share);
     const names = this.remap('name', r.tables.name, r.hashes.name);
     for (const col of NAME_COLUMNS) {
       const src = d[col], dst = this.single[col];
@@ -201,29 +247,38 @@ class ChunkMerger {
         const v = m.values;
         for (let k = 0; k < v.length; k++) if (v[k]! >= 0) v[k] = map[v[k]!]!;
       }
-      this.parts[col]!.off.push(m.off);
-      this.parts[col]!.values.push(m.values);
+      const dst = this.multi[col]!, o = dst.values.length;
+      for (let k = 1; k < m.off.length; k++) dst.off[base + k] = o + m.off[k]!;
+      dst.values.reserve(m.values.length, share);
+      dst.values.data.set(m.values, o);
+      dst.values.length += m.values.length;
     }
+    if (this.ruleHash.length === 0) {
+      const u32 = (k: number) => new Uint32Array(k);
+      this.ruleHash = r.keys.map(() => new Arena(u32));
+      this.ruleIdx = r.keys.map(() => new Arena(u32));
+    }
+    r.keys.forEach((k, rule) => {
+      const h = this.ruleHash[rule]!, x = this.ruleIdx[rule]!, o = h.length, len = k.hash.length;
+      h.reserve(len, share);
+      x.reserve(len, share);
+      h.data.set(k.hash, o);
+      const idx = x.data;
+      for (let j = 0; j < len; j++) idx[o + j] = base + k.idx[j]!;
+      h.length = x.length = o + len;
+    });
     this.filled = base + d.n;
+  }
+
+  /** Every rule's keys, in input order. */
+  keys(): RuleKeys[] {
+    return this.ruleHash.map((h, rule) => ({ hash: h.view(), idx: this.ruleIdx[rule]!.view() }));
   }
 
   finish(ids: string[]): Columns {
     if (this.filled !== this.n) throw new Error(`normalize: ${this.filled} of ${this.n} profiles merged`);
     const multi = {} as Record<(typeof MULTI_COLUMNS)[number][0], { off: Int32Array; values: Int32Array }>;
-    for (const [col] of MULTI_COLUMNS) {
-      const p = this.parts[col]!;
-      let total = 0;
-      for (const v of p.values) total += v.length;
-      const off = sharedInt32(this.n + 1), values = sharedInt32(total);
-      let row = 0, o = 0;
-      for (let c = 0; c < p.off.length; c++) {
-        const co = p.off[c]!;
-        for (let k = 1; k < co.length; k++) off[++row] = o + co[k]!;
-        values.set(p.values[c]!, o);
-        o += p.values[c]!.length;
-      }
-      multi[col] = { off, values };
-    }
+    for (const [col] of MULTI_COLUMNS) multi[col] = { off: this.multi[col]!.off, values: this.multi[col]!.values.view() };
     const data: ColumnData = { n: this.n, ...this.single, ...multi };
     const tables = Object.fromEntries(Object.entries(this.t).map(([k, t]) => [k, t.toInterner()])) as unknown as Tables;
     fillCounts(data, tables);

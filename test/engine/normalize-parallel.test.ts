@@ -38,6 +38,24 @@ describe('parallel normalization', () => {
     expect(Array.from(b.b)).toEqual(Array.from(a.b));
   });
 
+  it('stays exact when later chunks carry far more values than the first (run-sized buffers outgrown)', async () => {
+    const { profiles } = generateProfiles(7000, 6, { meta: false });
+    // The first chunk (2,048 profiles at this size) has names only but for every 256th profile: every estimate taken
+    // from it is far too small, so the buffers sized from it grow.
+    const sparse = profiles.map((p, i) => (i < 2048 && i % 256 !== 0
+      ? { id: p.id, data: { FirstName: p.data.FirstName, LastName: p.data.LastName } }
+      : p));
+    const opts = normalizeOptionsOf({});
+    const inline = buildColumns(sparse, opts);
+    const { cols, keys } = await buildColumnsParallel(sparse, opts, 2);
+    expect(plain(cols)).toEqual(plain(inline));
+    const expected = ruleKeys(inline);
+    for (let r = 0; r < keys.length; r++) {
+      expect(Array.from(keys[r]!.hash), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected[r]!.hash));
+      expect(Array.from(keys[r]!.idx), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected[r]!.idx));
+    }
+  });
+
   it('encodes and decodes every field normalization reads, whatever the characters', () => {
     const odd = 'x\u0000\u0001\uffff😀é';
     const long = 'a'.repeat(70_000);
