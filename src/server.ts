@@ -86,6 +86,34 @@ export const unavailableJobs: JobsService = {
 
 const VERSION = '0.1.0';
 
+/** A handler's OpContext (a class: its methods and the lazy logger live on the prototype, not in closures per request). */
+class RequestContext implements OpContext {
+  readonly requestId: string;
+  readonly region: string;
+  readonly accessKeyId: string | undefined;
+
+  constructor(
+    private readonly req: FastifyRequest,
+    principal: Principal,
+    readonly store: Repository,
+    readonly accountId: string,
+    private readonly clock: () => number,
+    readonly jobs: JobsService,
+  ) {
+    this.requestId = req.id;
+    this.region = principal.region ?? 'us-east-1';
+    this.accessKeyId = principal.kind === 'anonymous' ? undefined : principal.accessKeyId;
+  }
+
+  now(): Date {
+    return new Date(this.clock());
+  }
+
+  get log(): Logger {
+    return pinoLoggerOf(this.req.log);
+  }
+}
+
 /**
  * The log destination of the server (stdout by default): lines are gathered up to 4 KiB and written asynchronously,
  * flushed at least every 500 ms and synchronously when the process exits (pino registers that), so that a busy
@@ -179,18 +207,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     jobs: options.jobs ?? unavailableJobs,
     authenticators,
     authenticate: (req, body) => auth.authenticate(authRequestOf(req, body)),
-    opContext: (req, principal) => ({
-      store,
-      requestId: req.id,
-      accountId: config.accountId,
-      region: principal.region ?? 'us-east-1',
-      accessKeyId: principal.kind === 'anonymous' ? undefined : principal.accessKeyId,
-      now: () => new Date(now()),
-      get log() {
-        return pinoLoggerOf(req.log);
-      },
-      jobs: deps.jobs,
-    }),
+    opContext: (req, principal) => new RequestContext(req, principal, store, config.accountId, now, deps.jobs),
     onStart: (fn) => void startHooks.push(fn),
     onClose: (fn) => void closeHooks.push(fn),
   };

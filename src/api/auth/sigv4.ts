@@ -46,6 +46,7 @@ export interface SigV4Options {
 }
 
 interface Scope { accessKeyId: string; date: string; region: string; service: string }
+interface SignedHeaderList { names: string[]; set: Set<string> }
 
 /** Parses the credential scope without verifying anything (used to pick the region for --no-auth requests too). */
 export function parseCredentialScope(req: Pick<AuthRequest, 'headers' | 'query'>): Scope | undefined {
@@ -63,11 +64,20 @@ function scopeOf(credential: string): Scope | undefined {
 }
 
 function checkSignature(key: KeyObject, stringToSign: string, given: string, scope: Scope): Principal {
-  const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
-  if (!sameHex(expected, given)) {
+  // Compared as bytes: the HMAC's raw digest against the given hex decoded (no hex text of our own).
+  const expected = createHmac('sha256', key).update(stringToSign).digest();
+  if (!sameDigest(expected, given)) {
     throw accessDenied('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }
   return { accessKeyId: scope.accessKeyId, region: scope.region, kind: 'sigv4' };
+}
+
+/** Last parsed credential scope (a client signs with the same scope all day). */
+let lastScope: { text: string; scope: Scope | undefined } = { text: '', scope: undefined };
+
+function cachedScopeOf(credential: string): Scope | undefined {
+  if (credential !== lastScope.text) lastScope = { text: credential, scope: scopeOf(credential) };
+  return lastScope.scope;
 }
 
 /** Last parsed x-amz-date (clients sign many requests within the same second). */
@@ -90,8 +100,14 @@ const HEX = /^[0-9a-fA-F]*$/;
 
 /** Constant-time comparison of two hex signatures (case-insensitive), on their decoded bytes. */
 function sameHex(expected: string, given: string): boolean {
-  if (expected.length !== given.length || expected.length % 2 !== 0 || !HEX.test(given)) return false;
-  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'));
+  if (expected.length !== given.length || expected.length % 2 !== 0) return false;
+  return sameDigest(Buffer.from(expected, 'hex'), given);
+}
+
+/** Constant-time comparison of a digest with a hex signature (case-insensitive). */
+function sameDigest(expected: Buffer, given: string): boolean {
+  if (given.length !== expected.length * 2 || !HEX.test(given)) return false;
+  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }
 
 export class SigV4Authenticator implements Authenticator {
@@ -144,9 +160,23 @@ export class SigV4Authenticator implements Authenticator {
     if (scope.date !== day) throw accessDenied(`Credential scope date ${scope.date} does not match the request date ${day}`);
   }
 
+  /** Parsed SignedHeaders lists (a client sends the same list on every request; bounded). */
+  private readonly headerLists = new Map<string, SignedHeaderList>();
+
+  private headerList(list: string): SignedHeaderList {
+    let parsed = this.headerLists.get(list);
+    if (!parsed) {
+      const names = list.split(';');
+      parsed = { names, set: new Set(names) };
+      if (this.headerLists.size >= 100) this.headerLists.clear();
+      this.headerLists.set(list, parsed);
+    }
+    return parsed;
+  }
+
   private signedHeaders(req: AuthRequest, list: string): Record<string, string> {
-    const names = list.split(';');
-    if (!names.includes('host')) throw accessDenied("The 'host' header must be signed");
+    const { names, set } = this.headerList(list);
+    if (!set.has('host')) throw accessDenied("The 'host' header must be signed");
     const headers: Record<string, string> = {};
     for (const name of names) {
       const v = req.headers[name];
@@ -170,7 +200,7 @@ export class SigV4Authenticator implements Authenticator {
   private verifyHeader(req: AuthRequest, auth: string): Principal | Promise<Principal> {
     const m = AUTH_HEADER_RE.exec(auth);
     if (!m) throw accessDenied('Malformed Authorization header: expected "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."');
-    const scope = scopeOf(m[1]!);
+    const scope = cachedScopeOf(m[1]!);
     if (!scope) throw accessDenied('Malformed credential scope in the Authorization header: expected <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request');
     const signer = this.signerFor(scope);
     const amzDate = req.headers['x-amz-date'];
@@ -187,7 +217,8 @@ export class SigV4Authenticator implements Authenticator {
     headers['x-amz-date'] = amzDate as string;
     const payloadHash = headers['x-amz-content-sha256']
       ?? (req.body.length ? sha256Hex(req.body) : EMPTY_SHA256);
-    const canonicalHeaders = getCanonicalHeaders({ headers } as unknown as HttpRequest, undefined, new Set(Object.keys(headers)));
+    // Every header the client signed is canonicalized (even those smithy would not sign by itself, e.g. user-agent).
+    const canonicalHeaders = getCanonicalHeaders({ headers } as unknown as HttpRequest, undefined, this.headerList(m[2]!).set);
     const canonical = signer.canonicalRequest(
       { method: req.method, protocol: 'http:', hostname: '', path: req.rawPath, query: req.query, headers } as HttpRequest,
       canonicalHeaders,
