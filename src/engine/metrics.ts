@@ -63,7 +63,10 @@ const charPositions = new Int32Array(65536);
  * position of the same character in `b` within the window — the first one the scan would find — from one bitmask
  * operation instead of a scan of the window, so matches, transpositions and the result are exactly the same.
  */
-function jaroWinklerShort(a: string, b: string, la: number, lb: number): number {
+/** The Jaro bound from the matches of the last jaroWinklerShort call that found any. */
+let shortBound = 0;
+
+function jaroWinklerShort(a: string, b: string, la: number, lb: number, jaroMin = -Infinity): number {
   for (let j = 0; j < lb; j++) charPositions[b.charCodeAt(j)]! |= 1 << j;
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
   let usedB = 0, matchedA = 0, matches = 0;
@@ -81,6 +84,9 @@ function jaroWinklerShort(a: string, b: string, la: number, lb: number): number 
   }
   for (let j = 0; j < lb; j++) charPositions[b.charCodeAt(j)] = 0;
   if (matches === 0) return 0;
+  // Jaro ≤ (m/la + m/lb + 1) / 3 whatever the transpositions: below jaroMin the caller's threshold is out of reach.
+  shortBound = (matches / la + matches / lb + 1) / 3;
+  if (shortBound < jaroMin) return 0;
   let t = 0;
   let rest = usedB;
   for (let i = 0; i < la; i++) {
@@ -211,6 +217,18 @@ export function jaroWinklerReaches(a: string, b: string, min: number): boolean {
   const jaroMin = (min - 0.1 * p) / (1 - 0.1 * p);
   const lo = Math.min(la, lb), hi = Math.max(la, lb);
   if ((1 + lo / hi + 1) / 3 < jaroMin) return false;
+  if (hi <= 31) {
+    // Short strings: the bit-parallel matching costs about what counting shared characters does, and its matches
+    // bound Jaro at least as tightly. A bound clearly below jaroMin means JW < min; within 1e-9 of it, the shared
+    // character test decides as it always did, so results at exactly the threshold are unchanged too.
+    const jw = jaroWinklerShort(a, b, la, lb, jaroMin - 1e-9);
+    if (jw === 0) return false;
+    if (shortBound < jaroMin) {
+      const common = sharedChars(a, b);
+      if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return false;
+    }
+    return jw >= min;
+  }
   const common = sharedChars(a, b);
   if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return false;
   return jaroWinkler(a, b) >= min;

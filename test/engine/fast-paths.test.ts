@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildColumns, DEFAULT_NORMALIZE } from '../../src/engine/columns.js';
 import { candidatePairs } from '../../src/engine/blocking.js';
 import { COMPARISONS } from '../../src/engine/compare.js';
-import { jaroWinkler, withinOneEdit } from '../../src/engine/metrics.js';
+import { jaroWinkler, jaroWinklerReaches, withinOneEdit } from '../../src/engine/metrics.js';
 import { levelOf, PLACE, patternOf, priorWeight, tfAdjustment, weightsOf } from '../../src/engine/model.js';
 import { patternHistogram, resolve } from '../../src/engine/resolve.js';
 import { Scorer } from '../../src/engine/score.js';
@@ -62,6 +62,13 @@ function randomPairs(count: number, seed: number): Array<[string, string]> {
 describe('fast paths', () => {
   it('bit-parallel Jaro-Winkler equals the scan, for short and long strings', () => {
     for (const [a, b] of randomPairs(20_000, 3)) expect(jaroWinkler(a, b)).toBe(jwScan(a, b));
+  });
+
+  it('the threshold test equals comparing the scan with the threshold', () => {
+    for (const [a, b] of randomPairs(20_000, 6)) {
+      // (At exactly the threshold the bound's rounding may say no — as it did before the bit-parallel path.)
+      for (const t of [0.8, 0.88, 0.92]) if (Math.abs(jwScan(a, b) - t) > 1e-12) expect(jaroWinklerReaches(a, b, t)).toBe(jwScan(a, b) >= t);
+    }
   });
 
   it('the one-edit test from a shared prefix equals the test from the start', () => {
