@@ -11,13 +11,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { pino, destination, type Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { AwsError, badRequest } from './errors.js';
 import { AuthChain } from './api/auth/chain.js';
 import { SigV4Authenticator } from './api/auth/sigv4.js';
 import type { Authenticator, AuthRequest, Principal } from './api/auth/types.js';
 import { Codec } from './api/codec.js';
 import { authRequestOf, registerApiRoutes } from './api/http-api.js';
+import { bufferedLogDestination } from './api/log-destination.js';
 import { ApiMetrics } from './api/metrics.js';
 import { loadModel, type ServiceModel } from './api/model.js';
 import { RateLimiter } from './api/rate-limit.js';
@@ -112,39 +113,6 @@ class RequestContext implements OpContext {
   get log(): Logger {
     return pinoLoggerOf(this.req.log);
   }
-}
-
-/**
- * The log destination of the server (stdout by default): lines are gathered up to 4 KiB and written asynchronously,
- * flushed at least every 500 ms and synchronously when the process exits (pino registers that), so that a busy
- * server does not pay a write per request. A SIGKILL can lose the last unwritten lines (at most 500 ms of them).
- */
-export function bufferedLogDestination(dest: number | string): { stream: ReturnType<typeof destination>; flushNow(): void; stop(): void } {
-  const stream = destination({ dest, sync: false, minLength: 4096 });
-  const timer = setInterval(() => {
-    try {
-      stream.flush();
-    } catch {
-      clearInterval(timer); // destroyed
-    }
-  }, 500);
-  timer.unref();
-  return {
-    stream,
-    /** Writes what is buffered now, synchronously. */
-    flushNow() {
-      try {
-        stream.flushSync();
-      } catch {
-        // not open yet or a write in flight: the lines go out with it, with the timer or at exit
-      }
-    },
-    /** Writes what is buffered and stops the timer (the stream stays open: it may be stdout). */
-    stop() {
-      clearInterval(timer);
-      this.flushNow();
-    },
-  };
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
@@ -319,3 +287,5 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 }
 
 export type { AuthRequest, Authenticator, Principal };
+/** The server's log destination (re-exported for scripts/bench-api.ts). */
+export { bufferedLogDestination };
