@@ -18,6 +18,24 @@ import type { AuthRequest, Authenticator, Credential, Principal } from './types.
  * here, synchronously on node:crypto (the async `sign()` costs several times more per request).
  */
 class VerifyingSigner extends SignatureV4 {
+  constructor(...args: ConstructorParameters<typeof SignatureV4>) {
+    super(...args);
+    // smithy's canonical path, memoized by request path (a pure function of the path; clients poll the same paths).
+    // getCanonicalPath is private in smithy's typings, so the memo shadows it on the instance.
+    const self = this as unknown as { getCanonicalPath(req: { path: string }): string };
+    const compute = self.getCanonicalPath.bind(this);
+    const paths = new Map<string, string>();
+    self.getCanonicalPath = (req) => {
+      let path = paths.get(req.path);
+      if (path === undefined) {
+        path = compute(req);
+        if (paths.size >= 1000) paths.clear();
+        paths.set(req.path, path);
+      }
+      return path;
+    };
+  }
+
   canonicalRequest(req: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(req, canonicalHeaders, payloadHash);
   }
