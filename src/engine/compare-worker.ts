@@ -5,7 +5,7 @@
  * terminated).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { computeChunks, scoreChunks, type ScoreOutput, type TfCounts } from './patterns.js';
+import { computeChunks, scoreChunks, type TfCounts } from './patterns.js';
 import type { View } from './compare.js';
 import type { Model } from './model.js';
 
@@ -21,8 +21,7 @@ interface CompareJob {
 interface ScoreJob {
   model: Model;
   tf: TfCounts;
-  threshold: number;
-  out: ScoreOutput;
+  out: Float64Array;
   next: Int32Array;
 }
 
@@ -31,7 +30,7 @@ parentPort!.once('message', (job: CompareJob) => {
   const view: View = { ...job.columns, tables };
   computeChunks(view, job.a, job.b, job.out, job.next, job.chunk);
   parentPort!.once('message', (s: ScoreJob) => {
-    scoreChunks(s.model, view, s.tf, s.threshold, job.a, job.b, job.out, s.out, s.next, job.chunk);
+    scoreChunks(s.model, view, s.tf, job.a, job.b, job.out, s.out, s.next, job.chunk);
     parentPort!.postMessage('scored');
   });
   parentPort!.postMessage('done');

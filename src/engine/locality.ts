@@ -10,7 +10,7 @@ import { hoodInputOf, neighbourhoodOrder, sortByHash } from './blocking.js';
 import { MULTI_COLUMNS, NAME_COLUMNS, type Columns, type Multi } from './columns.js';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { PARALLEL_MIN_PAIRS, startCompareWorkers, startPatterns, type PatternRun } from './parallel.js';
+import { collectScores, PARALLEL_MIN_PAIRS, startCompareWorkers, startPatterns, type PatternRun } from './parallel.js';
 
 /** Below this many pairs the reordering costs more than it saves. */
 export const LOCALITY_MIN_PAIRS = 200_000;
@@ -96,15 +96,8 @@ async function localRun(
   return {
     codes,
     close: run.close,
-    score: async (model, tf, threshold) => {
-      const r = await run.score(model, tf, threshold);
-      const probs = new Float32Array(m), linked = new Uint8Array(m);
-      for (let j = 0; j < m; j++) {
-        const k = sorted[j]!;
-        probs[k] = r.probs[j]!;
-        linked[k] = r.linked[j]!;
-      }
-      return { probs, linked };
-    },
+    // Raw probabilities stay in the renumbered pair order; `score` maps them back.
+    scoreRaw: (model, tf) => run.scoreRaw(model, tf),
+    score: async (model, tf, threshold) => collectScores(await run.scoreRaw(model, tf), threshold, sorted),
   };
 }

@@ -9,7 +9,8 @@ import type { Worker } from 'node:worker_threads';
 import type { Columns } from './columns.js';
 import { COMPARED_TABLES, type TableName, type View } from './compare.js';
 import type { Model } from './model.js';
-import { computeChunks, computePatterns, scoreChunks, type ScoreOutput, type TfCounts } from './patterns.js';
+import { sortByHash } from './blocking.js';
+import { computeChunks, computePatterns, scoreChunks, type TfCounts } from './patterns.js';
 import { startWorker } from '../util/worker.js';
 
 /** Below this many pairs threads do not pay off. */
@@ -37,13 +38,46 @@ function shared(src: Uint32Array): Uint32Array {
   return s;
 }
 
+/** Scores of all pairs: float32 probabilities, and the pairs reaching the threshold with their double probability. */
+export interface Scored {
+  probs: Float32Array;
+  /** Indices of the pairs whose probability is ≥ the threshold, ascending. */
+  linked: Uint32Array;
+  linkedP: Float64Array;
+}
+
 /** Comparison patterns of every pair; `score` then scores them with a trained model on the same threads. */
 export interface PatternRun {
   codes: Uint32Array;
-  /** Probability (float32) of every pair, and 1 where the (double) probability reaches the threshold. */
-  score(model: Model, tf: TfCounts, threshold: number): Promise<ScoreOutput>;
+  score(model: Model, tf: TfCounts, threshold: number): Promise<Scored>;
+  /** Probabilities in this run's pair order (what `score` is made from). */
+  scoreRaw(model: Model, tf: TfCounts): Promise<Float64Array>;
   /** Ends the workers without scoring. */
   close(): void;
+}
+
+/**
+ * Scored from raw probabilities p[j] of pairs listed in `order` (order[j] = the pair's index in the caller's order;
+ * undefined = the same order).
+ */
+export function collectScores(p: Float64Array, threshold: number, order?: Uint32Array): Scored {
+  const m = p.length;
+  const probs = new Float32Array(m);
+  let nl = 0;
+  for (let j = 0; j < m; j++) if (p[j]! >= threshold) nl++;
+  let linked: Uint32Array = new Uint32Array(nl), at: Uint32Array = new Uint32Array(nl);
+  for (let j = 0, o = 0; j < m; j++) {
+    const k = order ? order[j]! : j;
+    probs[k] = p[j]!;
+    if (p[j]! >= threshold) {
+      linked[o] = k;
+      at[o++] = j;
+    }
+  }
+  if (order) ({ hash: linked, idx: at } = sortByHash({ hash: linked, idx: at }));
+  const linkedP = new Float64Array(nl);
+  for (let o = 0; o < nl; o++) linkedP[o] = p[at[o]!]!;
+  return { probs, linked, linkedP };
 }
 
 function whenDone(worker: Worker): Promise<void> {
@@ -80,13 +114,15 @@ export async function startPatterns(
     for (const w of started ?? []) void w.terminate();
     const codes = new Uint32Array(n);
     computePatterns(cols, a, b, codes, 0, n);
+    const scoreRaw = async (model: Model, tf: TfCounts) => {
+      const out = new Float64Array(n);
+      scoreChunks(model, cols, tf, a, b, codes, out, new Int32Array(1), n);
+      return out;
+    };
     return {
       codes,
-      score: async (model, tf, threshold) => {
-        const out: ScoreOutput = { probs: new Float32Array(n), linked: new Uint8Array(n) };
-        scoreChunks(model, cols, tf, threshold, a, b, codes, out, new Int32Array(1), n);
-        return out;
-      },
+      scoreRaw,
+      score: async (model, tf, threshold) => collectScores(await scoreRaw(model, tf), threshold),
       close: () => {},
     };
   }
@@ -111,26 +147,25 @@ export async function startPatterns(
   const close = () => {
     for (const w of pool) void w.terminate();
   };
+  const scoreRaw = async (model: Model, tf: TfCounts): Promise<Float64Array> => {
+    const out = new Float64Array(new SharedArrayBuffer(n * 8));
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const scored = pool.map((w) => whenDone(w));
+    const counts: TfCounts = { counts: tf.counts, totals: tf.totals }; // the arrays only (a LiveTf has functions)
+    for (const w of pool) w.postMessage({ model, tf: counts, out, next: counter });
+    try {
+      scoreChunks(model, cols, tf, sa, sb, codes, out, counter, CHUNK_PAIRS);
+      await Promise.all(scored);
+    } finally {
+      close();
+    }
+    return out;
+  };
   return {
     codes,
     close,
-    score: async (model, tf, threshold) => {
-      const out: ScoreOutput = {
-        probs: new Float32Array(new SharedArrayBuffer(n * 4)),
-        linked: new Uint8Array(new SharedArrayBuffer(n)),
-      };
-      const counter = new Int32Array(new SharedArrayBuffer(4));
-      const scored = pool.map((w) => whenDone(w));
-      const counts: TfCounts = { counts: tf.counts, totals: tf.totals }; // the arrays only (a LiveTf has functions)
-      for (const w of pool) w.postMessage({ model, tf: counts, threshold, out, next: counter });
-      try {
-        scoreChunks(model, cols, tf, threshold, sa, sb, codes, out, counter, CHUNK_PAIRS);
-        await Promise.all(scored);
-      } finally {
-        close();
-      }
-      return out;
-    },
+    scoreRaw,
+    score: async (model, tf, threshold) => collectScores(await scoreRaw(model, tf), threshold),
   };
 }
 

@@ -30,27 +30,16 @@ export function tfSourceOf(tf: TfCounts): TfSource {
   return { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]! };
 }
 
-export interface ScoreOutput {
-  probs: Float32Array;
-  /** 1 where the pair's probability (as a double) is ≥ the threshold. */
-  linked: Uint8Array;
-}
-
-/** Scores chunks of pairs taken from the shared counter `next` (see computeChunks). */
+/** Scores chunks of pairs taken from the shared counter `next` (see computeChunks): out[k] = probability (double). */
 export function scoreChunks(
-  model: Model, v: View, tf: TfCounts, threshold: number, a: Uint32Array, b: Uint32Array, codes: Uint32Array,
-  out: ScoreOutput, next: Int32Array, chunk: number,
+  model: Model, v: View, tf: TfCounts, a: Uint32Array, b: Uint32Array, codes: Uint32Array, out: Float64Array,
+  next: Int32Array, chunk: number,
 ): void {
   const scorer = new Scorer(model, v, tfSourceOf(tf));
   const n = a.length;
-  const { probs, linked } = out;
   for (let from = Atomics.add(next, 0, chunk); from < n; from = Atomics.add(next, 0, chunk)) {
     const to = Math.min(n, from + chunk);
-    for (let k = from; k < to; k++) {
-      const p = probabilityOf(scorer.weight(codes[k]!, a[k]!, b[k]!));
-      probs[k] = p;
-      linked[k] = p >= threshold ? 1 : 0;
-    }
+    for (let k = from; k < to; k++) out[k] = probabilityOf(scorer.weight(codes[k]!, a[k]!, b[k]!));
   }
   releaseViewCaches();
 }

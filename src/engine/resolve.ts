@@ -7,8 +7,7 @@ import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } 
 import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, type BlockingLimits, type RuleKeys } from './blocking.js';
 import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
-import { estimateU, log2, PATTERN_CODES, probabilityOf, trainEm, type ComparisonParams, type Model } from './model.js';
-import { Scorer } from './score.js';
+import { estimateU, log2, PATTERN_CODES, trainEm, type ComparisonParams, type Model } from './model.js';
 import { liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
 import { startPatternsLocal } from './locality.js';
@@ -228,20 +227,11 @@ export async function scoreCandidates(
     lap('train');
 
     progress('score', 0);
-    // Every pair is scored on the comparison threads (float32 probability, and whether the double reaches the
-    // threshold); the linked pairs' double probabilities are computed again here, by the same Scorer.
-    const { probs, linked } = await run.score(model, { counts: tf.counts, totals: tf.totals }, threshold);
-    const scorer = new Scorer(model, cols, tf);
-    const la: number[] = [];
-    const lb: number[] = [];
-    const lp: number[] = [];
-    for (let k = 0; k < nPairs; k++) {
-      if (linked[k] === 0) continue;
-      const a = cand.a[k]!, b = cand.b[k]!;
-      la.push(a);
-      lb.push(b);
-      lp.push(probabilityOf(scorer.weight(codes[k]!, a, b)));
-    }
+    // Every pair is scored on the comparison threads; the linked ones come back with their double probability.
+    const { probs, linked, linkedP } = await run.score(model, { counts: tf.counts, totals: tf.totals }, threshold);
+    const la = Array.from(linked, (k) => cand.a[k]!);
+    const lb = Array.from(linked, (k) => cand.b[k]!);
+    const lp = Array.from(linkedP);
     releaseViewCaches();
     lap('score');
     return { ids: cols.ids, cand, probs, la, lb, lp, model };
