@@ -177,8 +177,14 @@ export class Codec {
       case 'timestamp':
         return (v) => {
           const seconds = epochSeconds(v);
-          return seconds === undefined ? undefined : JSON.stringify(seconds);
+          // A finite number: its JSON text is its string form.
+          return seconds === undefined ? undefined : String(seconds);
         };
+      case 'integer': case 'long': case 'double': case 'float':
+        // JSON.stringify's text for numbers (non-finite → null) without its generic entry; other values as before.
+        return (v) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : JSON.stringify(v));
+      case 'boolean':
+        return (v) => (v === true ? 'true' : v === false ? 'false' : JSON.stringify(v));
       default:
         return (v) => JSON.stringify(v);
     }
