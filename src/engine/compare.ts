@@ -244,45 +244,56 @@ function comparePhone(v: View, a: number, b: number): number {
 }
 
 const IDENT_LEVELS = ['null', 'exact', 'one edit', 'else'];
-const identKeys = new WeakMap<View, Int32Array>();
-/** Per identifier value, a small integer naming its key (computed once per view: no string scan per pair). */
+interface IdentKeys {
+  /** Per identifier value, a small integer naming its key. */
+  ids: Int32Array;
+  /** Per key id, the length of "key=" (the shortest over the key's values; 0 for a value without "="). */
+  lengths: Int32Array;
+}
+const identKeys = new WeakMap<View, IdentKeys>();
+/** Computed once per view (no string scan per pair); the last view's kept at hand. */
 let identView: View | undefined;
 let identKeysOfView: Int32Array | undefined;
+let identKeyLengths: Int32Array | undefined;
 function identKeyIds(v: View): Int32Array {
   if (v === identView) return identKeysOfView!;
-  let ids = identKeys.get(v);
-  if (ids) {
-    identView = v;
-    identKeysOfView = ids;
-    identKeyLengths = keyLengthsOf(v);
-    return ids;
-  }
-  const values = v.tables.ident.values;
-  const byKey = new Map<string, number>();
-  ids = new Int32Array(values.length);
-  for (let k = 0; k < values.length; k++) {
-    const key = values[k]!.slice(0, values[k]!.indexOf('='));
-    let id = byKey.get(key);
-    if (id === undefined) byKey.set(key, (id = byKey.size));
-    ids[k] = id;
-  }
-  identKeys.set(v, ids);
+  let keys = identKeys.get(v);
+  if (!keys) identKeys.set(v, (keys = identKeysOf(v.tables.ident.values)));
   identView = v;
-  identKeysOfView = ids;
-  identKeyLengths = keyLengthsOf(v);
-  return ids;
+  identKeysOfView = keys.ids;
+  identKeyLengths = keys.lengths;
+  return keys.ids;
 }
-/** Per identifier key id, the length of "key=" (shared by every value of that key). */
-let identKeyLengths: Int32Array | undefined;
-function keyLengthsOf(v: View): Int32Array {
-  const ids = identKeys.get(v)!;
-  const values = v.tables.ident.values;
-  let max = -1;
-  for (let k = 0; k < ids.length; k++) if (ids[k]! > max) max = ids[k]!;
-  const out = new Int32Array(max + 1).fill(0x7fffffff);
-  // The shortest over the key's values (a value without "=" gets 0: nothing skipped).
-  for (let k = 0; k < ids.length; k++) out[ids[k]!] = Math.min(out[ids[k]!]!, values[k]!.indexOf('=') + 1);
-  return out;
+function identKeysOf(values: string[]): IdentKeys {
+  const byKey = new Map<string, number>();
+  const known: string[] = []; // the keys by id: a handful, checked in place before slicing a new string
+  const ids = new Int32Array(values.length);
+  const lengths: number[] = [];
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k]!;
+    const eq = value.indexOf('=');
+    let id = -1;
+    if (eq >= 0) {
+      for (let x = 0; x < known.length && x < 8; x++) {
+        if (known[x]!.length === eq && value.startsWith(known[x]!)) {
+          id = x;
+          break;
+        }
+      }
+    }
+    if (id < 0) {
+      const key = value.slice(0, eq);
+      const found = byKey.get(key);
+      if (found === undefined) {
+        byKey.set(key, (id = known.length));
+        known.push(key);
+        lengths.push(0x7fffffff);
+      } else id = found;
+    }
+    ids[k] = id;
+    lengths[id] = Math.min(lengths[id]!, eq + 1);
+  }
+  return { ids, lengths: Int32Array.from(lengths) };
 }
 function compareIdent(v: View, a: number, b: number): number {
   // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.

@@ -30,6 +30,9 @@ export function tfSourceOf(tf: TfCounts): TfSource {
   return { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]! };
 }
 
+const PROB_CACHE_BITS = 12;
+const PROB_CACHE = 1 << PROB_CACHE_BITS;
+
 /** Scores chunks of pairs taken from the shared counter `next` (see computeChunks): out[k] = probability (double). */
 export function scoreChunks(
   model: Model, v: View, tf: TfCounts, a: Uint32Array, b: Uint32Array, codes: Uint32Array, out: Float64Array,
@@ -37,9 +40,19 @@ export function scoreChunks(
 ): void {
   const scorer = new Scorer(model, v, tfSourceOf(tf));
   const n = a.length;
+  // Weights repeat (a pattern without TF adjustments always weighs the same): probabilities by weight in a small
+  // direct-mapped cache, keyed by the double's bits (the same value as computing it: 2 ** −w per pair cost more).
+  const cacheW = new Float64Array(PROB_CACHE).fill(NaN), cacheP = new Float64Array(PROB_CACHE);
+  const bits = new Float64Array(1), halves = new Int32Array(bits.buffer);
   for (let from = Atomics.add(next, 0, chunk); from < n; from = Atomics.add(next, 0, chunk)) {
     const to = Math.min(n, from + chunk);
-    for (let k = from; k < to; k++) out[k] = probabilityOf(scorer.weight(codes[k]!, a[k]!, b[k]!));
+    for (let k = from; k < to; k++) {
+      const w = scorer.weight(codes[k]!, a[k]!, b[k]!);
+      bits[0] = w;
+      const slot = Math.imul(halves[0]! ^ halves[1]!, 0x9e3779b1) >>> (32 - PROB_CACHE_BITS);
+      if (cacheW[slot] === w) out[k] = cacheP[slot]!;
+      else out[k] = cacheP[slot] = probabilityOf((cacheW[slot] = w));
+    }
   }
   releaseViewCaches();
 }
