@@ -81,6 +81,8 @@ console.log(`Bulk load of ${N.toLocaleString()} profiles: ${((performance.now() 
 
 const writer = new CustomerProfilesClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDS, maxAttempts: 1 });
 const writeLatencies: number[] = [];
+const writesByStage: Record<string, number[]> = {};
+let currentStatus = 'PENDING';
 let writeErrors = 0;
 let writing = true;
 const writes = (async () => {
@@ -89,6 +91,7 @@ const writes = (async () => {
     try {
       await writer.send(new CreateProfileCommand({ DomainName: 'bench-writes', FirstName: `W${i}`, EmailAddress: `w${i}@example.com` }));
       writeLatencies.push(performance.now() - s);
+      (writesByStage[currentStatus] ??= []).push(performance.now() - s);
     } catch {
       writeErrors++;
     }
@@ -108,6 +111,7 @@ for (;;) {
   job = await client.send(new GetIdentityResolutionJobCommand({ DomainName: DOMAIN, JobId }));
   latencies.push(performance.now() - s);
   (byStage[job.Status!] ??= []).push(performance.now() - s);
+  currentStatus = job.Status!;
   if (transitions[transitions.length - 1]?.[0] !== job.Status) {
     transitions.push([job.Status!, performance.now() - t0]);
     console.log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s: ${job.Status}`);
@@ -141,6 +145,10 @@ writeLatencies.sort((a, b) => a - b);
 const wpct = (p: number) => writeLatencies[Math.min(writeLatencies.length - 1, Math.floor((p / 100) * writeLatencies.length))] ?? NaN;
 console.log(`CreateProfile (another domain) while running: n=${writeLatencies.length} p50=${wpct(50).toFixed(1)} ms p99=${wpct(99).toFixed(1)} ms max=${(writeLatencies[writeLatencies.length - 1] ?? NaN).toFixed(1)} ms, errors ${writeErrors}`);
 
+for (const [st, l] of Object.entries(writesByStage)) {
+  l.sort((a, b) => a - b);
+  console.log(`  in ${st.padEnd(14)} n=${l.length} p99=${l[Math.min(l.length - 1, Math.floor(0.99 * l.length))]!.toFixed(1)} ms max=${l[l.length - 1]!.toFixed(1)} ms`);
+}
 writer.destroy();
 client.destroy();
 await server.close();

@@ -34,6 +34,7 @@ export interface RunParams {
 
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
 const MERGE_BATCH = 500;
+const SAVE_MATCHES_CHUNK = 5_000;
 /** ~20 WAL pages per merge: a background flush per ~5 MB written. */
 const WAL_FLUSH_EVERY = 16;
 
@@ -83,7 +84,12 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
       });
       profiles.length = 0;
       const groups = result.groups.filter((g) => g.profileIds.length >= 2);
-      await store.saveJobMatches(domainName, jobId, groups);
+      // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
+      // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
+      for (let i = 0; i < groups.length || i === 0; i += SAVE_MATCHES_CHUNK) {
+        if (i > 0) await p.yieldToWriters?.();
+        await store.saveJobMatches(domainName, jobId, groups.slice(i, i + SAVE_MATCHES_CHUNK), i + 1);
+      }
       await store.saveJobRun(domainName, jobId, { model: result.model });
       resultsSaved = true;
       stats.NumberOfMatchesFound = groups.length;

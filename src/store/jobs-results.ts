@@ -42,8 +42,11 @@ export interface JobsResultsRepository {
   saveJobRun(domainName: string, jobId: string, patch: Partial<Omit<JobRunInfo, 'hasModel'>> & { model?: unknown }): Promise<void>;
   getJobRun(domainName: string, jobId: string): Promise<JobRunInfo | undefined>;
   getJobModel(domainName: string, jobId: string): Promise<unknown | undefined>;
-  /** Replaces a job's match groups (in the given order) in one transaction. */
-  saveJobMatches(domainName: string, jobId: string, groups: MatchGroupRecord[]): Promise<void>;
+  /**
+   * Replaces a job's match groups (in the given order) in one transaction; with `firstSeq` > 1, appends them as
+   * groups firstSeq, firstSeq+1, … instead (a large result saved in several short transactions).
+   */
+  saveJobMatches(domainName: string, jobId: string, groups: MatchGroupRecord[], firstSeq?: number): Promise<void>;
   /** Groups in order after `afterSeq`; `mergeState` filters. */
   listJobMatches(domainName: string, jobId: string, afterSeq: number, limit: number, mergeState?: 0 | 1 | 2): Promise<StoredMatchGroup[]>;
   countJobMatches(domainName: string, jobId: string): Promise<number>;

@@ -136,6 +136,17 @@ describe('a merge in the store', () => {
 });
 
 describe('walFlusher', () => {
+  it('saves a large result in chunks: appended with their sequence numbers, replaced by a save from 1', async () => {
+    const job = 'c'.repeat(32);
+    await store.createJob({ domainName: D, jobId: job, status: 'FIND_MATCHING', jobStartTime: 1, lastUpdatedAt: 1 });
+    const g = (i: number) => ({ matchId: `m${i}`, profileIds: [`a${i}`, `b${i}`], confidenceScore: i / 10 });
+    await store.saveJobMatches(D, job, [g(1), g(2)], 1);
+    await store.saveJobMatches(D, job, [g(3)], 3);
+    expect((await store.listJobMatches(D, job, 0, 10)).map((m) => [m.seq, m.matchId])).toEqual([[1, 'm1'], [2, 'm2'], [3, 'm3']]);
+    await store.saveJobMatches(D, job, [g(7)]);
+    expect((await store.listJobMatches(D, job, 0, 10)).map((m) => [m.seq, m.matchId])).toEqual([[1, 'm7']]);
+  });
+
   it('syncs the WAL file in the background, one flush at a time, and tolerates a missing file', async () => {
     const dir = tempDir();
     const file = join(dir, 'x.db-wal');

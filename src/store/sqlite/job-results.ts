@@ -52,12 +52,13 @@ export function getJobModel(c: SqliteContext, domainName: string, jobId: string)
   return r?.model ? JSON.parse(r.model) : undefined;
 }
 
-export function saveJobMatches(c: SqliteContext, domainName: string, jobId: string, groups: MatchGroupRecord[]): void {
+export function saveJobMatches(c: SqliteContext, domainName: string, jobId: string, groups: MatchGroupRecord[], firstSeq = 1): void {
   c.tx(() => {
-    c.stmt('DELETE FROM job_matches WHERE domain_name = ? AND job_id = ?').run(domainName, jobId);
+    if (firstSeq <= 1) c.stmt('DELETE FROM job_matches WHERE domain_name = ? AND job_id = ?').run(domainName, jobId);
     const ins = c.stmt(`INSERT INTO job_matches (domain_name, job_id, seq, match_id, profile_ids, confidence_score)
       VALUES (?, ?, ?, ?, ?, ?)`);
-    groups.forEach((g, i) => ins.run(domainName, jobId, i + 1, g.matchId, JSON.stringify(g.profileIds), g.confidenceScore));
+    const base = Math.max(1, firstSeq);
+    groups.forEach((g, i) => ins.run(domainName, jobId, base + i, g.matchId, JSON.stringify(g.profileIds), g.confidenceScore));
   });
 }
 

@@ -134,7 +134,7 @@ export class SqliteStore implements Repository {
   async saveJobRun(domain: string, jobId: string, patch: Parameters<typeof jobResults.saveJobRun>[3]) { jobResults.saveJobRun(this.context, domain, jobId, patch); }
   async getJobRun(domain: string, jobId: string) { return jobResults.getJobRun(this.context, domain, jobId); }
   async getJobModel(domain: string, jobId: string) { return jobResults.getJobModel(this.context, domain, jobId); }
-  async saveJobMatches(domain: string, jobId: string, groups: MatchGroupRecord[]) { jobResults.saveJobMatches(this.context, domain, jobId, groups); }
+  async saveJobMatches(domain: string, jobId: string, groups: MatchGroupRecord[], firstSeq?: number) { jobResults.saveJobMatches(this.context, domain, jobId, groups, firstSeq); }
   async listJobMatches(domain: string, jobId: string, afterSeq: number, limit: number, mergeState?: 0 | 1 | 2) {
     return jobResults.listJobMatches(this.context, domain, jobId, afterSeq, limit, mergeState);
   }
