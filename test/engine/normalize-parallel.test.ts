@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildColumns, type Columns } from '../../src/engine/columns.js';
-import { buildColumnsParallel } from '../../src/engine/normalize-parallel.js';
+import { buildColumnsParallel, chunkStarts } from '../../src/engine/normalize-parallel.js';
 import { BLOCKING_RULES, candidatePairs, concatRuleKeys, ruleKeys } from '../../src/engine/blocking.js';
 import { ChunkWriter, chunkText, decodeProfiles, encodeProfile } from '../../src/engine/profile-codec.js';
 import { normalizeOptionsOf } from '../../src/engine/resolve.js';
@@ -54,6 +54,18 @@ describe('parallel normalization', () => {
       expect(Array.from(keys[r]!.hash), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected[r]!.hash));
       expect(Array.from(keys[r]!.idx), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected[r]!.idx));
     }
+  });
+
+  it('cuts the run into whole chunks, then smaller ones at the end, covering every profile once', () => {
+    for (const [n, threads] of [[7000, 2], [200_000, 2], [1_000_000, 2], [210_001, 3], [5, 2]] as const) {
+      const s = chunkStarts(n, threads);
+      expect(s[0]).toBe(0);
+      expect(s.at(-1)).toBe(n);
+      for (let k = 1; k < s.length; k++) expect(s[k]! > s[k - 1]!).toBe(true);
+    }
+    const s = chunkStarts(1_000_000, 2);
+    expect(s[1]).toBe(50_000);
+    expect(s.at(-1)! - s.at(-2)!).toBe(12_500);
   });
 
   it('encodes and decodes every field normalization reads, whatever the characters', () => {
