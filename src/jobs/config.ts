@@ -58,7 +58,7 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   engineSeed: 1,
   scanBatch: 5_000,
   walCheckpointPages: 16_000,
-  mergeCommitEvery: 100,
+  mergeCommitEvery: 1000,
   mergeCommitMs: 250,
   workerCacheMb: 1024,
   workerHeapMb: Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.5)),
