@@ -658,30 +658,48 @@ export async function candidatePairsOffThread(
 
 /** Union of two pair lists, each sorted by (a, b) without duplicates: the same, merged. */
 export function mergePairs(x: { a: Uint32Array; b: Uint32Array }, y: { a: Uint32Array; b: Uint32Array }): { a: Uint32Array; b: Uint32Array } {
+  // Counted first, so the output is allocated once at its size (at a million profiles each array is ~50 MB).
+  const size = mergeInto(x, y, undefined, undefined);
+  const a = new Uint32Array(size), b = new Uint32Array(size);
+  mergeInto(x, y, a, b);
+  return { a, b };
+}
+
+function mergeInto(
+  x: { a: Uint32Array; b: Uint32Array }, y: { a: Uint32Array; b: Uint32Array }, a: Uint32Array | undefined,
+  b: Uint32Array | undefined,
+): number {
   const nx = x.a.length, ny = y.a.length;
-  const a = new Uint32Array(nx + ny), b = new Uint32Array(nx + ny);
   let i = 0, j = 0, o = 0;
   while (i < nx && j < ny) {
-    const xa = x.a[i]!, ya = y.a[j]!;
-    if (xa < ya || (xa === ya && x.b[i]! < y.b[j]!)) {
-      a[o] = xa;
-      b[o++] = x.b[i++]!;
-    } else if (xa === ya && x.b[i] === y.b[j]) {
-      a[o] = xa;
-      b[o++] = x.b[i++]!;
-      j++;
+    const xa = x.a[i]!, ya = y.a[j]!, xb = x.b[i]!, yb = y.b[j]!;
+    if (xa < ya || (xa === ya && xb <= yb)) {
+      if (a && b) {
+        a[o] = xa;
+        b[o] = xb;
+      }
+      i++;
+      if (xa === ya && xb === yb) j++;
     } else {
-      a[o] = ya;
-      b[o++] = y.b[j++]!;
+      if (a && b) {
+        a[o] = ya;
+        b[o] = yb;
+      }
+      j++;
     }
+    o++;
   }
   for (; i < nx; i++, o++) {
-    a[o] = x.a[i]!;
-    b[o] = x.b[i]!;
+    if (a && b) {
+      a[o] = x.a[i]!;
+      b[o] = x.b[i]!;
+    }
   }
   for (; j < ny; j++, o++) {
-    a[o] = y.a[j]!;
-    b[o] = y.b[j]!;
+    if (a && b) {
+      a[o] = y.a[j]!;
+      b[o] = y.b[j]!;
+    }
   }
-  return o === nx + ny ? { a, b } : { a: a.slice(0, o), b: b.slice(0, o) };
+  return o;
 }

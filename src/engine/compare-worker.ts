@@ -25,10 +25,13 @@ interface ScoreJob {
   next: Int32Array;
 }
 
-const { tables } = workerData as { tables: View['tables'] };
+const data = workerData as { tables?: View['tables'] };
 parentPort!.once('message', (job: CompareJob) => {
-  const view: View = { ...job.columns, tables };
+  const view: View = { ...job.columns, tables: data.tables! };
   computeChunks(view, job.a, job.b, job.out, job.next, job.chunk);
+  // Scoring reads ids only (TF caches are sized from the value counts): let the strings go while training runs.
+  data.tables = undefined;
+  view.tables = Object.fromEntries(Object.keys(view.tables).map((k) => [k, { values: [] }])) as unknown as View['tables'];
   parentPort!.once('message', (s: ScoreJob) => {
     scoreChunks(s.model, view, s.tf, job.a, job.b, job.out, s.out, s.next, job.chunk);
     parentPort!.postMessage('scored');

@@ -48,6 +48,7 @@ export interface Scored {
 
 /** Comparison patterns of every pair; `score` then scores them with a trained model on the same threads. */
 export interface PatternRun {
+  /** In the caller's pair order; a caller that has read them may replace them (scoring does not use this array). */
   codes: Uint32Array;
   score(model: Model, tf: TfCounts, threshold: number): Promise<Scored>;
   /** Probabilities in this run's pair order (what `score` is made from). */

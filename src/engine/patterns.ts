@@ -27,7 +27,7 @@ export interface TfCounts {
 }
 
 export function tfSourceOf(tf: TfCounts): TfSource {
-  return { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]! };
+  return { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]!, size: (k) => tf.counts[k]?.length ?? 0 };
 }
 
 const PROB_CACHE_BITS = 12;

@@ -175,7 +175,6 @@ export async function scoreCandidates(
 
   progress('compare', 0);
   const run = await startPatternsLocal(cols, cand.a, cand.b, options.workers);
-  const codes = run.codes;
   lap('compare');
 
   // The comparison workers wait for the model to score with: end them if training fails.
@@ -184,7 +183,9 @@ export async function scoreCandidates(
     const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
     const tf = liveTf(cols);
     const u = exactAgreementU(estimateU(cols, samples, seed), tf);
-    const { patterns, counts } = patternHistogram(codes);
+    const { patterns, counts } = patternHistogram(run.codes);
+    // Scoring reads the codes the comparison threads wrote (their own order): this copy is no longer needed.
+    run.codes = new Uint32Array(0);
     const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
     const comparisons: ComparisonParams[] = COMPARISONS.map((c, k) => {
       const params: ComparisonParams = {

@@ -10,6 +10,8 @@ import type { AttributeEvidence, PairEvidence } from './types.js';
 export interface TfSource {
   count(k: number, id: number): number;
   total(k: number): number;
+  /** Number of distinct values of comparison k's table, when known without the strings (sizes a cache). */
+  size?(k: number): number;
 }
 
 export class Scorer {
@@ -47,7 +49,8 @@ export class Scorer {
     if (id < 0) return 0;
     let cache = this.tfCache[k];
     if (!cache) {
-      cache = this.tfCache[k] = new Float64Array(c.tfTable ? this.view.tables[c.tfTable].values.length : 0).fill(NaN);
+      const size = this.tf.size?.(k) ?? (c.tfTable ? this.view.tables[c.tfTable].values.length : 0);
+      cache = this.tfCache[k] = new Float64Array(size).fill(NaN);
     }
     if (id >= cache.length) return tfAdjustment(this.uExact[k]!, this.tf.count(k, id), this.tf.total(k), this.model.tfClamp);
     let adj = cache[id]!;
