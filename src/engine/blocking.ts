@@ -605,13 +605,19 @@ function dedupPairs(pa: U32List, pb: U32List, n: number): { a: Uint32Array; b: U
 export const WORKER_MIN_PROFILES = 200_000;
 
 /**
+ * Pair-generation workers. One: at 400k profiles two workers (each starting under the TypeScript loader, each
+ * computing the sub-blocking order) took 4.5–4.9 s of CPU and more wall time than one worker's 1.8–3.2 s.
+ */
+export const BLOCKING_THREADS = 1;
+
+/**
  * candidatePairs on worker threads for large inputs (same result); `keys` are transferred to them. The rules are
  * split into `threads` groups of about equal key counts, each worker makes and de-duplicates its rules' pairs, and
  * the sorted lists are merged here (pairs several rules found are kept once, as in one pass).
  */
 export async function candidatePairsOffThread(
   v: View, limits: BlockingLimits, keys: RuleKeys[] | undefined, useWorker: boolean, rules = BLOCKING_RULES,
-  minProfiles = WORKER_MIN_PROFILES, threads = 2,
+  minProfiles = WORKER_MIN_PROFILES, threads = BLOCKING_THREADS,
 ): Promise<CandidatePairs> {
   if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys);
   const allKeys = keys ?? ruleKeys(v, rules);

@@ -190,3 +190,17 @@ describe('code level table', () => {
     for (let code = 0; code < PATTERN_CODES; code += 7) for (let k = 0; k < K; k++) expect(t[code * K + k]).toBe(levelOf(code, k));
   });
 });
+
+describe('pair generation split over two workers', () => {
+  it('equals the inline candidate pairs and per-rule figures', async () => {
+    const { BLOCKING_RULES, candidatePairsOffThread } = await import('../../src/engine/blocking.js');
+    const { profiles } = tinyPopulation(400, 12);
+    const cols = buildColumns(profiles, DEFAULT_NORMALIZE);
+    const lim = { maxBlockSize: 12, pairsPerProfile: 0.3, minFullBlock: 3, window: 3 };
+    const inline = candidatePairs(cols, lim);
+    const off = await candidatePairsOffThread(cols, lim, undefined, true, BLOCKING_RULES, 0, 2);
+    expect(Array.from(off.a)).toEqual(Array.from(inline.a));
+    expect(Array.from(off.b)).toEqual(Array.from(inline.b));
+    expect(off.rules).toEqual(inline.rules);
+  });
+});
