@@ -93,11 +93,22 @@ async function localRun(
   const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs, started);
   const codes = new Uint32Array(m);
   for (let j = 0; j < m; j++) codes[sorted[j]!] = run.codes[j]!;
+  // Dropped once scored: its renumbered pairs, codes and columns (~200 MB at 1M) are garbage before the scores are
+  // collected (the peak memory of a million-profile run).
+  let inner: PatternRun | undefined = run;
+  const scored = () => {
+    if (!inner) throw new Error('this pattern run has already been scored');
+    return inner;
+  };
   return {
     codes,
-    close: run.close,
+    close: () => inner?.close(),
     // Raw probabilities stay in the renumbered pair order; `score` maps them back.
-    scoreRaw: (model, tf) => run.scoreRaw(model, tf),
-    score: async (model, tf, threshold) => collectScores(await run.scoreRaw(model, tf), threshold, sorted),
+    scoreRaw: (model, tf) => scored().scoreRaw(model, tf),
+    score: async (model, tf, threshold) => {
+      const p = await scored().scoreRaw(model, tf);
+      inner = undefined;
+      return collectScores(p, threshold, sorted);
+    },
   };
 }
