@@ -8,7 +8,8 @@
  * peak RSS of the process (API + job worker threads), GetIdentityResolutionJob p50/p99/max, and JobStats.
  *
  * Meanwhile a second client writes (CreateProfile into another domain of the same data dir, one every ~20 ms) and
- * records each latency: API writers share SQLite's write lock with the job's merge commits.
+ * records each latency: API writers share SQLite's write lock with the job's merge commits (`BENCH_WRITES=0`: no
+ * writer).
  * Options (env): BENCH_PROFILES (default 1000000), BENCH_SEED (default 1), BENCH_KEEP=1 keeps the data dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,7 +85,8 @@ const writeLatencies: number[] = [];
 const writesByStage: Record<string, number[]> = {};
 let currentStatus = 'PENDING';
 let writeErrors = 0;
-let writing = true;
+// BENCH_WRITES=0 turns the writer off (the job alone, as measured before the writer existed).
+let writing = process.env.BENCH_WRITES !== '0';
 const writes = (async () => {
   for (let i = 0; writing; i++) {
     const s = performance.now();
