@@ -21,7 +21,7 @@ interface CompareJob {
 interface ScoreJob {
   model: Model;
   tf: TfCounts;
-  out: Float64Array;
+  threshold: number;
   next: Int32Array;
 }
 
@@ -33,8 +33,8 @@ parentPort!.once('message', (job: CompareJob) => {
   data.tables = undefined;
   view.tables = Object.fromEntries(Object.keys(view.tables).map((k) => [k, { values: [] }])) as unknown as View['tables'];
   parentPort!.once('message', (s: ScoreJob) => {
-    scoreChunks(s.model, view, s.tf, job.a, job.b, job.out, s.out, s.next, job.chunk);
-    parentPort!.postMessage('scored');
+    const linked = scoreChunks(s.model, view, s.tf, job.a, job.b, job.out, s.threshold, s.next, job.chunk);
+    parentPort!.postMessage(linked, [linked.j.buffer as ArrayBuffer, linked.p.buffer as ArrayBuffer]);
   });
   parentPort!.postMessage('done');
 });

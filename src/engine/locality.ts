@@ -104,11 +104,11 @@ async function localRun(
     codes,
     close: () => inner?.close(),
     // Raw probabilities stay in the renumbered pair order; `score` maps them back.
-    scoreRaw: (model, tf) => scored().scoreRaw(model, tf),
+    scoreRaw: (model, tf, threshold) => scored().scoreRaw(model, tf, threshold),
     score: async (model, tf, threshold) => {
-      const p = await scored().scoreRaw(model, tf);
+      const raw = await scored().scoreRaw(model, tf, threshold);
       inner = undefined;
-      return collectScores(p, threshold, sorted);
+      return collectScores(raw, sorted);
     },
   };
 }

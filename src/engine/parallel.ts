@@ -10,7 +10,7 @@ import type { Columns } from './columns.js';
 import { COMPARED_TABLES, type TableName, type View } from './compare.js';
 import type { Model } from './model.js';
 import { sortByHash } from './blocking.js';
-import { computeChunks, computePatterns, scoreChunks, type TfCounts } from './patterns.js';
+import { computeChunks, computePatterns, scoreChunks, type LinkedPart, type TfCounts } from './patterns.js';
 import { startWorker } from '../util/worker.js';
 
 /** Below this many pairs threads do not pay off. */
@@ -48,45 +48,56 @@ export interface Scored {
 
 /** Comparison patterns of every pair; `score` then scores them with a trained model on the same threads. */
 export interface PatternRun {
-  /** In the caller's pair order; a caller that has read them may replace them (scoring does not use this array). */
+  /**
+   * In the caller's pair order; a caller that has read them may replace them. Read them before scoring: scoring may
+   * overwrite this array with the probabilities (see scoreChunks).
+   */
   codes: Uint32Array;
   score(model: Model, tf: TfCounts, threshold: number): Promise<Scored>;
   /** Probabilities in this run's pair order (what `score` is made from). */
-  scoreRaw(model: Model, tf: TfCounts): Promise<Float64Array>;
+  scoreRaw(model: Model, tf: TfCounts, threshold: number): Promise<RawScores>;
   /** Ends the workers without scoring. */
   close(): void;
 }
 
-/**
- * Scored from raw probabilities p[j] of pairs listed in `order` (order[j] = the pair's index in the caller's order;
- * undefined = the same order).
- */
-export function collectScores(p: Float64Array, threshold: number, order?: Uint32Array): Scored {
-  const m = p.length;
-  const probs = new Float32Array(m);
-  let nl = 0;
-  for (let j = 0; j < m; j++) if (p[j]! >= threshold) nl++;
-  let linked: Uint32Array = new Uint32Array(nl), at: Uint32Array = new Uint32Array(nl);
-  for (let j = 0, o = 0; j < m; j++) {
-    const k = order ? order[j]! : j;
-    probs[k] = p[j]!;
-    if (p[j]! >= threshold) {
-      linked[o] = k;
-      at[o++] = j;
-    }
-  }
-  if (order) ({ hash: linked, idx: at } = sortByHash({ hash: linked, idx: at }));
-  const linkedP = new Float64Array(nl);
-  for (let o = 0; o < nl; o++) linkedP[o] = p[at[o]!]!;
-  return { probs, linked, linkedP };
+/** Float32 probabilities in a run's pair order (a view over its pattern codes) and each thread's linked pairs. */
+export interface RawScores {
+  probs: Float32Array;
+  linked: LinkedPart[];
 }
 
-function whenDone(worker: Worker): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+/** Scored from raw scores of pairs listed in `order` (order[j] = the pair's index in the caller's order; undefined = the same order). */
+export function collectScores(raw: RawScores, order?: Uint32Array): Scored {
+  const m = raw.probs.length;
+  const probs = new Float32Array(m);
+  if (order) for (let j = 0; j < m; j++) probs[order[j]!] = raw.probs[j]!;
+  else probs.set(raw.probs);
+  let nl = 0;
+  for (const part of raw.linked) nl += part.j.length;
+  const hash = new Uint32Array(nl), idx = new Uint32Array(nl), p = new Float64Array(nl);
+  let o = 0;
+  for (const part of raw.linked) {
+    for (let i = 0; i < part.j.length; i++, o++) {
+      const j = part.j[i]!;
+      hash[o] = order ? order[j]! : j;
+      idx[o] = o;
+      p[o] = part.p[i]!;
+    }
+  }
+  // Threads take chunks in any order: the linked pairs are sorted by their index in the caller's order.
+  const sorted = sortByHash({ hash, idx });
+  const linkedP = new Float64Array(nl);
+  for (let q = 0; q < nl; q++) linkedP[q] = p[sorted.idx[q]!]!;
+  return { probs, linked: sorted.hash, linkedP };
+}
+
+/** The worker's next message (its result). */
+function whenDone<T = unknown>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`compare worker exited with ${code} before it finished`));
-    worker.once('message', () => {
+    worker.once('message', (msg: T) => {
       worker.off('exit', onExit);
-      resolve();
+      resolve(msg);
     });
     worker.once('error', reject);
     worker.once('exit', onExit);
@@ -115,15 +126,14 @@ export async function startPatterns(
     for (const w of started ?? []) void w.terminate();
     const codes = new Uint32Array(n);
     computePatterns(cols, a, b, codes, 0, n);
-    const scoreRaw = async (model: Model, tf: TfCounts) => {
-      const out = new Float64Array(n);
-      scoreChunks(model, cols, tf, a, b, codes, out, new Int32Array(1), n);
-      return out;
+    const scoreRaw = async (model: Model, tf: TfCounts, threshold: number): Promise<RawScores> => {
+      const linked = scoreChunks(model, cols, tf, a, b, codes, threshold, new Int32Array(1), n);
+      return { probs: new Float32Array(codes.buffer, codes.byteOffset, n), linked: [linked] };
     };
     return {
       codes,
       scoreRaw,
-      score: async (model, tf, threshold) => collectScores(await scoreRaw(model, tf), threshold),
+      score: async (model, tf, threshold) => collectScores(await scoreRaw(model, tf, threshold)),
       close: () => {},
     };
   }
@@ -148,25 +158,24 @@ export async function startPatterns(
   const close = () => {
     for (const w of pool) void w.terminate();
   };
-  const scoreRaw = async (model: Model, tf: TfCounts): Promise<Float64Array> => {
-    const out = new Float64Array(new SharedArrayBuffer(n * 8));
+  const scoreRaw = async (model: Model, tf: TfCounts, threshold: number): Promise<RawScores> => {
     const counter = new Int32Array(new SharedArrayBuffer(4));
-    const scored = pool.map((w) => whenDone(w));
+    const scored = pool.map((w) => whenDone<LinkedPart>(w));
     const counts: TfCounts = { counts: tf.counts, totals: tf.totals }; // the arrays only (a LiveTf has functions)
-    for (const w of pool) w.postMessage({ model, tf: counts, out, next: counter });
+    for (const w of pool) w.postMessage({ model, tf: counts, threshold, next: counter });
     try {
-      scoreChunks(model, cols, tf, sa, sb, codes, out, counter, CHUNK_PAIRS);
-      await Promise.all(scored);
+      const mine = scoreChunks(model, cols, tf, sa, sb, codes, threshold, counter, CHUNK_PAIRS);
+      const theirs = await Promise.all(scored);
+      return { probs: new Float32Array(codes.buffer, codes.byteOffset, n), linked: [mine, ...theirs] };
     } finally {
       close();
     }
-    return out;
   };
   return {
     codes,
     close,
     scoreRaw,
-    score: async (model, tf, threshold) => collectScores(await scoreRaw(model, tf), threshold),
+    score: async (model, tf, threshold) => collectScores(await scoreRaw(model, tf, threshold)),
   };
 }
 

@@ -33,13 +33,25 @@ export function tfSourceOf(tf: TfCounts): TfSource {
 const PROB_CACHE_BITS = 12;
 const PROB_CACHE = 1 << PROB_CACHE_BITS;
 
-/** Scores chunks of pairs taken from the shared counter `next` (see computeChunks): out[k] = probability (double). */
+/** The pairs of one thread whose probability reached the threshold: run-order indices and double probabilities. */
+export interface LinkedPart {
+  j: Uint32Array;
+  p: Float64Array;
+}
+
+/**
+ * Scores chunks of pairs taken from the shared counter `next` (see computeChunks). Each pair's float32 probability
+ * replaces its pattern code in place (same buffer: a pair's code is read once, just before), so scoring allocates no
+ * array per pair (100 MB of doubles at 12M pairs); the pairs reaching `threshold` come back with their double.
+ */
 export function scoreChunks(
-  model: Model, v: View, tf: TfCounts, a: Uint32Array, b: Uint32Array, codes: Uint32Array, out: Float64Array,
+  model: Model, v: View, tf: TfCounts, a: Uint32Array, b: Uint32Array, codes: Uint32Array, threshold: number,
   next: Int32Array, chunk: number,
-): void {
+): LinkedPart {
   const scorer = new Scorer(model, v, tfSourceOf(tf));
+  const probs = new Float32Array(codes.buffer, codes.byteOffset, codes.length);
   const n = a.length;
+  const lj: number[] = [], lp: number[] = [];
   // Weights repeat (a pattern without TF adjustments always weighs the same): probabilities by weight in a small
   // direct-mapped cache, keyed by the double's bits (the same value as computing it: 2 ** −w per pair cost more).
   const cacheW = new Float64Array(PROB_CACHE).fill(NaN), cacheP = new Float64Array(PROB_CACHE);
@@ -50,9 +62,16 @@ export function scoreChunks(
       const w = scorer.weight(codes[k]!, a[k]!, b[k]!);
       bits[0] = w;
       const slot = Math.imul(halves[0]! ^ halves[1]!, 0x9e3779b1) >>> (32 - PROB_CACHE_BITS);
-      if (cacheW[slot] === w) out[k] = cacheP[slot]!;
-      else out[k] = cacheP[slot] = probabilityOf((cacheW[slot] = w));
+      let p: number;
+      if (cacheW[slot] === w) p = cacheP[slot]!;
+      else p = cacheP[slot] = probabilityOf((cacheW[slot] = w));
+      probs[k] = p;
+      if (p >= threshold) {
+        lj.push(k);
+        lp.push(p);
+      }
     }
   }
   releaseViewCaches();
+  return { j: Uint32Array.from(lj), p: Float64Array.from(lp) };
 }
