@@ -5,6 +5,7 @@
  * (SDKs retry those). Applied to every Repository method by `withStoreErrors` (a Proxy), whichever area wrote it.
  */
 import { AwsError, notFound } from '../errors.js';
+import { wrapMethods } from './method-proxy.js';
 
 export function translateStoreError(err: unknown): unknown {
   if (err instanceof AwsError) return err;
@@ -18,24 +19,12 @@ export function translateStoreError(err: unknown): unknown {
 }
 
 export function withStoreErrors<T extends object>(store: T): T {
-  const wrappers = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function' || prop === 'constructor') return value;
-      let w = wrappers.get(prop);
-      if (!w) {
-        w = function (this: unknown, ...args: unknown[]) {
-          try {
-            const r = (value as (...a: unknown[]) => unknown).apply(target, args);
-            return r instanceof Promise ? r.catch((e) => { throw translateStoreError(e); }) : r;
-          } catch (e) {
-            throw translateStoreError(e);
-          }
-        };
-        wrappers.set(prop, w);
-      }
-      return w;
-    },
+  return wrapMethods(store, (method, target, args) => {
+    try {
+      const r = method.apply(target, args);
+      return r instanceof Promise ? r.catch((e) => { throw translateStoreError(e); }) : r;
+    } catch (e) {
+      throw translateStoreError(e);
+    }
   });
 }

@@ -9,6 +9,7 @@
  * not counted: only this server process writes job rows (docs/store.md).
  */
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { wrapMethods } from './method-proxy.js';
 import type { SqliteStore } from './sqlite/store.js';
 
 const KEY = 'coalesce.storeWriteVersion';
@@ -51,25 +52,13 @@ export function reportCommittedWrites<T extends SqliteStore>(store: T): T {
     check();
     return value;
   };
-  const wrappers = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function' || prop === 'constructor') return value;
-      let w = wrappers.get(prop);
-      if (!w) {
-        w = function (this: unknown, ...args: unknown[]) {
-          let r: unknown;
-          try {
-            r = (value as (...a: unknown[]) => unknown).apply(target, args);
-          } finally {
-            check();
-          }
-          return r instanceof Promise ? r.then(settle, (e) => { check(); throw e; }) : r;
-        };
-        wrappers.set(prop, w);
-      }
-      return w;
-    },
+  return wrapMethods(store, (method, target, args) => {
+    let r: unknown;
+    try {
+      r = method.apply(target, args);
+    } finally {
+      check();
+    }
+    return r instanceof Promise ? r.then(settle, (e) => { check(); throw e; }) : r;
   });
 }
