@@ -6,7 +6,7 @@
  * The same functions serve training, scoring, explanations and (later) single-profile matching.
  */
 import type { Columns, Multi, Tables } from './columns.js';
-import { jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches, withinOneEdit } from './metrics.js';
+import { damerauLevenshtein, jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches, withinOneEdit } from './metrics.js';
 import { areNicknames } from './normalize/nicknames.js';
 
 export type TableName = keyof Tables;
@@ -207,12 +207,19 @@ function displayMulti(v: View, m: Multi, table: TableName, i: number): string | 
   return out.length ? out.join('; ') : undefined;
 }
 
-const EMAIL_LEVELS = ['null', 'exact', 'exact ignoring . _ -', 'same local part', 'jaro-winkler ≥ 0.88', 'else'];
+const EMAIL_LEVELS = [
+  'null', 'exact', 'exact ignoring . _ -', 'same local part', 'within two edits', 'jaro-winkler ≥ 0.88', 'else',
+];
+/**
+ * "Within two edits" (a typo or two) is a level apart from the looser Jaro-Winkler band: emails made from a name
+ * plus a number (mgarcia336055@ / mgarcia429955@) reach the band through the name alone — evidence the name
+ * comparisons already counted — while a typo of one address rarely moves more than two characters. EM weighs the two.
+ */
 function compareEmail(v: View, a: number, b: number): number {
   const e = v.email, lo = v.emailLoose, lc = v.emailLocal;
   const a0 = e.off[a]!, a1 = e.off[a + 1]!, b0 = e.off[b]!, b1 = e.off[b + 1]!;
   if (a0 === a1 || b0 === b1) return 0;
-  let best = 5;
+  let best = 6;
   for (let i = a0; i < a1; i++) {
     for (let j = b0; j < b1; j++) {
       if (e.values[i] === e.values[j]) return 1;
@@ -220,7 +227,8 @@ function compareEmail(v: View, a: number, b: number): number {
       else if (best > 3 && lc.values[i] === lc.values[j]) best = 3;
       else if (best > 4) {
         const s = v.tables.emailLoose.values;
-        if (jaroWinklerReaches(s[lo.values[i]!]!, s[lo.values[j]!]!, 0.88)) best = 4;
+        const x = s[lo.values[i]!]!, y = s[lo.values[j]!]!;
+        if (jaroWinklerReaches(x, y, 0.88)) best = damerauLevenshtein(x, y, 2) <= 2 ? 4 : 5;
       }
     }
   }
@@ -321,7 +329,7 @@ function compareIdent(v: View, a: number, b: number): number {
 
 const ADDRESS_LEVELS = [
   'null', 'exact street', 'same number, street jaro-winkler ≥ 0.88', 'same postcode and city', 'same postcode or city',
-  'else',
+  'street missing, same postcode or city', 'else',
 ];
 /**
  * One comparison for the whole address (street, postcode, city together): a move changes all three at once and a
@@ -351,16 +359,18 @@ function compareAddress(v: View, a: number, b: number): number {
       }
       if (best !== 0 && best <= 3) continue;
       const sameCity = cityKnown && (ci1 === cj || jaroWinklerReaches(cities[ci1]!, cities[cj]!, 0.88));
+      // A side without a street (a ZIP-only record) agreeing on postcode or city is not a different street.
+      const streetMissing = si < 0 || sj < 0;
       if (samePostcode && sameCity) {
-        level = 3;
+        level = streetMissing ? 5 : 3;
       } else if (samePostcode || sameCity) {
-        level = 4;
+        level = streetMissing ? 5 : 4;
       } else if (si < 0 && sj < 0 && !postcodeKnown && !cityKnown) {
         level = 0;
       } else if ((si < 0 || sj < 0) && (!postcodeKnown) && (!cityKnown)) {
         level = 0;
       } else {
-        level = 5;
+        level = 6;
       }
       if (level !== 0 && (best === 0 || level < best)) best = level;
     }

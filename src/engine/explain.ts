@@ -4,7 +4,7 @@
  */
 import { buildColumns } from './columns.js';
 import { patternOf, type Model } from './model.js';
-import { releaseViewCaches } from './compare.js';
+import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { Scorer } from './score.js';
 import { savedTf } from './tf.js';
 import type { EngineProfile, PairEvidence } from './types.js';
@@ -13,8 +13,9 @@ export function isModel(x: unknown): x is Model {
   return typeof x === 'object' && x !== null && (x as Model).kind === 'coalesce-fellegi-sunter';
 }
 
-export function explainGroup(model: unknown, profiles: EngineProfile[]): PairEvidence[] {
-  if (!isModel(model)) throw new Error('explainGroup: not a Coalesce engine model');
+export function explainGroup(saved: unknown, profiles: EngineProfile[]): PairEvidence[] {
+  if (!isModel(saved)) throw new Error('explainGroup: not a Coalesce engine model');
+  const model = withCurrentLevels(saved);
   const cols = buildColumns(profiles, model.normalize);
   const scorer = new Scorer(model, cols, savedTf(model.comparisons.map((c) => c.tf), cols));
   const out: PairEvidence[] = [];
@@ -23,4 +24,24 @@ export function explainGroup(model: unknown, profiles: EngineProfile[]): PairEvi
   }
   releaseViewCaches();
   return out;
+}
+
+/**
+ * A model saved by an engine whose comparisons had other levels (a level added or split since) is read level by
+ * label: a level the saved model does not know weighs 0 (no evidence), so older jobs still explain their groups.
+ */
+function withCurrentLevels(model: Model): Model {
+  const same = COMPARISONS.every((c, k) => {
+    const saved = model.comparisons[k];
+    return saved?.name === c.name && saved.levels.length === c.levels.length && saved.levels.every((l, i) => l.label === c.levels[i]);
+  });
+  if (same) return model;
+  const comparisons = COMPARISONS.map((c, k) => {
+    const saved = model.comparisons.find((s) => s.name === c.name) ?? model.comparisons[k];
+    const byLabel = new Map((saved?.levels ?? []).map((l) => [l.label, l]));
+    const levels = c.levels.map((label) => byLabel.get(label) ?? { label, m: 1, u: 1, weight: 0, uRandom: 1 });
+    const tfLevel = saved && saved.tfLevel > 0 ? c.levels.indexOf(saved.levels[saved.tfLevel]?.label ?? '') : -1;
+    return { ...saved, name: c.name, levels, tfLevel, ...(tfLevel > 0 ? {} : { tf: undefined }) };
+  });
+  return { ...model, comparisons };
 }

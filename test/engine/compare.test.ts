@@ -69,6 +69,9 @@ describe('comparison levels', () => {
     expect(level('email', { PersonalEmailAddress: 'jd@home.net' }, { BusinessEmailAddress: 'x@work.com', EmailAddress: 'jd@home.net' })).toBe('exact');
     expect(level('email', { EmailAddress: 'jdoe@a.com' }, { EmailAddress: 'jdoe@b.org' })).toBe('same local part');
     expect(level('email', { EmailAddress: 'jdoe@a.com' }, { EmailAddress: 'mary@b.org' })).toBe('else');
+    // A typo stays within two edits; a name plus another number only reaches the Jaro-Winkler band.
+    expect(level('email', { EmailAddress: 'mgarcia336055@gmail.com' }, { EmailAddress: 'mgarcia336505@gmail.com' })).toBe('within two edits');
+    expect(level('email', { EmailAddress: 'mgarcia336055@gmail.com' }, { EmailAddress: 'mgarcia429955@gmail.com' })).toBe('jaro-winkler ≥ 0.88');
   });
   it('phones: 555-010-0000 / +1-555-010-0000 (AWS example); mobile vs home; one edit', () => {
     expect(level('phone', { PhoneNumber: '555-010-0000' }, { PhoneNumber: '+1-555-010-0000' })).toBe('exact');
@@ -80,7 +83,11 @@ describe('comparison levels', () => {
     expect(level('address', { ShippingAddress: { Address1: '12 Oak Avenue' } }, { MailingAddress: { Address1: '12 oak ave.' } })).toBe('exact street');
     expect(level('address', { Address: { Address1: '12 Oak Avenue', PostalCode: '98101' } }, { Address: { Address1: '12 Oka Avenue', PostalCode: '98101' } })).toBe('same number, street jaro-winkler ≥ 0.88');
     expect(level('address', { Address: { Address1: '12 Oak Avenue', City: 'Seattle', PostalCode: '98101-1234' } }, { BillingAddress: { Address1: '99 Elm Road', City: 'Seatle', PostalCode: '98101' } })).toBe('same postcode and city');
-    expect(level('address', { Address: { City: 'Seattle' } }, { Address: { City: 'Seattle', PostalCode: '98101' } })).toBe('same postcode or city');
+    expect(level('address', { Address: { Address1: '12 Oak Avenue', City: 'Seattle' } }, { Address: { Address1: '9 Elm St', City: 'Seattle', PostalCode: '98101' } })).toBe('same postcode or city');
+    // A record without a street (ZIP only) that agrees on the postcode is not a different street.
+    expect(level('address', { Address: { City: 'Seattle' } }, { Address: { City: 'Seattle', PostalCode: '98101' } })).toBe('street missing, same postcode or city');
+    expect(level('address', { Address: { PostalCode: '98101' } }, { Address: { Address1: '12 Oak Avenue', City: 'Seattle', PostalCode: '98101' } })).toBe('street missing, same postcode or city');
+    expect(level('address', { Address: { PostalCode: '98102' } }, { Address: { Address1: '12 Oak Avenue', City: 'Seattle', PostalCode: '98101' } })).toBe('else');
     expect(level('address', { Address: { Address1: '12 Oak Avenue', City: 'Austin' } }, { Address: { Address1: '99 Elm Road', City: 'Denver' } })).toBe('else');
     expect(level('address', { Address: { Address1: '12 Oak Avenue' } }, {})).toBe('null');
   });
