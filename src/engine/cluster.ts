@@ -1,8 +1,9 @@
 /**
  * Clustering of scored candidate pairs into match groups: links (pairs with probability ≥ threshold) are merged
  * strongest first (Kruskal), with two guards against chaining (A~B, B~C, but A≁C):
- *  - support: two groups merge only if, among all scored candidate pairs across them, those with probability ≥ ½
- *    outnumber those below (a single strong-looking link cannot glue together groups that otherwise disagree);
+ *  - support: two groups merge only if the scored candidate pairs across them, taken together, favour it: the sum of
+ *    their log-odds, each clamped to ±SUPPORT_CLAMP_BITS, is positive (a single strong-looking link cannot glue
+ *    together groups whose other members clearly disagree; pairs that merely lack evidence weigh little);
  *  - size: no group grows past `maxGroupSize`.
  * The merges form each group's maximum spanning tree; the group's ConfidenceScore is its weakest spanning link
  * (the probability at which the group still holds together): 1.0 when every member is an exact duplicate.
@@ -14,7 +15,19 @@ import { sortByHash } from './blocking.js';
 export interface ClusterOptions {
   threshold: number;
   maxGroupSize: number;
+  /**
+   * Each scored pair across two groups votes its log-odds (log2 p/(1−p)) clamped to ± this many bits (default
+   * SUPPORT_CLAMP_BITS); 0 = the older count vote (+1 for p ≥ ½, −1 below).
+   */
+  supportClampBits?: number;
 }
+
+/**
+ * Bound of one cross pair's vote in the support guard: strong enough that a confident link outweighs a few pairs
+ * that merely lack evidence (p 0.1–0.4: missing birth date, another email), while a clear contradiction (a different
+ * first name and birth date) still counts as much as a clear agreement.
+ */
+export const SUPPORT_CLAMP_BITS = 6;
 
 /** Every scored candidate pair. */
 export interface ScoredPairs {
@@ -138,13 +151,17 @@ export function cluster(ids: string[], scored: ScoredPairs, opts: ClusterOptions
     }
     return x;
   };
-  /** Scored pairs across two groups: (#p ≥ ½) − (#p < ½). */
+  /** Scored pairs across two groups: Σ clamped log-odds (or (#p ≥ ½) − (#p < ½) with a clamp of 0). */
+  const lc = opts.supportClampBits ?? SUPPORT_CLAMP_BITS;
   const support = (small: number, other: number): number => {
     let score = 0;
     let m = small;
     do {
       for (let e = g.off[m]!; e < g.off[m + 1]!; e++) {
-        if (find(g.nb[e]!) === other) score += g.pr[e]! >= 0.5 ? 1 : -1;
+        if (find(g.nb[e]!) !== other) continue;
+        const p = g.pr[e]!;
+        if (lc > 0) score += Math.max(-lc, Math.min(lc, Math.log2(p / (1 - p))));
+        else score += p >= 0.5 ? 1 : -1;
       }
       m = next[m]!;
     } while (m !== small);
