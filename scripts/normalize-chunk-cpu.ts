@@ -1,12 +1,13 @@
 /**
  * CPU per profile of a normalize worker's work: chunks of generated profiles encoded as the parallel path does, then
- * per chunk decodeProfiles + ColumnBuilder ("normalize") and chunkResult (blocking keys + value hashes), with a
+ * per chunk normalizeChunk, what a worker runs ("normalize") and chunkResult (blocking keys + value hashes), with a
  * SHA-256 over every column, table value, key and hash — it must not change with a speed-only change.
  * `node --import tsx scripts/normalize-chunk-cpu.ts [profiles=200000] [chunk=50000] [reps=1]`
  */
 import { createHash } from 'node:crypto';
 import { ColumnBuilder, MULTI_COLUMNS } from '../src/engine/columns.js';
-import { ChunkWriter, encodeProfile, chunkText, decodeProfiles } from '../src/engine/profile-codec.js';
+import { ChunkWriter, encodeProfile } from '../src/engine/profile-codec.js';
+import { normalizeChunk } from '../src/engine/normalize-encoded.js';
 import { chunkResult } from '../src/engine/normalize-parallel.js';
 import { normalizeOptionsOf } from '../src/engine/resolve.js';
 import { generateProfiles } from '../src/engine/generate/index.js';
@@ -28,8 +29,7 @@ const upd = (a: ArrayBufferView) => h.update(new Uint8Array(a.buffer, a.byteOffs
 for (let r = 0; r < reps; r++) {
   for (const enc of chunks) {
     let c = process.cpuUsage();
-    const b = new ColumnBuilder(opts);
-    decodeProfiles(chunkText(enc), (d) => b.add(d));
+    const b = normalizeChunk(enc, opts);
     tn += cpu(process.cpuUsage(c));
     c = process.cpuUsage();
     const res = chunkResult(0, b);

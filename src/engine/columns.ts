@@ -25,7 +25,7 @@ export const DEFAULT_NORMALIZE: NormalizeOptions = { defaultCountry: 'US', email
 const ID_WORDS = new Set(['id', 'ids', 'ssn', 'sin', 'passport', 'license', 'licence', 'account', 'number', 'num', 'no']);
 
 /** A cached street line: street id (interned on first sight), house number, unit and street name with their ids. */
-interface LineIds {
+export interface LineIds {
   sid: number;
   house: number;
   unit: string;
@@ -34,13 +34,17 @@ interface LineIds {
   unitId: number;
   nameId: number;
 }
-const UNSET = -2;
+export const UNSET = -2;
 
 /** A cached raw name field: its folded words, the name id of its only word and of its words joined (UNSET = not yet). */
-interface NameField {
+export interface NameField {
   tokens: string[];
   single: number;
   joined: number;
+}
+
+export function newNameField(raw: string): NameField {
+  return { tokens: nameTokens(raw), single: UNSET, joined: UNSET };
 }
 
 /** Attribute keys whose words include id / number / ssn / passport / licence / account (e.g. soc_sec_id, loyaltyId). */
@@ -132,18 +136,18 @@ export const NAME_COLUMNS = ['first', 'middle', 'last'] as const;
  */
 export class ColumnBuilder {
   readonly t = newTables();
-  private readonly first = new IntList();
-  private readonly middle = new IntList();
-  private readonly last = new IntList();
-  private readonly dob = new IntList();
-  private readonly m = {
+  protected readonly first = new IntList();
+  protected readonly middle = new IntList();
+  protected readonly last = new IntList();
+  protected readonly dob = new IntList();
+  protected readonly m = {
     email: new MultiBuilder(), emailLoose: new MultiBuilder(), emailLocal: new MultiBuilder(), phone: new MultiBuilder(),
     ident: new MultiBuilder(), street: new MultiBuilder(), house: new MultiBuilder(), unit: new MultiBuilder(),
     streetName: new MultiBuilder(), postcode: new MultiBuilder(), city: new MultiBuilder(),
   };
-  private readonly rules: ReturnType<typeof indexEmailRules>;
-  private readonly phoneOf: ReturnType<typeof phoneNormalizer>;
-  private readonly dateOf: ReturnType<typeof dateParser>;
+  protected readonly rules: ReturnType<typeof indexEmailRules>;
+  protected readonly phoneOf: ReturnType<typeof phoneNormalizer>;
+  protected readonly dateOf: ReturnType<typeof dateParser>;
   private readonly idKeys: Set<string> | undefined;
   private readonly keyVerdicts = new Map<string, boolean>();
   // Caches from raw value to interned id(s), so each distinct raw value is normalized and looked up once: real and
@@ -180,32 +184,37 @@ export class ColumnBuilder {
     let byRaw = this.idents.get(key);
     if (!byRaw) this.idents.set(key, (byRaw = new Map()));
     let id = byRaw.get(raw);
-    if (id === undefined) {
-      const v = foldText(raw).replace(/ /g, '');
-      byRaw.set(raw, (id = v ? this.t.ident.id(`${key}=${v}`, false) : -1));
-    }
+    if (id === undefined) byRaw.set(raw, (id = this.identId(key, raw)));
     if (id >= 0) this.m.ident.values.push(id);
+  }
+
+  /** Interned id of identifier `key` = folded raw (-1 = empty): a raw value's first sight. */
+  protected identId(key: string, raw: string): number {
+    const v = foldText(raw).replace(/ /g, '');
+    return v ? this.t.ident.id(`${key}=${v}`, false) : -1;
   }
 
   private nameField(raw: string): NameField {
     let e = this.nameFields.get(raw);
-    if (e === undefined) this.nameFields.set(raw, (e = { tokens: nameTokens(raw), single: UNSET, joined: UNSET }));
+    if (e === undefined) this.nameFields.set(raw, (e = newNameField(raw)));
     return e;
   }
 
   /** The street parts of a raw street line; its street id is interned at its first occurrence. */
   private lineOf(raw: string): LineIds {
     let line = this.lines.get(raw);
-    if (line === undefined) {
-      const p = lineParts(raw);
-      line = {
-        sid: p.street ? this.t.street.id(p.street, false) : -1,
-        house: p.house ? Math.min(Number(p.house), 0x7fffffff) : -1,
-        unit: p.unit, streetName: p.streetName, unitId: UNSET, nameId: UNSET,
-      };
-      this.lines.set(raw, line);
-    }
+    if (line === undefined) this.lines.set(raw, (line = this.newLine(raw)));
     return line;
+  }
+
+  /** A street line's parts and street id (interned now): a raw line's first sight. */
+  protected newLine(raw: string): LineIds {
+    const p = lineParts(raw);
+    return {
+      sid: p.street ? this.t.street.id(p.street, false) : -1,
+      house: p.house ? Math.min(Number(p.house), 0x7fffffff) : -1,
+      unit: p.unit, streetName: p.streetName, unitId: UNSET, nameId: UNSET,
+    };
   }
 
   /** Id of a normalized postal code or city (-1 = empty), normalized and interned once per raw value. */
@@ -219,22 +228,27 @@ export class ColumnBuilder {
     return id;
   }
 
-  /** Adds an email's three ids unless the profile (values from e0 on) has it already. */
+  /** Index into emailIds of a raw email's three ids (-1 = not an email), interned now: a raw email's first sight. */
+  protected emailIndex(raw: string): number {
+    const e = normalizeEmail(raw, this.rules);
+    if (!e) return -1;
+    const t = this.t, k = this.emailIds.length;
+    this.emailIds.push(t.emailFull.id(e.full, false));
+    this.emailIds.push(t.emailLoose.id(e.loose, false));
+    this.emailIds.push(t.emailLocal.id(e.local, false));
+    return k;
+  }
+
   private pushEmail(raw: string, e0: number): void {
-    const t = this.t, m = this.m;
     let k = this.emails.get(raw);
-    if (k === undefined) {
-      const e = normalizeEmail(raw, this.rules);
-      k = -1;
-      if (e) {
-        k = this.emailIds.length;
-        this.emailIds.push(t.emailFull.id(e.full, false));
-        this.emailIds.push(t.emailLoose.id(e.loose, false));
-        this.emailIds.push(t.emailLocal.id(e.local, false));
-      }
-      this.emails.set(raw, k);
-    }
+    if (k === undefined) this.emails.set(raw, (k = this.emailIndex(raw)));
+    this.pushEmailIds(k, e0);
+  }
+
+  /** Adds an email's three ids (emailIds[k..k+2], k < 0 = none) unless the profile (values from e0 on) has it already. */
+  protected pushEmailIds(k: number, e0: number): void {
     if (k < 0) return;
+    const m = this.m;
     const full = this.emailIds.data[k]!;
     if (m.email.values.includesFrom(e0, full)) return; // one set per profile
     m.email.values.push(full);
@@ -242,24 +256,37 @@ export class ColumnBuilder {
     m.emailLocal.values.push(this.emailIds.data[k + 2]!);
   }
 
+  /** Interned id of a raw phone number's E.164 form (-1 = no number): a raw number's first sight. */
+  protected phoneId(raw: string): number {
+    const ph = this.phoneOf(raw);
+    return ph ? this.t.phone.id(ph, false) : -1;
+  }
+
   private pushPhone(raw: string, p0: number): void {
-    const phone = this.m.phone;
     let id = this.phones.get(raw);
-    if (id === undefined) {
-      const ph = this.phoneOf(raw);
-      this.phones.set(raw, (id = ph ? this.t.phone.id(ph, false) : -1));
-    }
+    if (id === undefined) this.phones.set(raw, (id = this.phoneId(raw)));
+    this.pushPhoneId(id, p0);
+  }
+
+  protected pushPhoneId(id: number, p0: number): void {
+    const phone = this.m.phone;
     if (id < 0 || phone.values.includesFrom(p0, id)) return;
     phone.values.push(id);
   }
 
   private pushAddress(a: Address, s0: number): void {
-    const t = this.t, m = this.m;
-    const street = m.street, postcode = m.postcode, city = m.city;
+    const t = this.t;
     const line = this.lineOf(rawStreetLine(a));
-    const sid = line.sid;
     const pid = this.partId(a.PostalCode, this.postcodeIds, normalizePostcode, t.postcode);
     const cid = this.partId(a.City, this.cityIds, foldText, t.city);
+    this.pushAddressIds(line, pid, cid, s0);
+  }
+
+  /** Adds an address (street line, postcode id, city id) unless empty or already kept for the profile (from s0 on). */
+  protected pushAddressIds(line: LineIds, pid: number, cid: number, s0: number): void {
+    const t = this.t, m = this.m;
+    const street = m.street, postcode = m.postcode, city = m.city;
+    const sid = line.sid;
     if (sid < 0 && pid < 0 && cid < 0) return;
     // Skip an address that repeats one already kept (shipping = mailing is common); compared by id, no key string.
     for (let k = s0; k < street.values.length; k++) {
@@ -278,34 +305,47 @@ export class ColumnBuilder {
     city.values.push(cid);
   }
 
+  /**
+   * Name ids from the raw FirstName / MiddleName / LastName fields' cache entries, for a profile with one word in each
+   * of FirstName and LastName (most records): normalizeName would return them as they are, with the middle name's
+   * words joined — so the ids are cached per raw field (interned in the same order as pushNormalName's).
+   */
+  protected pushNameIds(fe: NameField, le: NameField, me: NameField | undefined): void {
+    const t = this.t;
+    if (fe.single === UNSET) fe.single = t.name.id(fe.tokens[0]!, false);
+    this.first.push(fe.single);
+    let mid = -1;
+    if (me !== undefined) {
+      if (me.joined === UNSET) {
+        const j = me.tokens.join(' ');
+        me.joined = j ? t.name.id(j, false) : -1;
+      }
+      mid = me.joined;
+    }
+    this.middle.push(mid);
+    if (le.single === UNSET) le.single = t.name.id(le.tokens[0]!, false);
+    this.last.push(le.single);
+  }
+
+  /** Name ids of any other profile, through normalizeName. */
+  protected pushNormalName(rf: string | undefined, rm: string | undefined, rl: string | undefined): void {
+    const t = this.t;
+    const nm = normalizeName(rf, rm, rl, this.nameTokens);
+    this.first.push(nm.first ? t.name.id(nm.first, false) : -1);
+    this.middle.push(nm.middle ? t.name.id(nm.middle, false) : -1);
+    this.last.push(nm.last ? t.name.id(nm.last, false) : -1);
+  }
+
   /** Appends one profile. */
   add(d: ProfileData): void {
-    const t = this.t, m = this.m;
+    const m = this.m;
     this.n++;
     const rf = d.FirstName, rm = d.MiddleName, rl = d.LastName;
     const fe = rf ? this.nameField(rf) : undefined, le = rl ? this.nameField(rl) : undefined;
     if (fe !== undefined && le !== undefined && fe.tokens.length === 1 && le.tokens.length === 1) {
-      // One word in each of FirstName and LastName (most records): normalizeName would return them as they are, with
-      // the middle name's words joined — the ids are cached per raw field (interned in the same order as below).
-      if (fe.single === UNSET) fe.single = t.name.id(fe.tokens[0]!, false);
-      this.first.push(fe.single);
-      let mid = -1;
-      if (rm) {
-        const me = this.nameField(rm);
-        if (me.joined === UNSET) {
-          const j = me.tokens.join(' ');
-          me.joined = j ? t.name.id(j, false) : -1;
-        }
-        mid = me.joined;
-      }
-      this.middle.push(mid);
-      if (le.single === UNSET) le.single = t.name.id(le.tokens[0]!, false);
-      this.last.push(le.single);
+      this.pushNameIds(fe, le, rm ? this.nameField(rm) : undefined);
     } else {
-      const nm = normalizeName(rf, rm, rl, this.nameTokens);
-      this.first.push(nm.first ? t.name.id(nm.first, false) : -1);
-      this.middle.push(nm.middle ? t.name.id(nm.middle, false) : -1);
-      this.last.push(nm.last ? t.name.id(nm.last, false) : -1);
+      this.pushNormalName(rf, rm, rl);
     }
     const rawDob = d.BirthDate;
     let dob = 0;

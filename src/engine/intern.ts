@@ -25,38 +25,54 @@ export class Interner {
   counts: Int32Array = new Int32Array(1024);
   private h1: U32List | undefined = new U32List();
   private h2: U32List | undefined = new U32List();
-  private slots: Int32Array | undefined = new Int32Array(1 << 10).fill(-1);
+  /** Per slot: id + 1 (0 = free) and the value's first hash, side by side (a probe reads one cache line). */
+  private slots: Int32Array | undefined = new Int32Array(2 << 10);
   private mask = (1 << 10) - 1;
   /** Number of counted occurrences (profiles carrying a value). */
   total = 0;
 
-  /** Slot of `s` (hashed into hashA / hashB): holding its id, or -1 where it would go. */
+  /** Slot of `s` (hashed into hashA / hashB): holding its id, or free where it would go. */
   private find(s: string): number {
     const slots = this.slots;
     if (!slots) throw new Error('Interner: sealed (no new values after the columns are built)');
     hashString(s);
-    const a = hashA, b = hashB, h1 = this.h1!.data, h2 = this.h2!.data;
-    let p = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    const a = hashA | 0, b = hashB, mask = this.mask;
+    let p = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
     for (;;) {
-      const id = slots[p]!;
-      if (id < 0 || (h1[id] === a && h2[id] === b && this.values[id] === s)) return p;
-      p = (p + 1) & this.mask;
+      const id1 = slots[2 * p]!;
+      if (id1 === 0) return p;
+      if (slots[2 * p + 1] === a && this.h2!.data[id1 - 1] === b && this.values[id1 - 1] === s) return p;
+      p = (p + 1) & mask;
     }
+  }
+
+  /** Room for about `expected` values without growing (a chunk's tables, sized from the previous chunk's). */
+  reserve(expected: number): void {
+    if (!this.slots || this.values.length > 0) return;
+    let size = this.mask + 1;
+    while (expected * 2 > size) size *= 2;
+    if (size === this.mask + 1) return;
+    this.slots = new Int32Array(2 * size);
+    this.mask = size - 1;
+    this.h1!.reserve(expected);
+    this.h2!.reserve(expected);
   }
 
   /** Id of `s`; counts one more occurrence when `count` is true. */
   id(s: string, count = true): number {
     const p = this.find(s);
-    let i = this.slots![p]!;
+    const slots = this.slots!;
+    let i = slots[2 * p]! - 1;
     if (i < 0) {
       i = this.values.length;
       this.values.push(s);
       this.h1!.push(hashA);
       this.h2!.push(hashB);
-      this.slots![p] = i;
+      slots[2 * p] = i + 1;
+      slots[2 * p + 1] = hashA;
       if (i * 2 > this.mask) this.grow();
-      if (i >= this.counts.length) {
-        const c = new Int32Array(this.counts.length * 2);
+      if (count && i >= this.counts.length) {
+        const c = new Int32Array(Math.max(this.counts.length * 2, i + 1));
         c.set(this.counts);
         this.counts = c;
       }
@@ -69,16 +85,18 @@ export class Interner {
   }
 
   private grow(): void {
-    const size = this.slots!.length * 2;
-    const slots = new Int32Array(size).fill(-1);
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * size);
     const h1 = this.h1!.data, h2 = this.h2!.data;
-    this.mask = size - 1;
+    const mask = size - 1;
     for (let id = 0; id < this.values.length; id++) {
-      let p = (h1[id]! ^ Math.imul(h2[id]!, 0x9e3779b1)) & this.mask;
-      while (slots[p]! >= 0) p = (p + 1) & this.mask;
-      slots[p] = id;
+      let p = (h1[id]! ^ Math.imul(h2[id]!, 0x9e3779b1)) & mask;
+      while (slots[2 * p] !== 0) p = (p + 1) & mask;
+      slots[2 * p] = id + 1;
+      slots[2 * p + 1] = h1[id]!;
     }
     this.slots = slots;
+    this.mask = mask;
   }
 
   /** Counts one more occurrence of an id already interned (callers that cache raw value → id skip the lookup). */
@@ -88,7 +106,7 @@ export class Interner {
   }
 
   get(s: string): number | undefined {
-    const id = this.slots![this.find(s)]!;
+    const id = this.slots![2 * this.find(s)]! - 1;
     return id < 0 ? undefined : id;
   }
 

@@ -4,16 +4,14 @@
  * thread. Each chunk starts from empty tables and caches, so a worker holds nothing between chunks.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ColumnBuilder, type NormalizeOptions } from './columns.js';
-import { chunkText, decodeProfiles } from './profile-codec.js';
+import type { NormalizeOptions } from './columns.js';
+import { normalizeChunk } from './normalize-encoded.js';
 import { chunkBuffers, chunkResult, type ChunkRequest } from './normalize-parallel.js';
 
 const opts = (workerData as { normalize: NormalizeOptions }).normalize;
 
 parentPort!.on('message', (req: ChunkRequest | { release: true }) => {
   if ('release' in req) return; // a merged chunk's arrays, handed back only to be dropped here
-  const b = new ColumnBuilder(opts);
-  decodeProfiles(chunkText(req.encoded), (d) => b.add(d));
-  const res = chunkResult(req.seq, b);
+  const res = chunkResult(req.seq, normalizeChunk(req.encoded, opts));
   parentPort!.postMessage(res, chunkBuffers(res));
 });

@@ -11,11 +11,13 @@ const TOP = [
   'FirstName', 'MiddleName', 'LastName', 'BirthDate', 'EmailAddress', 'PersonalEmailAddress', 'BusinessEmailAddress',
   'PhoneNumber', 'MobilePhoneNumber', 'HomePhoneNumber', 'BusinessPhoneNumber', 'AccountNumber',
 ] as const;
-const ADDRESS_PARTS = ['Address1', 'Address2', 'Address3', 'Address4', 'PostalCode', 'City'] as const;
-const ADDRESS_TAG = TOP.length;
+const ADDRESS_PARTS = ['Address1', 'Address2', 'Address3', 'Address4', 'PostalCode', 'City'] as const; // see ADDRESS_PART_COUNT
+export const ADDRESS_TAG = TOP.length;
 // TOP[t] has tag t, part p of ADDRESS_FIELDS[a] has ADDRESS_TAG + a × 6 + p.
-const ATTRIBUTE_TAG = ADDRESS_TAG + ADDRESS_FIELDS.length * ADDRESS_PARTS.length; // then key and value
-const END_TAG = ATTRIBUTE_TAG + 1;
+export const ATTRIBUTE_TAG = ADDRESS_TAG + ADDRESS_FIELDS.length * ADDRESS_PARTS.length; // then key and value
+export const END_TAG = ATTRIBUTE_TAG + 1;
+/** Parts of an encoded address, in tag order after its field's first tag. */
+export const ADDRESS_PART_COUNT = 6;
 const MAX_LEN = 0xffff;
 
 /** A growable UTF-16 buffer the encoded chunk is written into (transferred to the worker without a copy). */
