@@ -9,6 +9,7 @@ import type { HandlerMap, OpContext } from '../ops/types.js';
 import type { AuthChain } from './auth/chain.js';
 import type { AuthRequest, Principal } from './auth/types.js';
 import type { Codec } from './codec.js';
+import type { CompiledOperation } from './model.js';
 import type { RateLimiter } from './rate-limit.js';
 import { sendError, toErrorBody } from './reply.js';
 import { parseQuery, type Router } from './router.js';
@@ -74,15 +75,33 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
   });
 }
 
-async function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/**
+ * One API request. Synchronous from start to reply when every step is (SigV4 with a cached signing key, a handler
+ * that answers without a promise, e.g. a cached job): then it returns undefined with the reply sent, and no promise
+ * or microtask is made for the request. Otherwise it returns a promise that settles once the reply is sent.
+ */
+function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
   req.coalesceOp = 'Unauthenticated';
   try {
     const body = Buffer.isBuffer(req.body) ? req.body : EMPTY;
     const { rawPath, rawQuery } = splitUrl(req.raw.url ?? '/');
     const query = parseQuery(rawQuery);
-    // Synchronous for SigV4 with a cached signing key: no promise and no extra microtask per request.
     const authenticated = deps.auth.check(new FastifyAuthRequest(req, rawPath, query, body));
-    const principal = authenticated instanceof Promise ? await authenticated : authenticated;
+    if (authenticated instanceof Promise) {
+      return authenticated.then((principal) => dispatch(deps, req, reply, principal, rawPath, query, body), (err) => fail(req, reply, err));
+    }
+    return dispatch(deps, req, reply, authenticated, rawPath, query, body);
+  } catch (err) {
+    return fail(req, reply, err);
+  }
+}
+
+/** After authentication: rate limit, route, decode and validate, handler, reply. */
+function dispatch(
+  deps: ApiDeps, req: FastifyRequest, reply: FastifyReply, principal: Principal,
+  rawPath: string, query: Record<string, string | string[]>, body: Buffer,
+): Promise<void> | undefined {
+  try {
     if (!deps.rateLimiter.take(principal.accessKeyId)) {
       const { ratePerSecond, burst } = deps.rateLimiter.options;
       throw new AwsError('ThrottlingException', `Rate exceeded: access key ${principal.accessKeyId} is limited to ${ratePerSecond} requests per second (burst ${burst})`);
@@ -90,13 +109,14 @@ async function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): 
     req.coalesceOp = 'UnknownOperation';
     const match = deps.router.match(req.method, rawPath, query);
     if (!match.op) {
-      return sendError(reply, {
+      sendError(reply, {
         status: 404,
         code: 'UnknownOperationException',
         message: match.pathMatched
           ? `No Customer Profiles operation accepts ${req.method} on ${rawPath.slice(0, 200)}`
           : `No Customer Profiles operation matches ${req.method} ${rawPath.slice(0, 200)}`,
       });
+      return undefined;
     }
     const { op } = match;
     req.coalesceOp = op.name;
@@ -110,14 +130,36 @@ async function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): 
     const handlers = deps.handlers as Record<string, ((input: unknown, ctx: OpContext) => unknown) | undefined>;
     const handler = Object.hasOwn(handlers, op.name) ? handlers[op.name] : undefined;
     if (!handler) throw badRequest(`${op.name} is not implemented by Coalesce`);
-    const output = await handler(input, deps.opContext(req, principal));
+    const output = handler(input, deps.opContext(req, principal));
+    if (isThenable(output)) {
+      return Promise.resolve(output).then((value) => sendOutput(deps, op, req, reply, value), (err) => fail(req, reply, err));
+    }
+    return sendOutput(deps, op, req, reply, output);
+  } catch (err) {
+    return fail(req, reply, err);
+  }
+}
+
+function sendOutput(deps: ApiDeps, op: CompiledOperation, req: FastifyRequest, reply: FastifyReply, output: unknown): undefined {
+  try {
     const encoded = deps.codec.encode(op, output);
     reply.code(encoded.status).header('content-type', 'application/json');
     for (const k in encoded.headers) reply.header(k, encoded.headers[k]!);
-    return reply.send(encoded.body);
+    reply.send(encoded.body);
   } catch (err) {
-    const e = toErrorBody(err);
-    if (e.internal) req.log.error({ err, operation: req.coalesceOp }, 'unexpected error in API request');
-    return sendError(reply, e);
+    fail(req, reply, err);
   }
+  return undefined;
+}
+
+/** The AWS-shaped error reply for anything thrown (a non-AwsError is logged and answered as a 500). */
+function fail(req: FastifyRequest, reply: FastifyReply, err: unknown): undefined {
+  const e = toErrorBody(err);
+  if (e.internal) req.log.error({ err, operation: req.coalesceOp }, 'unexpected error in API request');
+  sendError(reply, e);
+  return undefined;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v instanceof Promise || (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function');
 }

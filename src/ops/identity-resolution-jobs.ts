@@ -8,7 +8,13 @@ import type { OpContext } from './types.js';
 type In<Op extends keyof Operations> = Operations[Op]['input'];
 type Out<Op extends keyof Operations> = Operations[Op]['output'];
 
-export async function getIdentityResolutionJob(input: In<'GetIdentityResolutionJob'>, ctx: OpContext): Promise<Out<'GetIdentityResolutionJob'>> {
+/** Synchronous when the store has the job in its read cache (clients poll this operation): no promise per poll. */
+export function getIdentityResolutionJob(input: In<'GetIdentityResolutionJob'>, ctx: OpContext): Out<'GetIdentityResolutionJob'> | Promise<Out<'GetIdentityResolutionJob'>> {
+  const cached = ctx.store.cachedJob?.(input.DomainName, input.JobId);
+  return cached ? jobToApi(cached) : readIdentityResolutionJob(input, ctx);
+}
+
+async function readIdentityResolutionJob(input: In<'GetIdentityResolutionJob'>, ctx: OpContext): Promise<Out<'GetIdentityResolutionJob'>> {
   const job = await ctx.store.getJob(input.DomainName, input.JobId);
   if (!job) {
     await requireDomain(ctx, input.DomainName);

@@ -189,6 +189,12 @@ export interface Repository extends JobsResultsRepository, UploadsRepository {
   /** Updates a job; `expectStatus` makes it a compare-and-set (returns undefined when the status differs). */
   updateJob(domainName: string, jobId: string, patch: Partial<JobRecord>, expectStatus?: JobStatus): Promise<JobRecord | undefined>;
   getJob(domainName: string, jobId: string): Promise<JobRecord | undefined>;
+  /**
+   * Optional, synchronous (API core: GetIdentityResolutionJob's polls answered without a promise): the job when the
+   * store holds it in a read cache that is never stale (frozen record, shared); undefined means "ask getJob".
+   * A store without such a cache leaves it out.
+   */
+  cachedJob?(domainName: string, jobId: string): JobRecord | undefined;
   /** Newest JobStartTime first. */
   listJobs(domainName: string, page: PageRequest): Promise<Page<JobRecord>>;
   deleteJob(domainName: string, jobId: string): Promise<void>;

@@ -2,7 +2,7 @@
  * Store errors as AWS errors, so that no store condition reaches a client as a 500:
  * a foreign-key failure means the domain vanished between the handler's check and the write (a concurrent
  * DeleteDomain) → ResourceNotFoundException; a busy/locked database after the busy timeout → ThrottlingException
- * (SDKs retry those). Applied to every Repository method by `withStoreErrors` (a Proxy), whichever area wrote it.
+ * (SDKs retry those). Applied to every Repository method by `withStoreErrors` (see method-proxy.ts), whichever area wrote it.
  */
 import { AwsError, notFound } from '../errors.js';
 import { wrapMethods } from './method-proxy.js';

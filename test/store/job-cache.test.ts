@@ -64,6 +64,24 @@ describe('job read cache', () => {
     expect((await store.getJob(D, J))?.status).toBe('RUNNING');
   });
 
+  it('cachedJob answers synchronously, only from a cache that is still valid', async () => {
+    const other = 'f'.repeat(32);
+    await store.createJob({ domainName: D, jobId: other, status: 'PENDING', jobStartTime: 1, lastUpdatedAt: 1 });
+    expect(store.cachedJob(D, other)).toBeUndefined(); // not read yet
+    const read = await store.getJob(D, other);
+    expect(store.cachedJob(D, other)).toBe(read);
+    expect(store.cachedJob(D, 'a'.repeat(32))).toBeUndefined(); // no such job: ask getJob
+    await store.updateJob(D, other, { status: 'PREPROCESSING', lastUpdatedAt: 2 });
+    expect(store.cachedJob(D, other)).toBeUndefined(); // this connection wrote
+    await store.getJob(D, other);
+    const second = openSqliteStore(dir);
+    await second.updateJob(D, other, { status: 'COMPLETED', lastUpdatedAt: 3 });
+    await second.close();
+    expect(store.cachedJob(D, other)).toBeUndefined(); // another connection committed
+    expect((await store.getJob(D, other))?.status).toBe('COMPLETED');
+    await store.deleteJob(D, other);
+  });
+
   it('records returned by createJob and updateJob are the caller\'s own (not frozen)', async () => {
     const updated = await store.updateJob(D, J, { status: 'COMPLETED', lastUpdatedAt: 4 });
     expect(Object.isFrozen(updated)).toBe(false);

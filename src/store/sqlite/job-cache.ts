@@ -34,7 +34,24 @@ class JobReadCache {
   }
 
   get(domainName: string, jobId: string, load: Loader): JobRecord | undefined {
-    if (!isMainThread || this.c.db.inTransaction) return load(this.c, domainName, jobId);
+    if (!this.usable()) return load(this.c, domainName, jobId);
+    const key = `${domainName.length}:${domainName}${jobId}`;
+    const hit = this.rows.get(key);
+    if (hit !== undefined || this.rows.has(key)) return hit;
+    const row = load(this.c, domainName, jobId);
+    if (this.rows.size >= MAX_ENTRIES) this.rows.clear();
+    this.rows.set(key, row && deepFreeze(row));
+    return row;
+  }
+
+  /** The cached record of an existing job, or undefined (not cached, no such job, or the cache is not usable here). */
+  peek(domainName: string, jobId: string): JobRecord | undefined {
+    return this.usable() ? this.rows.get(`${domainName.length}:${domainName}${jobId}`) : undefined;
+  }
+
+  /** False where the cache is bypassed; otherwise empties it first when anything was written since it was filled. */
+  private usable(): boolean {
+    if (!isMainThread || this.c.db.inTransaction) return false;
     // Both read before the row: a write committed after this point bumps one of them for the next read.
     const version = storeWriteVersion();
     const changes = this.totalChanges.get() as number;
@@ -43,13 +60,7 @@ class JobReadCache {
       this.version = version;
       this.changes = changes;
     }
-    const key = `${domainName.length}:${domainName}${jobId}`;
-    const hit = this.rows.get(key);
-    if (hit !== undefined || this.rows.has(key)) return hit;
-    const row = load(this.c, domainName, jobId);
-    if (this.rows.size >= MAX_ENTRIES) this.rows.clear();
-    this.rows.set(key, row && deepFreeze(row));
-    return row;
+    return true;
   }
 }
 

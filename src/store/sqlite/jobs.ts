@@ -46,6 +46,11 @@ export function getJob(c: SqliteContext, domainName: string, jobId: string): Job
   return jobReadCache(c).get(domainName, jobId, readJob);
 }
 
+/** The job from the connection's read cache only (synchronous; frozen record), or undefined: then ask getJob. */
+export function cachedJob(c: SqliteContext, domainName: string, jobId: string): JobRecord | undefined {
+  return jobReadCache(c).peek(domainName, jobId);
+}
+
 /** Reads the row (no cache): a fresh record the caller may change. */
 function readJob(c: SqliteContext, domainName: string, jobId: string): JobRecord | undefined {
   const row = c.stmt<[string, string], JobRow>('SELECT * FROM jobs WHERE domain_name = ? AND job_id = ?').get(domainName, jobId);

@@ -126,6 +126,7 @@ export class SqliteStore implements Repository {
     return jobs.updateJob(this.context, domain, jobId, patch, expectStatus);
   }
   async getJob(domain: string, jobId: string) { return jobs.getJob(this.context, domain, jobId); }
+  cachedJob(domain: string, jobId: string) { return jobs.cachedJob(this.context, domain, jobId); }
   async listJobs(domain: string, page: PageRequest) { return jobs.listJobs(this.context, domain, page); }
   async deleteJob(domain: string, jobId: string) { jobs.deleteJob(this.context, domain, jobId); }
 
