@@ -193,7 +193,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const latencyMs = Math.round(elapsedMs * 100) / 100;
     const rl = req.log;
     // requestId first: the same line as the request's child logger would write.
-    if (rl instanceof LazyRequestLogger) rl.requestLine({ requestId: req.id, operation, method: req.method, status: reply.statusCode, latencyMs }, 'request');
+    if (rl instanceof LazyRequestLogger) rl.request(req.id, operation, req.method, reply.statusCode, latencyMs);
     else rl.info({ operation, method: req.method, status: reply.statusCode, latencyMs }, 'request');
     done();
   });
