@@ -11,7 +11,8 @@
  * Also prints WAL frames left, bytes written / sent to storage per merge (/proc/self/io) and the BEGIN/COMMIT time
  * distribution (with group commit, COALESCE_MERGE_COMMIT_EVERY > 1, a merge's "transaction" is its savepoint and
  * the batch commits are outside these figures). COALESCE_MERGE_COMMIT_EVERY / COALESCE_MERGE_COMMIT_MS as for the
- * server. Experiments (env): MERGE_STMT_TIMES=1 time per SQL statement; MERGE_PRAGMAS="a=1;b=2" on the merging
+ * server, and COALESCE_MERGE_PLANNER=0 (plan inside each merge instead of on the planner thread; CPU counts every
+ * thread of the process). Experiments (env): MERGE_STMT_TIMES=1 time per SQL statement; MERGE_PRAGMAS="a=1;b=2" on the merging
  * connection; MERGE_NO_FLUSH=1 without the background WAL flush; MERGE_ONE_TX=1 / MERGE_BATCH_TX=N all merges / N
  * merges per real transaction; MERGE_PAGE_SIZE=4096 the database rebuilt with that page size; MERGE_WAL_COPY=path
  * (with wal_autocheckpoint=0) saves the WAL and the page→table map to count pages per B-tree; MERGE_KEEP=1 keeps the
@@ -24,7 +25,9 @@ import { join } from 'node:path';
 import { generateRecords } from '../src/engine/generate/index.js';
 import { resolve } from '../src/engine/resolve.js';
 import { DEFAULT_JOBS_CONFIG, jobsConfigFromEnv } from '../src/jobs/config.js';
+import { mergePlannerThread } from '../src/jobs/merge-planner.js';
 import { runJob } from '../src/jobs/runner.js';
+import { threadCpuMs } from '../src/jobs/thread-cpu.js';
 import { localSink } from '../src/jobs/sinks.js';
 import { walFlusher } from '../src/jobs/wal-flusher.js';
 import { openSqliteStore } from '../src/store/index.js';
@@ -156,7 +159,16 @@ for (let run = 1; run <= RUNS; run++) {
       return st;
     }) as typeof ctx.stmt;
   }
+  // Time in the batch commits (group commit: the outer transaction's COMMIT, outside the savepoint figures above).
+  let commitMs = 0, commitN = 0;
+  const exec0 = store.db.exec.bind(store.db);
+  store.db.exec = (sql: string) => {
+    if (sql !== 'COMMIT') return exec0(sql);
+    const t = performance.now();
+    try { return exec0(sql); } finally { commitMs += performance.now() - t; commitN++; }
+  };
   const io0 = procIo();
+  const thread0 = threadCpuMs() ?? 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // MERGE_ONE_TX=1: every merge inside one outer transaction (each becomes a savepoint) — what batching would give.
@@ -168,12 +180,15 @@ for (let run = 1; run <= RUNS; run++) {
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
     ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
     onMerging: (active) => { if (!active) store.db.pragma('wal_checkpoint(PASSIVE)'); }, // as the worker does
+    // As the job worker does (COALESCE_MERGE_PLANNER=0: each group planned inside its merge).
+    ...(cfg.mergePlanner ? { startMergePlanner: mergePlannerThread({ dataDir: dir, domainName: DOMAIN, log: (m) => console.log(m) }) } : {}),
   });
   flusher.close();
   if (process.env.MERGE_ONE_TX || (batchTx > 0 && store.db.inTransaction)) store.db.exec('COMMIT');
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const io1 = procIo();
+  const writerCpu = (threadCpuMs() ?? 0) - thread0;
   const merges = job?.jobStats?.NumberOfMergesDone ?? 0;
   const cpuMs = (cpu.user + cpu.system) / 1000;
   if (process.env.MERGE_WAL_COPY) {
@@ -192,6 +207,8 @@ for (let run = 1; run <= RUNS; run++) {
   console.log(`  I/O per merge: written by syscalls ${((io1.wchar - io0.wchar) / merges / 1024).toFixed(0)} KiB, ` +
     `sent to storage ${((io1.write_bytes - io0.write_bytes) / merges / 1024).toFixed(0)} KiB`);
   console.log(`  transactions: ${whole.toFixed(0)} ms, of which inside ${inside.toFixed(0)} ms, BEGIN/COMMIT ${(whole - inside).toFixed(0)} ms`);
+  console.log(`  writer thread (this one) CPU ${writerCpu} ms = ${(writerCpu / merges).toFixed(3)} ms per merge`);
+  if (commitN > 0) console.log(`  batch commits: ${commitN}, ${commitMs.toFixed(0)} ms (${(commitMs / commitN).toFixed(1)} ms each, ${(commitMs / merges).toFixed(3)} ms per merge)`);
   commits.sort((x, y) => x - y);
   const q = (f: number) => commits[Math.min(commits.length - 1, Math.floor(f * commits.length))]!.toFixed(3);
   const slow = commits.filter((x) => x > 2);

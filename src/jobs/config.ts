@@ -39,6 +39,13 @@ export interface JobsConfig {
    * the file; with the store's default 64 MiB a 1M-profile file (~1.2 GB) is mostly re-read from the OS cache.
    */
   workerCacheMb: number;
+  /**
+   * Plan MERGING's groups ahead on a second thread (COALESCE_MERGE_PLANNER, default on; 0 = plan each group inside
+   * its merge), for jobs with at least mergePlannerMinGroups eligible groups (COALESCE_MERGE_PLANNER_MIN_GROUPS).
+   * docs/jobs.md, "Planning ahead".
+   */
+  mergePlanner: boolean;
+  mergePlannerMinGroups: number;
   /** Profiles per store read in PREPROCESSING. */
   scanBatch: number;
   /**
@@ -61,6 +68,8 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   mergeCommitEvery: 1000,
   mergeCommitMs: 250,
   workerCacheMb: 1024,
+  mergePlanner: true,
+  mergePlannerMinGroups: 1000,
   workerHeapMb: Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.5)),
 };
 
@@ -93,6 +102,11 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   if (commitMs !== undefined && commitMs >= 0) out.mergeCommitMs = commitMs;
   const cacheMb = num(env.COALESCE_JOBS_CACHE_MB);
   if (cacheMb !== undefined && cacheMb >= 1) out.workerCacheMb = Math.floor(cacheMb);
+  const planner = env.COALESCE_MERGE_PLANNER;
+  if (planner === '0' || planner === 'false') out.mergePlanner = false;
+  else if (planner === '1' || planner === 'true') out.mergePlanner = true;
+  const minGroups = num(env.COALESCE_MERGE_PLANNER_MIN_GROUPS);
+  if (minGroups !== undefined && minGroups >= 0) out.mergePlannerMinGroups = Math.floor(minGroups);
   const pause = env.COALESCE_JOBS_TEST_PAUSE;
   if (pause === 'FIND_MATCHING' || pause === 'MERGING') out.testPauseAt = pause;
   return out;

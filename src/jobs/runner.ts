@@ -10,6 +10,7 @@ import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
 import { exportMatches } from './export-csv.js';
+import type { StartMergePlanner } from './merge-planner.js';
 import { eligible, planGroup } from './planner.js';
 import type { ObjectSink } from './sinks.js';
 
@@ -30,6 +31,8 @@ export interface RunParams {
   writersWaiting?: () => boolean;
   /** Called with true when MERGING's merge loop starts and false when it ends (the service tunes checkpoints). */
   onMerging?: (active: boolean) => void;
+  /** Plans MERGING's groups ahead on another thread (merge-planner.ts); absent: each group is planned in its merge. */
+  startMergePlanner?: StartMergePlanner;
 }
 
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
@@ -182,6 +185,11 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   // Test pause with batching: after the commit at pauseAfter, merge into a new batch and stop with it open.
   const pauseOpenAt = pauseAfter > 0 && batching ? Math.min(pending.length, pauseAfter + Math.max(1, Math.floor(pending.length / 4))) : -1;
   let failed = 0;
+  // Planning ahead on a second thread (docs/jobs.md, "Planning ahead"); small jobs plan each group in its merge.
+  const ahead = p.startMergePlanner && pending.length >= (p.config.mergePlannerMinGroups ?? 0)
+    ? p.startMergePlanner(settings, pending) : undefined;
+  let replanned = 0;
+  let waitedMs = 0;
   // Groups that merged nothing wrote nothing; they are marked processed with the next merge (no commit of their own).
   let unmarked: number[] = [];
   let sinceFlush = 0;
@@ -206,6 +214,13 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   try {
     for (let i = 0; i < pending.length; i++) {
       const g = pending[i]!;
+      // The group's prepared merges (waited for before a batch takes the write lock).
+      let prep;
+      if (ahead) {
+        const t = performance.now();
+        prep = await ahead.get(i);
+        waitedMs += performance.now() - t;
+      }
       if (!open) await p.yieldToWriters?.();
       if (batching && !open) {
         await store.beginMergeBatch();
@@ -214,8 +229,13 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
       }
       try {
         // In a batch: a savepoint, rolled back alone on an error.
-        const out = await store.mergeJobGroup(domainName, jobId, g.seq,
-          (live) => planGroup(g, live, settings), p.now(), performer, batching ? [] : unmarked);
+        const plan = (live: Parameters<typeof planGroup>[1]) => planGroup(g, live, settings);
+        let out;
+        if (prep?.seq === g.seq) {
+          const r = await store.mergePreparedJobGroup(domainName, jobId, prep, plan, p.now(), performer, batching ? [] : unmarked);
+          out = r.merges;
+          if (r.replanned) replanned++;
+        } else out = await store.mergeJobGroup(domainName, jobId, g.seq, plan, p.now(), performer, batching ? [] : unmarked);
         stats.NumberOfMergesDone! += out.length;
         batchMerges += out.length;
         if (out.length === 0) unmarked.push(g.seq);
@@ -268,6 +288,10 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
     if (open) {
       await store.rollbackMergeBatch().catch(() => undefined);
       stats.NumberOfMergesDone = committed;
+    }
+    if (ahead) {
+      await ahead.close();
+      p.log?.(`job ${jobId}: ${pending.length} group(s) planned ahead on a planner thread, ${replanned} planned again (a profile changed meanwhile); waited ${Math.round(waitedMs)} ms for plans`);
     }
   }
   return failed;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DB_FILE, openSqliteStore } from '../store/index.js';
 import { DEFAULT_JOBS_CONFIG, type JobsConfig } from './config.js';
+import { mergePlannerThread } from './merge-planner.js';
 import { runJob } from './runner.js';
 import { localSink, s3Sink, type S3Settings } from './sinks.js';
 import { walFlusher } from './wal-flusher.js';
@@ -35,6 +36,9 @@ try {
     flushWal: () => flusher.flush(),
     yieldToWriters: d.writeIntent ? () => yieldToWriters(d.writeIntent!) : undefined,
     writersWaiting: d.writeIntent ? () => Atomics.load(d.writeIntent!, 0) > 0 : undefined,
+    startMergePlanner: d.config.mergePlanner === false ? undefined : mergePlannerThread({
+      dataDir: d.dataDir, domainName: d.domainName, log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
+    }),
     onMerging: (active) => {
       // Checkpoint the merges' WAL here, so that no connection with a smaller threshold (the API's) inherits it.
       if (!active) {

@@ -28,6 +28,33 @@ export interface MergedContent { data: ProfileData; meta: Record<string, FieldMe
 /** One consolidation inside a group: computed from the live profiles inside the merge transaction. */
 export interface GroupMergePlan { mainProfileId: string; mergedProfileIds: string[]; result: MergedContent }
 
+/** A profile row as a merge reads it (stored texts). */
+export interface MergeRow { profileId: string; dataText: string; metaText: string; createdAt: number; updatedAt: number }
+
+/**
+ * One merge with everything computed that needs no write lock: the main profile's new stored texts and the change
+ * of its predefined keys (docs/jobs.md, "Planning ahead").
+ */
+export interface PreparedMerge {
+  mainProfileId: string;
+  mergedProfileIds: string[];
+  /** The main profile's data and meta column texts after the merge. */
+  dataText: string;
+  metaText: string;
+  /** Predefined key rows of the main profile to delete and to insert. */
+  keyChanges: { drop: Array<[string, string]>; add: Array<[string, string]> };
+}
+
+/** A group's merges prepared from its profiles' rows (`rows[i]` for `profileIds[i]`; null: not a live profile). */
+export interface PreparedGroup {
+  seq: number;
+  profileIds: string[];
+  rows: Array<MergeRow | null>;
+  merges: PreparedMerge[];
+  /** Planning failed (message): the writer plans the group again inside its transaction (and fails it there). */
+  error?: string;
+}
+
 export interface MergeOutcome {
   mainProfileId: string;
   mergedProfileIds: string[];
@@ -59,6 +86,17 @@ export interface JobsResultsRepository {
    * in that transaction) or to markJobMatchesProcessed; until then a resumed job plans it again (harmless).
    */
   mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string, alsoProcessed?: readonly number[]): Promise<MergeOutcome[]>;
+  /**
+   * Planning ahead (docs/jobs.md, "Planning ahead"): reads each group's profiles (in one read transaction) and
+   * prepares its merges with `plan`, writing nothing; a planning error is kept in the group's `error`.
+   */
+  prepareJobGroups(domainName: string, groups: Array<{ seq: number; profileIds: string[] }>, plan: (group: { seq: number; profileIds: string[] }, profiles: StoredProfile[]) => GroupMergePlan[]): Promise<PreparedGroup[]>;
+  /**
+   * mergeJobGroup for a group prepared by prepareJobGroups (possibly on another connection): applied if every profile
+   * of the group is still exactly as it was read (each write checks its row); otherwise its transaction (savepoint)
+   * is rolled back and the group is planned again from the live profiles (replanned: true).
+   */
+  mergePreparedJobGroup(domainName: string, jobId: string, prep: PreparedGroup, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string, alsoProcessed?: readonly number[]): Promise<{ merges: MergeOutcome[]; replanned: boolean }>;
   /** Marks not yet processed groups processed (groups that merged nothing, see mergeJobGroup). */
   markJobMatchesProcessed(domainName: string, jobId: string, seqs: readonly number[]): Promise<void>;
   /**

@@ -108,7 +108,8 @@ describe('crash recovery (SIGKILL)', () => {
   for (const [mode, every] of [['a batch of merges open', '40'], ['one commit per merge', '1']] as const) {
     it(`during MERGING (${mode}): the remaining merges resume after restart, no profile is half-merged`, async () => {
       const dataDir = makeTempDir('coalesce-crash-merge-');
-      const env = { COALESCE_MERGE_COMMIT_EVERY: every, COALESCE_MERGE_COMMIT_MS: '60000' };
+      // Groups planned ahead on the planner thread (docs/jobs.md, "Planning ahead"), however few.
+      const env = { COALESCE_MERGE_COMMIT_EVERY: every, COALESCE_MERGE_COMMIT_MS: '60000', COALESCE_MERGE_PLANNER_MIN_GROUPS: '0' };
       let { s, client } = await spawn(dataDir, 'MERGING', env);
       const ids = await prepare(client);
       const { JobId } = await startIdentityResolutionJob({ endpoint: s.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }, D);
@@ -141,6 +142,9 @@ describe('crash recovery (SIGKILL)', () => {
       ({ s, client } = await spawn(dataDir, undefined, env));
       const { job } = await waitForJob(client, D, JobId, 60_000);
       expect(job.Status).toBe('COMPLETED');
+      // (the job worker's log line reaches the server's output asynchronously)
+      for (let i = 0; i < 100 && !/planned ahead on a planner thread/.test(s.output()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(s.output(), s.output().slice(-2500)).toMatch(/planned ahead on a planner thread/);
       await s.stop();
       const state = inspect(dataDir, JobId);
       assertNothingLost(ids, state);

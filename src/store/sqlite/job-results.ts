@@ -2,14 +2,14 @@
 import { notFound } from '../../errors.js';
 import type { ProfileData, StoredProfile } from '../../model/profile.js';
 import type {
-  GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, StoredMatchGroup,
+  GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, MergeRow, PreparedGroup, PreparedMerge, StoredMatchGroup,
 } from '../jobs-results.js';
 import type { JobRecord, JobStatus, MatchGroupRecord } from '../repository.js';
 import { updateJob } from './jobs.js';
 import type { SqliteContext } from './database.js';
 import { newId, writeHistory } from './history.js';
-import { decodeMeta } from './meta-codec.js';
-import { saveProfile, PROFILE_HISTORY_TYPE } from './profiles.js';
+import { decodeMeta, encodeMeta } from './meta-codec.js';
+import { applyDerivedKeyChanges, derivedKeyChanges, PROFILE_HISTORY_TYPE } from './profiles.js';
 
 export function scanProfileData(c: SqliteContext, domainName: string, afterId: string, limit: number) {
   return c.stmt<[string, string, number], { profile_id: string; data: string }>(
@@ -91,7 +91,7 @@ export function getJobMatch(c: SqliteContext, domainName: string, jobId: string,
  * nothing never need it), and the stored texts kept, so the history records and the merge log are built from them
  * instead of serializing the parsed objects again.
  */
-class MergeInput implements StoredProfile {
+class MergeInput implements StoredProfile, MergeRow {
   #meta: StoredProfile['meta'] | undefined;
   constructor(
     readonly profileId: string, readonly domainName: string, public data: StoredProfile['data'],
@@ -103,14 +103,22 @@ class MergeInput implements StoredProfile {
 
 interface ProfileRow { data: string; meta: string; created_at: number; updated_at: number }
 
-function loadMergeInput(c: SqliteContext, domainName: string, profileId: string): MergeInput | undefined {
+function readMergeRow(c: SqliteContext, domainName: string, profileId: string): MergeRow | null {
   const r = c.stmt<[string, string], ProfileRow>('SELECT data, meta, created_at, updated_at FROM profiles WHERE domain_name = ? AND profile_id = ?')
     .get(domainName, profileId);
-  return r ? new MergeInput(profileId, domainName, JSON.parse(r.data), r.created_at, r.updated_at, r.data, r.meta) : undefined;
+  return r ? { profileId, dataText: r.data, metaText: r.meta, createdAt: r.created_at, updatedAt: r.updated_at } : null;
+}
+
+const inputOf = (domainName: string, r: MergeRow) =>
+  new MergeInput(r.profileId, domainName, JSON.parse(r.dataText), r.createdAt, r.updatedAt, r.dataText, r.metaText);
+
+function loadMergeInput(c: SqliteContext, domainName: string, profileId: string): MergeInput | undefined {
+  const r = readMergeRow(c, domainName, profileId);
+  return r ? inputOf(domainName, r) : undefined;
 }
 
 /** History content of a profile before the merge (API Profile JSON, = profileContent) from its stored text. */
-function contentOf(p: MergeInput): string {
+function contentOf(p: MergeRow): string {
   const body = p.dataText.slice(p.dataText.indexOf('{') + 1).trimStart();
   return `{"ProfileId":${JSON.stringify(p.profileId)}${body.startsWith('}') ? '' : ','}${body}`;
 }
@@ -120,10 +128,11 @@ function contentOf(p: MergeInput): string {
  * stored form of the meta column (decodeMeta(meta, data) gives the per-path FieldMeta), times, every key row and
  * which objects it held (one statement per profile for both).
  */
-function snapshot(c: SqliteContext, domainName: string, profiles: MergeInput[]): { json: string; holders: Set<string> } {
-  const refs = c.stmt<[{ d: string; p: string }], { k: 0 | 1; a: string; b: string; c: number | null }>(
-    `SELECT 0 AS k, key_name AS a, value AS b, derived AS c FROM profile_keys WHERE domain_name = @d AND profile_id = @p
-      UNION ALL SELECT 1, object_type_name, unique_key, NULL FROM profile_objects WHERE domain_name = @d AND profile_id = @p`,
+function snapshot(c: SqliteContext, domainName: string, profiles: MergeRow[]): { json: string; holders: Set<string> } {
+  // Positional parameters: binding an object of named ones cost more than the index lookups.
+  const refs = c.stmt<[string, string, string, string], { k: 0 | 1; a: string; b: string; c: number | null }>(
+    `SELECT 0 AS k, key_name AS a, value AS b, derived AS c FROM profile_keys WHERE domain_name = ? AND profile_id = ?
+      UNION ALL SELECT 1, object_type_name, unique_key, NULL FROM profile_objects WHERE domain_name = ? AND profile_id = ?`,
   );
   const parts: string[] = [];
   // Profiles with explicit keys or objects (the others have nothing to move to the main profile).
@@ -131,53 +140,138 @@ function snapshot(c: SqliteContext, domainName: string, profiles: MergeInput[]):
   for (const p of profiles) {
     const keys: Array<{ key_name: string; value: string; derived: number }> = [];
     const objects: Array<{ object_type_name: string; unique_key: string }> = [];
-    for (const r of refs.all({ d: domainName, p: p.profileId })) {
+    for (const r of refs.all(domainName, p.profileId, domainName, p.profileId)) {
       if (r.k === 0) keys.push({ key_name: r.a, value: r.b, derived: r.c! });
       else objects.push({ object_type_name: r.a, unique_key: r.b });
       if (r.k === 1 || r.c === 0) holders.add(p.profileId);
     }
-    parts.push(`{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(p.domainName)},`
+    parts.push(`{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(domainName)},`
       + `"data":${p.dataText},"meta":${p.metaText},"createdAt":${p.createdAt},"updatedAt":${p.updatedAt},`
       + `"keys":${JSON.stringify(keys)},"objects":${JSON.stringify(objects)}}`);
   }
   return { json: `[${parts.join(',')}]`, holders };
 }
 
-/** Applies one merge inside the caller's transaction. */
-function applyMerge(c: SqliteContext, main: MergeInput, merged: MergeInput[], result: MergedContent,
+function prepareMerge(main: MergeInput, mergedIds: string[], result: MergedContent): PreparedMerge {
+  return {
+    mainProfileId: main.profileId, mergedProfileIds: mergedIds,
+    dataText: JSON.stringify(result.data), metaText: encodeMeta(result.data, result.meta),
+    keyChanges: derivedKeyChanges(main.profileId, main.data, result.data),
+  };
+}
+
+/** Plans a group from its rows (pure: runs in the merge transaction or on a planner thread with rows read there). */
+export function prepareGroup(domainName: string, seq: number, profileIds: string[], rows: Array<MergeRow | null>,
+  plan: (profiles: StoredProfile[]) => GroupMergePlan[]): PreparedGroup {
+  const live: MergeInput[] = [];
+  for (const r of rows) if (r) live.push(inputOf(domainName, r));
+  const merges: PreparedMerge[] = [];
+  for (const m of plan(live)) {
+    const main = live.find((p) => p.profileId === m.mainProfileId);
+    const merged = m.mergedProfileIds.map((id) => live.find((p) => p.profileId === id));
+    if (!main || merged.some((x) => !x) || merged.length === 0) continue;
+    merges.push(prepareMerge(main, m.mergedProfileIds, m.result));
+  }
+  return { seq, profileIds, rows, merges };
+}
+
+/** Reads a group's rows (every id, in order) and plans it: what a planner thread does per group. */
+export function readAndPrepareGroup(c: SqliteContext, domainName: string, seq: number, profileIds: string[],
+  plan: (profiles: StoredProfile[]) => GroupMergePlan[]): PreparedGroup {
+  return prepareGroup(domainName, seq, profileIds, profileIds.map((id) => readMergeRow(c, domainName, id)), plan);
+}
+
+/** readAndPrepareGroup for each group, in one read transaction; a group whose planning throws keeps the error. */
+export function prepareJobGroups(c: SqliteContext, domainName: string, groups: Array<{ seq: number; profileIds: string[] }>,
+  plan: (group: { seq: number; profileIds: string[] }, profiles: StoredProfile[]) => GroupMergePlan[]): PreparedGroup[] {
+  return c.db.transaction(() => groups.map((g) => {
+    try {
+      return readAndPrepareGroup(c, domainName, g.seq, g.profileIds, (live) => plan(g, live));
+    } catch (err) {
+      return { seq: g.seq, profileIds: g.profileIds, rows: [], merges: [], error: String((err as Error)?.message ?? err) };
+    }
+  }))();
+}
+
+/** A prepared merge met a profile that changed since it was planned: its savepoint is rolled back, the group re-planned. */
+export class StaleMergePlan extends Error {
+  constructor(profileId: string) { super(`profile ${profileId} changed since the merge was planned`); }
+}
+
+// The row must be exactly as planned (every column): the conditions make the writes themselves the check.
+const SAME_ROW = 'domain_name = ? AND profile_id = ? AND data = ? AND meta = ? AND created_at = ? AND updated_at = ?';
+const rowArgs = (domainName: string, r: MergeRow) => [domainName, r.profileId, r.dataText, r.metaText, r.createdAt, r.updatedAt];
+
+/** Applies one prepared merge inside the caller's transaction (throws StaleMergePlan when a row changed). */
+function applyMerge(c: SqliteContext, domainName: string, main: MergeRow, merged: MergeRow[], m: PreparedMerge,
   now: number, performedBy: string | undefined, jobId: string | null): MergeOutcome {
-  const domainName = main.domainName;
   const mergeId = newId();
   const before = snapshot(c, domainName, [main, ...merged]);
-  for (const m of merged) {
+  for (const p of merged) {
     // Explicit keys and objects move to the main profile (predefined keys follow the main profile's new fields).
-    if (before.holders.has(m.profileId)) {
+    if (before.holders.has(p.profileId)) {
       c.stmt(`INSERT OR IGNORE INTO profile_keys (domain_name, key_name, value, profile_id, derived)
           SELECT domain_name, key_name, value, ?, 0 FROM profile_keys WHERE domain_name = ? AND profile_id = ? AND derived = 0`)
-        .run(main.profileId, domainName, m.profileId);
+        .run(main.profileId, domainName, p.profileId);
       c.stmt('UPDATE profile_objects SET profile_id = ? WHERE domain_name = ? AND profile_id = ?')
-        .run(main.profileId, domainName, m.profileId);
+        .run(main.profileId, domainName, p.profileId);
     }
-    c.stmt('DELETE FROM profiles WHERE domain_name = ? AND profile_id = ?').run(domainName, m.profileId);
+    if (c.stmt(`DELETE FROM profiles WHERE ${SAME_ROW}`).run(...rowArgs(domainName, p)).changes !== 1) throw new StaleMergePlan(p.profileId);
     c.stmt(`INSERT OR REPLACE INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)`)
-      .run(domainName, m.profileId, main.profileId, now);
+      .run(domainName, p.profileId, main.profileId, now);
     writeHistory(c, {
-      domainName, profileId: m.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'DELETED_BY_MERGE',
-      createdAt: now, performedBy, content: contentOf(m),
+      domainName, profileId: p.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'DELETED_BY_MERGE',
+      createdAt: now, performedBy, content: contentOf(p),
     });
   }
-  saveProfile(c, main, { data: result.data, meta: result.meta }, now);
+  if (c.stmt(`UPDATE profiles SET data = ?, meta = ?, updated_at = ? WHERE ${SAME_ROW}`)
+    .run(m.dataText, m.metaText, now, ...rowArgs(domainName, main)).changes !== 1) throw new StaleMergePlan(main.profileId);
+  applyDerivedKeyChanges(c, domainName, main.profileId, m.keyChanges);
   writeHistory(c, {
     domainName, profileId: main.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'MERGED',
     createdAt: now, performedBy, content: contentOf(main),
   });
   c.stmt(`INSERT INTO merge_log (domain_name, merge_id, job_id, main_profile_id, merged_profile_ids, before, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(merged.map((m) => m.profileId)), before.json, now);
-  return { mainProfileId: main.profileId, mergedProfileIds: merged.map((m) => m.profileId), mergeId };
+    .run(domainName, mergeId, jobId, main.profileId, JSON.stringify(m.mergedProfileIds), before.json, now);
+  return { mainProfileId: main.profileId, mergedProfileIds: m.mergedProfileIds, mergeId };
 }
 
 const MARK_PROCESSED = 'UPDATE job_matches SET merge_state = 1 WHERE domain_name = ? AND job_id = ? AND seq = ? AND merge_state = 0';
+
+/** Applies a prepared group inside the caller's transaction; see mergeJobGroup. */
+function applyGroup(c: SqliteContext, domainName: string, jobId: string, prep: PreparedGroup, now: number,
+  performedBy: string, alsoProcessed: readonly number[]): MergeOutcome[] {
+  // A group that merges nothing writes nothing (its commit would cost a page write for a flag): the caller passes
+  // it back with its next merge (alsoProcessed), or to markJobMatchesProcessed. Until then a resumed job re-plans
+  // it, which changes nothing either.
+  if (prep.merges.length === 0) return [];
+  const rowOf = new Map<string, MergeRow | null>();
+  prep.profileIds.forEach((id, i) => rowOf.set(id, prep.rows[i] ?? null));
+  const involved = new Set<string>();
+  for (const m of prep.merges) {
+    involved.add(m.mainProfileId);
+    for (const id of m.mergedProfileIds) involved.add(id);
+  }
+  // The group's other profiles count too (a changed one might now take part): each must be as it was planned.
+  for (const [id, r] of rowOf) {
+    if (involved.has(id)) continue;
+    const found = c.stmt<unknown[], { x: number }>(r ? `SELECT 1 AS x FROM profiles WHERE ${SAME_ROW}`
+      : 'SELECT 1 AS x FROM profiles WHERE domain_name = ? AND profile_id = ?').get(...(r ? rowArgs(domainName, r) : [domainName, id]));
+    if ((found !== undefined) !== (r !== null)) throw new StaleMergePlan(id);
+  }
+  const out: MergeOutcome[] = [];
+  for (const m of prep.merges) {
+    const main = rowOf.get(m.mainProfileId)!;
+    const merged = m.mergedProfileIds.map((id) => rowOf.get(id)!);
+    out.push(applyMerge(c, domainName, main, merged, m, now, performedBy, jobId));
+  }
+  // Only a group not processed yet (else everything above is rolled back and mergeJobGroup finds it processed).
+  if (c.stmt('UPDATE job_matches SET merge_state = 1, merges = ? WHERE domain_name = ? AND job_id = ? AND seq = ? AND merge_state = 0')
+    .run(out.length, domainName, jobId, prep.seq).changes !== 1) throw new StaleMergePlan(`group ${prep.seq}`);
+  for (const s of alsoProcessed) c.stmt(MARK_PROCESSED).run(domainName, jobId, s);
+  return out;
+}
 
 export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: string, seq: number,
   plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string,
@@ -186,27 +280,27 @@ export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: strin
     const g = c.stmt<[string, string, number], { profile_ids: string; merge_state: number }>(`SELECT profile_ids, merge_state
         FROM job_matches WHERE domain_name = ? AND job_id = ? AND seq = ?`).get(domainName, jobId, seq);
     if (!g || g.merge_state !== 0) return [];
-    const live: MergeInput[] = [];
-    for (const id of JSON.parse(g.profile_ids) as string[]) {
-      const p = loadMergeInput(c, domainName, id);
-      if (p) live.push(p);
-    }
-    const out: MergeOutcome[] = [];
-    for (const m of plan(live)) {
-      const main = live.find((p) => p.profileId === m.mainProfileId);
-      const merged = m.mergedProfileIds.map((id) => live.find((p) => p.profileId === id));
-      if (!main || merged.some((x) => !x) || merged.length === 0) continue;
-      out.push(applyMerge(c, main, merged as MergeInput[], m.result, now, performedBy, jobId));
-    }
-    // A group that merges nothing writes nothing (its commit would cost a page write for a flag): the caller passes
-    // it back with its next merge (alsoProcessed), or to markJobMatchesProcessed. Until then a resumed job re-plans
-    // it, which changes nothing either.
-    if (out.length === 0) return out;
-    c.stmt('UPDATE job_matches SET merge_state = 1, merges = ? WHERE domain_name = ? AND job_id = ? AND seq = ?')
-      .run(out.length, domainName, jobId, seq);
-    for (const s of alsoProcessed) c.stmt(MARK_PROCESSED).run(domainName, jobId, s);
-    return out;
+    const prep = readAndPrepareGroup(c, domainName, seq, JSON.parse(g.profile_ids) as string[], plan);
+    return applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed);
   });
+}
+
+/**
+ * A group prepared ahead (readAndPrepareGroup on another connection): applied in its own transaction / savepoint if
+ * every profile of the group is still exactly as planned; otherwise that savepoint is rolled back and the group is
+ * planned again here, from the profiles as they are now (mergeJobGroup).
+ */
+export function mergePreparedJobGroup(c: SqliteContext, domainName: string, jobId: string, prep: PreparedGroup,
+  plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string,
+  alsoProcessed: readonly number[] = []): { merges: MergeOutcome[]; replanned: boolean } {
+  if (prep.error === undefined) {
+    try {
+      return { merges: c.tx(() => applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed)), replanned: false };
+    } catch (err) {
+      if (!(err instanceof StaleMergePlan)) throw err;
+    }
+  }
+  return { merges: mergeJobGroup(c, domainName, jobId, prep.seq, plan, now, performedBy, alsoProcessed), replanned: true };
 }
 
 /** Marks groups processed that merged nothing (see mergeJobGroup). */
@@ -250,7 +344,8 @@ export function mergeProfiles(c: SqliteContext, domainName: string, mainProfileI
     };
     const main = load(mainProfileId);
     const merged = mergedProfileIds.map(load);
-    return applyMerge(c, main, merged, resolve(main, merged), now, performedBy, null);
+    const m = prepareMerge(main, mergedProfileIds, resolve(main, merged));
+    return applyMerge(c, domainName, main, merged, m, now, performedBy, null);
   });
 }
 

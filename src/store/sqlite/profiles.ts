@@ -85,17 +85,31 @@ export function insertProfile(c: SqliteContext, domainName: string, profileId: s
 export function saveProfile(c: SqliteContext, before: StoredProfile, state: ProfileState, now: number): StoredProfile {
   c.stmt('UPDATE profiles SET data = ?, meta = ?, updated_at = ? WHERE domain_name = ? AND profile_id = ?')
     .run(JSON.stringify(state.data), encodeMeta(state.data, state.meta), now, before.domainName, before.profileId);
-  const oldKeys = new Set(derivedKeys(before.profileId, before.data).map(([k, v]) => `${k}\u0000${v}`));
-  const newKeys = new Set(derivedKeys(before.profileId, state.data).map(([k, v]) => `${k}\u0000${v}`));
+  applyDerivedKeyChanges(c, before.domainName, before.profileId, derivedKeyChanges(before.profileId, before.data, state.data));
+  return { ...before, data: state.data, meta: state.meta, updatedAt: now };
+}
+
+/** Predefined key rows a content change removes and adds (computed apart from the write: jobs plan merges ahead). */
+export interface DerivedKeyChanges { drop: Array<[string, string]>; add: Array<[string, string]> }
+
+export function derivedKeyChanges(profileId: string, before: StoredProfile['data'], after: StoredProfile['data']): DerivedKeyChanges {
+  const oldKeys = new Set(derivedKeys(profileId, before).map(([k, v]) => `${k}\u0000${v}`));
+  const newKeys = new Set(derivedKeys(profileId, after).map(([k, v]) => `${k}\u0000${v}`));
+  const out: DerivedKeyChanges = { drop: [], add: [] };
   for (const kv of oldKeys) if (!newKeys.has(kv)) {
     const [k, v] = kv.split('\u0000');
-    deleteDerivedKey(c, before.domainName, before.profileId, k, v);
+    out.drop.push([k, v]);
   }
   for (const kv of newKeys) if (!oldKeys.has(kv)) {
     const [k, v] = kv.split('\u0000');
-    insertKey(c, before.domainName, before.profileId, k, v, 1);
+    out.add.push([k, v]);
   }
-  return { ...before, data: state.data, meta: state.meta, updatedAt: now };
+  return out;
+}
+
+export function applyDerivedKeyChanges(c: SqliteContext, domainName: string, profileId: string, ch: DerivedKeyChanges): void {
+  for (const [k, v] of ch.drop) deleteDerivedKey(c, domainName, profileId, k, v);
+  for (const [k, v] of ch.add) insertKey(c, domainName, profileId, k, v, 1);
 }
 
 export function createProfile(c: SqliteContext, domainName: string, write: ProfileWrite, now: number, profileId = newProfileId()): StoredProfile {

@@ -15,6 +15,7 @@
  * - Worker threads open their own store (openStore(dataDir)) — a connection is not shareable across threads.
  */
 import type { StoredProfile } from '../../model/profile.js';
+import type { GroupMergePlan, PreparedGroup } from '../jobs-results.js';
 import type {
   DomainRecord, HistoryActionType, JobRecord, JobStatus, MatchGroupRecord, ObjectProfileResolution, ObjectTypeRecord, PageRequest,
   ProfileKeyRef, ProfileObjectRecord, ProfileWrite, Repository,
@@ -143,6 +144,12 @@ export class SqliteStore implements Repository {
   async getJobMatch(domain: string, jobId: string, matchId: string) { return jobResults.getJobMatch(this.context, domain, jobId, matchId); }
   async mergeJobGroup(domain: string, jobId: string, seq: number, plan: Parameters<typeof jobResults.mergeJobGroup>[4], now: number, performedBy: string, alsoProcessed?: readonly number[]) {
     return jobResults.mergeJobGroup(this.context, domain, jobId, seq, plan, now, performedBy, alsoProcessed);
+  }
+  async prepareJobGroups(domain: string, groups: Array<{ seq: number; profileIds: string[] }>, plan: (g: { seq: number; profileIds: string[] }, profiles: StoredProfile[]) => GroupMergePlan[]) {
+    return jobResults.prepareJobGroups(this.context, domain, groups, plan);
+  }
+  async mergePreparedJobGroup(domain: string, jobId: string, prep: PreparedGroup, plan: Parameters<typeof jobResults.mergeJobGroup>[4], now: number, performedBy: string, alsoProcessed?: readonly number[]) {
+    return jobResults.mergePreparedJobGroup(this.context, domain, jobId, prep, plan, now, performedBy, alsoProcessed);
   }
   async markJobMatchesProcessed(domain: string, jobId: string, seqs: readonly number[]) { jobResults.markJobMatchesProcessed(this.context, domain, jobId, seqs); }
   async beginMergeBatch() { jobResults.beginMergeBatch(this.context); }
