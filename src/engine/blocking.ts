@@ -140,6 +140,8 @@ function values(v: View, col: 'postcode' | 'city', i: number): string[] {
 
 const WEAK = 0.5;
 
+// chunk-keys.ts computes these rules' hashes in one pass for parallel normalization (self-checked against
+// ruleKeys, falling back to it on a difference; test/engine/chunk-keys.test.ts): a rule change belongs there too.
 export const BLOCKING_RULES: BlockingRule[] = [
   { name: 'email', keys: multi('emailLoose', 'emailLoose'), hashes: multiHashes('emailLoose', 'emailLoose') },
   { name: 'phone', keys: multi('phone', 'phone'), hashes: multiHashes('phone', 'phone') },

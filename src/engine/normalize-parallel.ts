@@ -10,7 +10,8 @@ import {
   ColumnBuilder, fillCounts, MULTI_COLUMNS, NAME_COLUMNS, type ColumnData, type Columns, type NormalizeOptions,
   type Tables,
 } from './columns.js';
-import { ruleKeys, type RuleKeys } from './blocking.js';
+import type { RuleKeys } from './blocking.js';
+import { chunkRuleKeys } from './chunk-keys.js';
 import type { View } from './compare.js';
 import { ChunkWriter, encodeProfile } from './profile-codec.js';
 import { HashedInterner, valueHashes } from './hashed-interner.js';
@@ -165,7 +166,7 @@ export function chunkResult(seq: number, b: ColumnBuilder): ChunkResult {
     hashes[name as keyof Tables] = t.hashes() ?? valueHashes(t.values);
   }
   const view = { ...data, ids: [], tables: b.t } as unknown as View;
-  return { seq, data, tables, hashes, keys: ruleKeys(view) };
+  return { seq, data, tables, hashes, keys: chunkRuleKeys(view, hashes) };
 }
 
 /** Every ArrayBuffer of a chunk result (transferred with it, and back for release). */
