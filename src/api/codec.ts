@@ -169,7 +169,7 @@ export class Codec {
           for (const [k, x] of Object.entries(v)) {
             // A null value stays null for scalars, as JSON.stringify of the plain object would write it.
             const text = x === undefined ? undefined : value(x);
-            if (text !== undefined) out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + text;
+            if (text !== undefined) out += (out.length > 1 ? ',' : '') + jsonString(k) + ':' + text;
           }
           return out + '}';
         };
@@ -185,10 +185,20 @@ export class Codec {
         return (v) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : JSON.stringify(v));
       case 'boolean':
         return (v) => (v === true ? 'true' : v === false ? 'false' : JSON.stringify(v));
+      case 'string':
+        return (v) => (typeof v === 'string' ? jsonString(v) : JSON.stringify(v));
       default:
         return (v) => JSON.stringify(v);
     }
   }
+}
+
+/** Printable ASCII without `"` and `\\`: its JSON text is the string between quotes. */
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** JSON.stringify(s), without the builtin's call for the common plain-ASCII value (about 100 ns per string). */
+export function jsonString(s: string): string {
+  return PLAIN_JSON_STRING.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
 interface MemberSerializer { name: string; key: string; ser: Serializer }

@@ -24,11 +24,24 @@ export interface RouteMatch {
 
 export type RouteResult = RouteMatch | { op: undefined; pathMatched: boolean };
 
+/** Bound of the route memo (distinct method + path pairs; it starts over when full). */
+const MEMO_ENTRIES = 1000;
+
 export class Router {
   private readonly root = newNode();
+  /**
+   * Results by method and raw path, when no operation has literal query parameters (then the path alone decides;
+   * true of the AWS model and the extensions). Results are frozen: callers share them.
+   */
+  private readonly memo: Map<string, RouteResult> | undefined;
 
   constructor(operations: Iterable<CompiledOperation>) {
-    for (const op of operations) this.add(op);
+    let literalQueries = false;
+    for (const op of operations) {
+      this.add(op);
+      if (op.literalQuery.length > 0) literalQueries = true;
+    }
+    this.memo = literalQueries ? undefined : new Map();
   }
 
   private add(op: CompiledOperation): void {
@@ -62,6 +75,20 @@ export class Router {
    * @param query decoded query parameters (first value per name is enough for literal-query checks)
    */
   match(method: string, rawPath: string, query: Record<string, string | string[]>): RouteResult {
+    if (!this.memo) return this.walk(method, rawPath, query);
+    const key = `${method} ${rawPath}`;
+    let result = this.memo.get(key);
+    if (result === undefined) {
+      result = this.walk(method, rawPath, query);
+      if ('labels' in result) Object.freeze(result.labels);
+      Object.freeze(result);
+      if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
+      this.memo.set(key, result);
+    }
+    return result;
+  }
+
+  private walk(method: string, rawPath: string, query: Record<string, string | string[]>): RouteResult {
     const segments = rawPath.split('/');
     const state: MatchState = { method, query, segments, labels: {}, pathMatched: false };
     // segments[0] is the empty string before the leading '/'.

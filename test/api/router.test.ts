@@ -47,3 +47,16 @@ describe('router', () => {
     expect(parseQuery('tagKeys=a&tagKeys=b%20c&x=1+2&flag')).toEqual(Object.assign(Object.create(null), { tagKeys: ['a', 'b c'], x: '1+2', flag: '' }));
   });
 });
+
+describe('route memo (models without literal query parameters)', () => {
+  it('answers repeated paths with the same frozen result; bad encodings fail every time', () => {
+    const aws = new Router(loadModel().operations.values());
+    const path = '/domains/d1/identity-resolution-jobs/0123456789abcdef0123456789abcdef';
+    const first = aws.match('GET', path, {});
+    expect(first).toMatchObject({ op: { name: 'GetIdentityResolutionJob' }, labels: { DomainName: 'd1', JobId: '0123456789abcdef0123456789abcdef' } });
+    expect(aws.match('GET', `${path}`, {})).toBe(first);
+    expect(Object.isFrozen(first) && 'labels' in first && Object.isFrozen(first.labels)).toBe(true);
+    expect(aws.match('DELETE', path, {})).toEqual({ op: undefined, pathMatched: true });
+    for (let i = 0; i < 2; i++) expect(() => aws.match('GET', '/domains/%zz/identity-resolution-jobs', {})).toThrow(/Malformed percent-encoding/);
+  });
+});

@@ -164,9 +164,13 @@ function sameHex(expected: string, given: string): boolean {
   return sameDigest(Buffer.from(expected, 'hex'), given);
 }
 
+/** The given signature's bytes of a SHA-256 HMAC, decoded into one reused buffer (verification is synchronous). */
+const givenDigest = Buffer.alloc(32);
+
 /** Constant-time comparison of a digest with a hex signature (case-insensitive). */
 function sameDigest(expected: Buffer, given: string): boolean {
   if (given.length !== expected.length * 2 || !HEX.test(given)) return false;
+  if (expected.length === givenDigest.length && givenDigest.write(given, 'hex') === givenDigest.length) return timingSafeEqual(expected, givenDigest);
   return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }
 
