@@ -61,9 +61,37 @@ function cachedPart(raw: string | undefined, fn: (raw: string) => string, cache?
   return v;
 }
 
+/** ABBREV as a Map: looking a fresh token up in a dictionary object internalizes it first. */
+const ABBREVIATIONS = new Map(Object.entries(ABBREV));
+
+function hasDigit(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** Length of the number of a token that is digits with at most one a–z letter after (/^(\d+)([a-z]?)$/), else 0. */
+function numberLength(t: string): number {
+  let i = 0;
+  while (i < t.length) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  if (i === 0) return 0;
+  if (i === t.length) return i;
+  if (i === t.length - 1) {
+    const c = t.charCodeAt(i);
+    if (c >= 97 && c <= 122) return i;
+  }
+  return 0;
+}
+
 /** Street-line parts of the raw joined Address1–4. */
 export function lineParts(raw: string): LineParts {
-  const line = raw.replace(/#/g, ' unit ');
+  const line = raw.includes('#') ? raw.replace(/#/g, ' unit ') : raw;
   const out: string[] = [];
   const name: string[] = [];
   let house = '';
@@ -71,12 +99,12 @@ export function lineParts(raw: string): LineParts {
   const toks = tokens(foldText(line));
   for (let i = 0; i < toks.length; i++) {
     let t = toks[i]!;
-    const ab = ABBREV[t];
+    const ab = ABBREVIATIONS.get(t);
     if (ab !== undefined) t = ab;
     if (t === '') continue;
     if (t === 'unit') {
       const next = toks[i + 1];
-      if (next !== undefined && /\d/.test(next)) {
+      if (next !== undefined && hasDigit(next)) {
         unit = next;
         i++;
         out.push('unit', next);
@@ -84,9 +112,9 @@ export function lineParts(raw: string): LineParts {
       }
     }
     // "12b" → house 12, "12-14": first number wins.
-    const num = /^(\d+)([a-z]?)$/.exec(t);
-    if (num) {
-      if (house === '') house = num[1]!;
+    const num = numberLength(t);
+    if (num > 0) {
+      if (house === '') house = num === t.length ? t : t.slice(0, num);
       else if (unit === '') unit = t;
     } else if (t !== 'unit') {
       name.push(t);
