@@ -17,7 +17,7 @@ export function explainGroup(saved: unknown, profiles: EngineProfile[]): PairEvi
   if (!isModel(saved)) throw new Error('explainGroup: not a Coalesce engine model');
   const model = withCurrentLevels(saved);
   const cols = buildColumns(profiles, model.normalize);
-  const scorer = new Scorer(model, cols, savedTf(model.comparisons.map((c) => c.tf), cols));
+  const scorer = new Scorer(model, cols, savedTf(model.comparisons.map((c) => c.tf), cols, model.fullName?.tf));
   const out: PairEvidence[] = [];
   for (let a = 0; a < cols.n; a++) {
     for (let b = a + 1; b < cols.n; b++) out.push(scorer.evidence(patternOf(cols, a, b), a, b));

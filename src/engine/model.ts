@@ -39,6 +39,12 @@ export interface Model {
   seed: number;
   normalize: NormalizeOptions;
   comparisons: ComparisonParams[];
+  /**
+   * Full-name frequencies: when first and last names both agree exactly, one term-frequency adjustment for the full
+   * name (uRandom = chance two random profiles share a full name) replaces the two separate ones. Absent in models
+   * saved before it existed (those add the two).
+   */
+  fullName?: { uRandom: number; tf: TfTable };
   /** Prior probability that a candidate pair is a match (estimated by EM). */
   lambda: number;
   /** Pairs with posterior probability ≥ threshold are linked. */

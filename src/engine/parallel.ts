@@ -161,7 +161,8 @@ export async function startPatterns(
   const scoreRaw = async (model: Model, tf: TfCounts, threshold: number): Promise<RawScores> => {
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const scored = pool.map((w) => whenDone<LinkedPart>(w));
-    const counts: TfCounts = { counts: tf.counts, totals: tf.totals }; // the arrays only (a LiveTf has functions)
+    // The arrays only (a LiveTf has functions).
+    const counts: TfCounts = { counts: tf.counts, totals: tf.totals, ...(tf.fullName ? { fullName: tf.fullName } : {}) };
     for (const w of pool) w.postMessage({ model, tf: counts, threshold, next: counter });
     try {
       const mine = scoreChunks(model, cols, tf, sa, sb, codes, threshold, counter, CHUNK_PAIRS);

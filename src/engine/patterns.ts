@@ -2,6 +2,7 @@
 import { patternOf, probabilityOf, type Model } from './model.js';
 import { releaseViewCaches, type View } from './compare.js';
 import { Scorer, type TfSource } from './score.js';
+import { fullNameCount, type FullNameCounts } from './tf.js';
 
 export function computePatterns(v: View, a: Uint32Array, b: Uint32Array, out: Uint32Array, from: number, to: number): void {
   for (let k = from; k < to; k++) out[k] = patternOf(v, a[k]!, b[k]!);
@@ -24,10 +25,18 @@ export function computeChunks(
 export interface TfCounts {
   counts: (Int32Array | undefined)[];
   totals: number[];
+  /** Full-name occurrence counts (see tf.ts), when the model uses them. */
+  fullName?: FullNameCounts;
 }
 
 export function tfSourceOf(tf: TfCounts): TfSource {
-  return { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]!, size: (k) => tf.counts[k]?.length ?? 0 };
+  const source: TfSource = { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]!, size: (k) => tf.counts[k]?.length ?? 0 };
+  const full = tf.fullName;
+  if (full) {
+    source.fullName = (first, last) => fullNameCount(full, first, last);
+    source.fullTotal = () => full.total;
+  }
+  return source;
 }
 
 const PROB_CACHE_BITS = 12;

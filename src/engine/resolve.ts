@@ -8,7 +8,7 @@ import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, type BlockingL
 import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, PATTERN_CODES, trainEm, type ComparisonParams, type Model } from './model.js';
-import { liveTf, tfTableOf, type LiveTf } from './tf.js';
+import { fullNameCounts, fullNameTable, fullNameU, liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
 import { startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
@@ -204,12 +204,14 @@ export async function scoreCandidates(
       }
       return params;
     });
+    const fullName = fullNameCounts(cols.first, cols.last, cols.tables.name.values.length);
     const model: Model = {
       kind: 'coalesce-fellegi-sunter',
       version: 1,
       seed,
       normalize,
       comparisons,
+      fullName: { uRandom: fullNameU(fullName), tf: fullNameTable(fullName, cols.tables.name.values, DEFAULTS.tfTableLimit) },
       lambda: em.lambda,
       threshold,
       tfClamp: DEFAULTS.tfClamp,
@@ -229,7 +231,7 @@ export async function scoreCandidates(
 
     progress('score', 0);
     // Every pair is scored on the comparison threads; the linked ones come back with their double probability.
-    const { probs, linked, linkedP } = await run.score(model, { counts: tf.counts, totals: tf.totals }, threshold);
+    const { probs, linked, linkedP } = await run.score(model, { counts: tf.counts, totals: tf.totals, fullName }, threshold);
     const la = Array.from(linked, (k) => cand.a[k]!);
     const lb = Array.from(linked, (k) => cand.b[k]!);
     const lp = Array.from(linkedP);

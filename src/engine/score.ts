@@ -12,6 +12,10 @@ export interface TfSource {
   total(k: number): number;
   /** Number of distinct values of comparison k's table, when known without the strings (sizes a cache). */
   size?(k: number): number;
+  /** Occurrences of the full name (first-name id, last-name id), when full-name frequencies are known. */
+  fullName?(first: number, last: number): number;
+  /** Profiles with both names (denominator of full-name frequencies). */
+  fullTotal?(): number;
 }
 
 export class Scorer {
@@ -26,6 +30,8 @@ export class Scorer {
   /** Per TF comparison, the adjustment of each value id, computed on first use (NaN = not yet). */
   private readonly tfCache: (Float64Array | undefined)[];
   private readonly levels = codeLevelTable();
+  /** u of exact full-name agreement among random pairs; 0 = no full-name adjustment (two separate ones). */
+  private readonly fullU: number;
 
   constructor(
     private readonly model: Model,
@@ -40,6 +46,25 @@ export class Scorer {
     this.weights.forEach((w, k) => this.flat.set(w, k * this.stride));
     this.tfLevels = Int32Array.from(model.comparisons, (c) => (c.tfLevel > 0 ? c.tfLevel : -1));
     this.tfCache = model.comparisons.map(() => undefined);
+    const names = model.comparisons[0]?.name === 'firstName' && model.comparisons[1]?.name === 'lastName';
+    this.fullU = names && model.fullName && tf.fullName && tf.fullTotal ? model.fullName.uRandom : 0;
+  }
+
+  /** True when both names agree exactly and the full name's frequency replaces their separate adjustments. */
+  private joint(base: number): boolean {
+    return this.fullU > 0 && this.levels[base] === this.tfLevels[0] && this.levels[base + 1] === this.tfLevels[1];
+  }
+
+  /**
+   * Full-name term-frequency adjustment (bits) of a pair whose first and last names agree exactly: log2(u / frequency)
+   * of the full name, clamped to twice the single bound (it stands for two). With names swapped on one side, the
+   * more common of the two spellings counts.
+   */
+  fullNameBits(a: number, b: number): number {
+    const v = this.view, tf = this.tf;
+    let c = tf.fullName!(v.first[a]!, v.last[a]!);
+    if (v.first[a] !== v.first[b] || v.last[a] !== v.last[b]) c = Math.max(c, tf.fullName!(v.first[b]!, v.last[b]!));
+    return tfAdjustment(this.fullU, Math.max(c, 1), tf.fullTotal!(), 2 * this.model.tfClamp);
   }
 
   /** TF adjustment (bits) of comparison k for a pair at its TF level. */
@@ -63,26 +88,33 @@ export class Scorer {
   weight(code: number, a: number, b: number): number {
     let w = this.prior;
     const K = this.tfLevels.length, base = code * RADIX.length, levels = this.levels;
+    const joint = this.joint(base);
     for (let k = 0; k < K; k++) {
       const l = levels[base + k]!;
       if (l === 0) continue;
       w += this.flat[k * this.stride + l]!;
-      if (l === this.tfLevels[k]) w += this.tfBits(k, a, b);
+      if (l === this.tfLevels[k] && !(joint && k < 2)) w += this.tfBits(k, a, b);
     }
-    return w;
+    return joint ? w + this.fullNameBits(a, b) : w;
   }
 
   /** Full evidence of one pair (the explanation shown by the API and console). */
   evidence(code: number, a: number, b: number): PairEvidence {
     const attributes: AttributeEvidence[] = [];
     let total = this.prior;
+    const joint = this.joint(code * RADIX.length);
     for (let k = 0; k < this.weights.length; k++) {
       const c = COMPARISONS[k]!;
       const l = levelOf(code, k);
       let w = l === 0 ? 0 : this.weights[k]![l]!;
       let level = c.levels[l]!;
       const tfLevel = this.model.comparisons[k]!.tfLevel;
-      if (l === tfLevel && tfLevel > 0) {
+      if (joint && k < 2) {
+        // The full name's adjustment is shown once, on the last name.
+        const adj = k === 1 ? this.fullNameBits(a, b) : 0;
+        if (adj !== 0) level += ` (full-name term frequency ${adj > 0 ? '+' : ''}${adj.toFixed(2)})`;
+        w += adj;
+      } else if (l === tfLevel && tfLevel > 0) {
         const adj = this.tfBits(k, a, b);
         if (adj !== 0) level += ` (term frequency ${adj > 0 ? '+' : ''}${adj.toFixed(2)})`;
         w += adj;

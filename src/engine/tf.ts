@@ -71,8 +71,8 @@ export function tfTableOf(values: string[], counts: Int32Array, total: number, l
   return { total, counts: table, minCount };
 }
 
-export function savedTf(tables: (TfTable | undefined)[], v: View): TfSource {
-  return {
+export function savedTf(tables: (TfTable | undefined)[], v: View, fullName?: TfTable): TfSource {
+  const source: TfSource = {
     count: (k, id) => {
       const t = tables[k];
       const name = COMPARISONS[k]!.tfTable;
@@ -83,4 +83,112 @@ export function savedTf(tables: (TfTable | undefined)[], v: View): TfSource {
     },
     total: (k) => tables[k]?.total ?? 0,
   };
+  if (fullName) {
+    source.fullName = (first, last) => {
+      const name = `${v.tables.name.values[first]} ${v.tables.name.values[last]}`;
+      return Object.hasOwn(fullName.counts, name) ? fullName.counts[name]! : fullName.minCount;
+    };
+    source.fullTotal = () => fullName.total;
+  }
+  return source;
+}
+
+/**
+ * How often each full name (first and last name together) occurs: per last-name id, its first-name ids (ascending)
+ * and their counts, CSR. First and last names are not independent (a culture's given names go with its surnames:
+ * Siddharth with Sharma, Takeshi with Watanabe), so the product of their two frequencies understates how common a
+ * full name is; the scorer uses the joint frequency when both names agree exactly.
+ */
+export interface FullNameCounts {
+  /** Entries of last-name id l: off[l] .. off[l + 1]. */
+  off: Int32Array;
+  first: Int32Array;
+  count: Int32Array;
+  /** Profiles with both names. */
+  total: number;
+}
+
+export function fullNameCounts(first: Int32Array, last: Int32Array, names: number): FullNameCounts {
+  const byLast = new Int32Array(names + 1);
+  let total = 0;
+  for (let i = 0; i < first.length; i++) {
+    if (first[i]! < 0 || last[i]! < 0) continue;
+    byLast[last[i]! + 1]!++;
+    total++;
+  }
+  for (let l = 0; l < names; l++) byLast[l + 1]! += byLast[l]!;
+  const firsts = new Int32Array(total);
+  const pos = byLast.slice(0, names);
+  for (let i = 0; i < first.length; i++) if (first[i]! >= 0 && last[i]! >= 0) firsts[pos[last[i]!]!++] = first[i]!;
+  // Sort each surname's first names and run-length encode them in place.
+  const off = new Int32Array(names + 1);
+  const count = new Int32Array(total);
+  let o = 0;
+  for (let l = 0; l < names; l++) {
+    const from = byLast[l]!, to = byLast[l + 1]!;
+    off[l] = o;
+    if (to - from > 1) firsts.subarray(from, to).sort();
+    for (let k = from; k < to; k++) {
+      if (k > from && firsts[k] === firsts[k - 1]) count[o - 1]!++;
+      else {
+        firsts[o] = firsts[k]!;
+        count[o++] = 1;
+      }
+    }
+  }
+  off[names] = o;
+  return { off, first: firsts.slice(0, o), count: count.slice(0, o), total };
+}
+
+/** Occurrences of the full name (first id, last id) in `f` (0 when absent). */
+export function fullNameCount(f: FullNameCounts, first: number, last: number): number {
+  if (last < 0 || last + 1 >= f.off.length) return 0;
+  let lo = f.off[last]!, hi = f.off[last + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1, x = f.first[mid]!;
+    if (x === first) return f.count[mid]!;
+    if (x < first) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
+/** Σ count² / total²: the chance that two random profiles share a full name (the joint u of exact agreement). */
+export function fullNameU(f: FullNameCounts): number {
+  let sum = 0;
+  for (let k = 0; k < f.count.length; k++) sum += f.count[k]! * f.count[k]!;
+  return f.total > 1 ? Math.min(0.5, Math.max(sum / (f.total * f.total), 1e-12)) : 0;
+}
+
+/** The most common full names ("first last", count ≥ 2, at most `limit`) for the saved model. */
+export function fullNameTable(f: FullNameCounts, names: string[], limit: number): TfTable {
+  // Strings only for the full names that can make the table (a million profiles have ~10^5 repeated full names).
+  let maxCount = 0, repeated = 0;
+  for (let k = 0; k < f.count.length; k++) {
+    if (f.count[k]! >= 2) repeated++;
+    if (f.count[k]! > maxCount) maxCount = f.count[k]!;
+  }
+  const byCount = new Uint32Array(maxCount + 1);
+  for (let k = 0; k < f.count.length; k++) if (f.count[k]! >= 2) byCount[f.count[k]!]!++;
+  let cut = 2;
+  for (let c = maxCount, seen = 0; c >= 2; c--) {
+    seen += byCount[c]!;
+    if (seen >= limit) {
+      cut = c;
+      break;
+    }
+  }
+  const values: string[] = [];
+  const counts: number[] = [];
+  for (let l = 0; l + 1 < f.off.length; l++) {
+    for (let k = f.off[l]!; k < f.off[l + 1]!; k++) {
+      if (f.count[k]! < cut) continue;
+      values.push(`${names[f.first[k]!]} ${names[l]}`);
+      counts.push(f.count[k]!);
+    }
+  }
+  const t = tfTableOf(values, Int32Array.from(counts), f.total, limit);
+  // As if every repeated full name had been passed: unlisted ones count as the last listed when some were left out.
+  if (repeated > limit && values.length <= limit) t.minCount = Math.min(...Object.values(t.counts));
+  return t;
 }
