@@ -78,9 +78,11 @@ function sortByMatchId(groups: MatchGroup[]): MatchGroup[] {
 
 /**
  * CSR adjacency of the scored pairs whose two profiles both have a link (only those can ever lie between two groups
- * being merged): neighbours of i are nb[off[i]..off[i+1]) with probabilities pr.
+ * being merged): neighbours of i are nb[off[i]..off[i+1]) with each pair's support vote.
  */
-function adjacency(n: number, s: ScoredPairs, linked: Uint8Array): { off: Int32Array; nb: Int32Array; pr: Float32Array } {
+function adjacency(
+  n: number, s: ScoredPairs, linked: Uint8Array, vote: (p: number) => number,
+): { off: Int32Array; nb: Int32Array; vote: Float32Array } {
   const off = new Int32Array(n + 1);
   let m = 0;
   for (let k = 0; k < s.a.length; k++) {
@@ -92,16 +94,17 @@ function adjacency(n: number, s: ScoredPairs, linked: Uint8Array): { off: Int32A
   for (let i = 0; i < n; i++) off[i + 1]! += off[i]!;
   const pos = off.slice(0, n);
   const nb = new Int32Array(m * 2);
-  const pr = new Float32Array(m * 2);
+  const votes = new Float32Array(m * 2);
   for (let k = 0; k < s.a.length; k++) {
     const x = s.a[k]!, y = s.b[k]!;
     if (linked[x] === 0 || linked[y] === 0) continue;
+    const v = vote(s.p[k]!);
     nb[pos[x]!] = y;
-    pr[pos[x]!++] = s.p[k]!;
+    votes[pos[x]!++] = v;
     nb[pos[y]!] = x;
-    pr[pos[y]!++] = s.p[k]!;
+    votes[pos[y]!++] = v;
   }
-  return { off, nb, pr };
+  return { off, nb, vote: votes };
 }
 
 /**
@@ -137,7 +140,10 @@ export function cluster(ids: string[], scored: ScoredPairs, opts: ClusterOptions
     linked[scored.a[k]!] = 1;
     linked[scored.b[k]!] = 1;
   }
-  const g = adjacency(n, scored, linked);
+  const lc = opts.supportClampBits ?? SUPPORT_CLAMP_BITS;
+  // A pair's vote, computed once per pair (support visits a pair again at every merge attempt of its groups).
+  const vote = lc > 0 ? (p: number) => Math.max(-lc, Math.min(lc, Math.log2(p / (1 - p)))) : (p: number) => (p >= 0.5 ? 1 : -1);
+  const g = adjacency(n, scored, linked, vote);
 
   const parent = new Int32Array(n);
   const size = new Int32Array(n).fill(1);
@@ -152,16 +158,12 @@ export function cluster(ids: string[], scored: ScoredPairs, opts: ClusterOptions
     return x;
   };
   /** Scored pairs across two groups: Σ clamped log-odds (or (#p ≥ ½) − (#p < ½) with a clamp of 0). */
-  const lc = opts.supportClampBits ?? SUPPORT_CLAMP_BITS;
   const support = (small: number, other: number): number => {
     let score = 0;
     let m = small;
     do {
       for (let e = g.off[m]!; e < g.off[m + 1]!; e++) {
-        if (find(g.nb[e]!) !== other) continue;
-        const p = g.pr[e]!;
-        if (lc > 0) score += Math.max(-lc, Math.min(lc, Math.log2(p / (1 - p))));
-        else score += p >= 0.5 ? 1 : -1;
+        if (find(g.nb[e]!) === other) score += g.vote[e]!;
       }
       m = next[m]!;
     } while (m !== small);
