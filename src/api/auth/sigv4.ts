@@ -92,7 +92,13 @@ export interface SigV4Options {
   now?: () => number;
 }
 
-interface Scope { accessKeyId: string; date: string; region: string; service: string }
+interface Scope {
+  accessKeyId: string; date: string; region: string; service: string;
+  /** `date/region/service/aws4_request` */
+  credentialScope: string;
+  /** The whole Credential value (`accessKeyId/` + credentialScope): the signing key cache's key. */
+  id: string;
+}
 /** A parsed SignedHeaders list: as sent, as a set, sorted without duplicates (and that joined with ';'). */
 export interface SignedHeaderList { names: string[]; set: Set<string>; sorted: string[]; line: string }
 
@@ -115,7 +121,7 @@ export function parseCredentialScope(req: Pick<AuthRequest, 'headers' | 'query'>
 function scopeOf(credential: string): Scope | undefined {
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
-  return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
+  return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]!, credentialScope: parts.slice(1).join('/'), id: parts.join('/') };
 }
 
 function checkSignature(key: KeyObject, stringToSign: string, given: string, scope: Scope): Principal {
@@ -289,16 +295,15 @@ export class SigV4Authenticator implements Authenticator {
         getCanonicalHeaders({ headers } as unknown as HttpRequest, undefined, list.set),
         payloadHash,
       );
-    const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${credentialScope}\n${sha256Hex(canonical)}`;
+    const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope.credentialScope}\n${sha256Hex(canonical)}`;
     // The credential scope string is the cache key (accessKeyId is part of the Credential value).
-    const key = this.signingKeys.get(`${scope.accessKeyId}/${credentialScope}`);
+    const key = this.signingKeys.get(scope.id);
     if (key) return checkSignature(key, stringToSign, m[3]!, scope);
     return this.signingKey(scope).then((k) => checkSignature(k, stringToSign, m[3]!, scope));
   }
 
   private async signingKey(scope: Scope): Promise<KeyObject> {
-    const id = `${scope.accessKeyId}/${scope.date}/${scope.region}/${scope.service}/aws4_request`;
+    const { id } = scope;
     const hit = this.signingKeys.get(id);
     if (hit) return hit;
     // A KeyObject: createHmac prepares it faster than a Buffer key on every request.
