@@ -38,7 +38,7 @@ function fnvInt(h: number, x: number): number {
 }
 /** Hash of `${min}|${max}` of the two strings' first `len` characters, continued from h (blocking.ts's pairKey). */
 function fnvPairPrefix(h: number, x: string, y: string, len: number): number {
-  const lx = Math.min(len, x.length), ly = Math.min(len, y.length);
+  const lx = x.length < len ? x.length : len, ly = y.length < len ? y.length : len;
   let xFirst = lx <= ly; // x's prefix < y's prefix when it is a proper prefix of it; equal prefixes hash alike
   for (let i = 0; i < lx && i < ly; i++) {
     const a = x.charCodeAt(i), b = y.charCodeAt(i);
@@ -47,8 +47,9 @@ function fnvPairPrefix(h: number, x: string, y: string, len: number): number {
       break;
     }
   }
-  const [s, t] = xFirst ? [x, y] : [y, x];
-  return fnvPrefix(Math.imul(fnvPrefix(h, s, len) ^ BAR, 0x01000193), t, len);
+  return xFirst
+    ? fnvPrefix(Math.imul(fnvPrefix(h, x, len) ^ BAR, 0x01000193), y, len)
+    : fnvPrefix(Math.imul(fnvPrefix(h, y, len) ^ BAR, 0x01000193), x, len);
 }
 function fnvPair(h: number, x: string, y: string): number {
   return x < y ? fnvStr(Math.imul(fnvStr(h, x) ^ BAR, 0x01000193), y) : fnvStr(Math.imul(fnvStr(h, y) ^ BAR, 0x01000193), x);
@@ -80,79 +81,126 @@ export function chunkRuleKeys(v: View, hashes: Record<string, Uint32Array>): Rul
   return keys;
 }
 
+type Lists = { hash: U32List; idx: U32List };
+type MultiCol = View['email'];
+
+/**
+ * One small function per group of rules, each a plain loop over the chunk: one function doing every rule took
+ * TurboFan ~300 ms to compile (several times per thread, with on-stack replacement and re-optimizations).
+ */
 function fusedKeys(v: View, hashes: Record<string, Uint32Array>): RuleKeys[] {
-  const hash = FUSED_RULES.map(() => new U32List()), idx = FUSED_RULES.map(() => new U32List());
-  const push = (r: number, h: number, i: number) => {
-    hash[r]!.push(h >>> 0);
-    idx[r]!.push(i);
-  };
-  const names = v.tables.name.values, locals = v.tables.emailLocal.values, streetNames = v.tables.streetName.values;
-  const postcodes = v.tables.postcode.values, cities = v.tables.city.values;
-  const hEmail = hashes.emailLoose!, hPhone = hashes.phone!, hIdent = hashes.ident!, hLocal = hashes.emailLocal!;
-  const hCity = hashes.city!, hPostcode = hashes.postcode!;
+  const out: Lists[] = FUSED_RULES.map(() => ({ hash: new U32List(), idx: new U32List() }));
+  const names = v.tables.name.values;
   const sx: string[] = new Array<string>(names.length);
-  const soundexOf = (id: number): string => (sx[id] ??= soundex(names[id]!));
-  const { first, last, dob, emailLoose, emailLocal, phone, ident, city, postcode, house, streetName } = v;
+  for (let id = 0; id < names.length; id++) sx[id] = soundex(names[id]!);
+  wholeValues(v.n, v.emailLoose, hashes.emailLoose!, out[0]!);
+  wholeValues(v.n, v.phone, hashes.phone!, out[1]!);
+  wholeValues(v.n, v.ident, hashes.ident!, out[2]!);
+  emailLocalKeys(v, hashes.emailLocal!, out[3]!);
+  birthDateNameKeys(v, sx, out[4]!, out[5]!, out[6]!);
+  valueSoundexKeys(v, v.last, v.city, hashes.city!, sx, out[7]!);
+  valueSoundexKeys(v, v.first, v.city, hashes.city!, sx, out[8]!);
+  nameKeys(v, sx, out[9]!, out[10]!);
+  valuePrefixKeys(v, v.last, v.postcode, hashes.postcode!, out[11]!);
+  valuePrefixKeys(v, v.first, v.postcode, hashes.postcode!, out[12]!);
+  streetKeys(v, out[13]!);
+  birthDateValueKeys(v, v.postcode, v.tables.postcode.values, out[14]!);
+  birthDateValueKeys(v, v.city, v.tables.city.values, out[15]!);
+  return out.map((l) => ({ hash: l.hash.toArray(), idx: l.idx.toArray() }));
+}
+
+function add(l: Lists, h: number, i: number): void {
+  l.hash.push(h >>> 0);
+  l.idx.push(i);
+}
+
+/** Keys that are a whole value: its FNV-1a hash. */
+function wholeValues(n: number, m: MultiCol, h: Uint32Array, out: Lists): void {
+  for (let i = 0; i < n; i++) for (let k = m.off[i]!; k < m.off[i + 1]!; k++) add(out, h[2 * m.values[k]!]!, i);
+}
+
+function emailLocalKeys(v: View, h: Uint32Array, out: Lists): void {
+  const m = v.emailLocal, locals = v.tables.emailLocal.values;
   for (let i = 0; i < v.n; i++) {
-    for (let k = emailLoose.off[i]!; k < emailLoose.off[i + 1]!; k++) push(0, hEmail[2 * emailLoose.values[k]!]!, i);
-    for (let k = phone.off[i]!; k < phone.off[i + 1]!; k++) push(1, hPhone[2 * phone.values[k]!]!, i);
-    for (let k = ident.off[i]!; k < ident.off[i + 1]!; k++) push(2, hIdent[2 * ident.values[k]!]!, i);
-    for (let k = emailLocal.off[i]!; k < emailLocal.off[i + 1]!; k++) {
-      const id = emailLocal.values[k]!;
-      if (locals[id]!.length >= 3) push(3, hLocal[2 * id]!, i);
-    }
-    const f = first[i]!, l = last[i]!, d = dob[i]!;
-    const fs = f >= 0 ? names[f]! : '', ls = l >= 0 ? names[l]! : '';
-    const dp = d ? Math.imul(fnvInt(FNV0, d) ^ BAR, 0x01000193) : 0; // hash of `${d}|`
-    if (d) {
-      if (fs || ls) push(4, fnvPairPrefix(dp, fs, ls, 1), i);
-      if (ls) push(5, fnvStr(dp, soundexOf(l)), i);
-      if (fs) push(6, fnvStr(dp, soundexOf(f)), i);
-    }
-    const c0 = city.off[i]!, c1 = city.off[i + 1]!;
-    if (ls) {
-      for (let k = c0; k < c1; k++) {
-        const id = city.values[k]!;
-        if (id >= 0) push(7, fnvStr(Math.imul(hCity[2 * id]! ^ BAR, 0x01000193), soundexOf(l)), i);
-      }
-    }
-    if (fs) {
-      for (let k = c0; k < c1; k++) {
-        const id = city.values[k]!;
-        if (id >= 0) push(8, fnvStr(Math.imul(hCity[2 * id]! ^ BAR, 0x01000193), soundexOf(f)), i);
-      }
-    }
-    if (fs && ls) {
-      push(9, fnvPair(FNV0, soundexOf(f), soundexOf(l)), i);
-      push(10, fnvPairPrefix(FNV0, fs, ls, 3), i);
-    }
-    const p0 = postcode.off[i]!, p1 = postcode.off[i + 1]!;
-    if (ls) {
-      for (let k = p0; k < p1; k++) {
-        const id = postcode.values[k]!;
-        if (id >= 0) push(11, fnvPrefix(Math.imul(hPostcode[2 * id]! ^ BAR, 0x01000193), ls, 2), i);
-      }
-    }
-    if (fs) {
-      for (let k = p0; k < p1; k++) {
-        const id = postcode.values[k]!;
-        if (id >= 0) push(12, fnvPrefix(Math.imul(hPostcode[2 * id]! ^ BAR, 0x01000193), fs, 2), i);
-      }
-    }
-    for (let k = house.off[i]!; k < house.off[i + 1]!; k++) {
-      const hn = house.values[k]!, sn = streetName.values[k]!;
-      if (hn >= 0 && sn >= 0) push(13, fnvPrefix(Math.imul(fnvInt(FNV0, hn) ^ BAR, 0x01000193), streetNames[sn]!, 6), i);
-    }
-    if (d) {
-      for (let k = p0; k < p1; k++) {
-        const id = postcode.values[k]!;
-        if (id >= 0) push(14, fnvStr(dp, postcodes[id]!), i);
-      }
-      for (let k = c0; k < c1; k++) {
-        const id = city.values[k]!;
-        if (id >= 0) push(15, fnvStr(dp, cities[id]!), i);
-      }
+    for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+      const id = m.values[k]!;
+      if (locals[id]!.length >= 3) add(out, h[2 * id]!, i);
     }
   }
-  return FUSED_RULES.map((_, r) => ({ hash: hash[r]!.toArray(), idx: idx[r]!.toArray() }));
+}
+
+/** Hash of `${d}|`. */
+function datePrefix(d: number): number {
+  return Math.imul(fnvInt(FNV0, d) ^ BAR, 0x01000193);
+}
+
+function birthDateNameKeys(v: View, sx: string[], initials: Lists, lastSx: Lists, firstSx: Lists): void {
+  const names = v.tables.name.values;
+  for (let i = 0; i < v.n; i++) {
+    const d = v.dob[i]!;
+    if (!d) continue;
+    const f = v.first[i]!, l = v.last[i]!;
+    const dp = datePrefix(d);
+    if (f >= 0 || l >= 0) add(initials, fnvPairPrefix(dp, f >= 0 ? names[f]! : '', l >= 0 ? names[l]! : '', 1), i);
+    if (l >= 0) add(lastSx, fnvStr(dp, sx[l]!), i);
+    if (f >= 0) add(firstSx, fnvStr(dp, sx[f]!), i);
+  }
+}
+
+/** `${value}|${soundex(name)}` for each value of the profile (city). */
+function valueSoundexKeys(v: View, name: Int32Array, m: MultiCol, h: Uint32Array, sx: string[], out: Lists): void {
+  for (let i = 0; i < v.n; i++) {
+    const nm = name[i]!;
+    if (nm < 0) continue;
+    for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+      const id = m.values[k]!;
+      if (id >= 0) add(out, fnvStr(Math.imul(h[2 * id]! ^ BAR, 0x01000193), sx[nm]!), i);
+    }
+  }
+}
+
+/** `${value}|${name.slice(0, 2)}` for each value of the profile (postcode). */
+function valuePrefixKeys(v: View, name: Int32Array, m: MultiCol, h: Uint32Array, out: Lists): void {
+  const names = v.tables.name.values;
+  for (let i = 0; i < v.n; i++) {
+    const nm = name[i]!;
+    if (nm < 0) continue;
+    for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+      const id = m.values[k]!;
+      if (id >= 0) add(out, fnvPrefix(Math.imul(h[2 * id]! ^ BAR, 0x01000193), names[nm]!, 2), i);
+    }
+  }
+}
+
+function nameKeys(v: View, sx: string[], soundexPair: Lists, prefixPair: Lists): void {
+  const names = v.tables.name.values;
+  for (let i = 0; i < v.n; i++) {
+    const f = v.first[i]!, l = v.last[i]!;
+    if (f < 0 || l < 0) continue;
+    add(soundexPair, fnvPair(FNV0, sx[f]!, sx[l]!), i);
+    add(prefixPair, fnvPairPrefix(FNV0, names[f]!, names[l]!, 3), i);
+  }
+}
+
+function streetKeys(v: View, out: Lists): void {
+  const h = v.house, s = v.streetName, streetNames = v.tables.streetName.values;
+  for (let i = 0; i < v.n; i++) {
+    for (let k = h.off[i]!; k < h.off[i + 1]!; k++) {
+      const hn = h.values[k]!, sn = s.values[k]!;
+      if (hn >= 0 && sn >= 0) add(out, fnvPrefix(Math.imul(fnvInt(FNV0, hn) ^ BAR, 0x01000193), streetNames[sn]!, 6), i);
+    }
+  }
+}
+
+/** `${birth date}|${value}` for each value of the profile (postcode, city). */
+function birthDateValueKeys(v: View, m: MultiCol, values: string[], out: Lists): void {
+  for (let i = 0; i < v.n; i++) {
+    const d = v.dob[i]!;
+    if (!d || m.off[i + 1]! === m.off[i]!) continue;
+    const dp = datePrefix(d);
+    for (let k = m.off[i]!; k < m.off[i + 1]!; k++) {
+      const id = m.values[k]!;
+      if (id >= 0) add(out, fnvStr(dp, values[id]!), i);
+    }
+  }
 }
