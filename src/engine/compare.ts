@@ -157,6 +157,22 @@ function compareLast(v: View, a: number, b: number): number {
   return memoSet(slot, la, lb, jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4);
 }
 
+const MIDDLE_LEVELS = ['null', 'exact', 'jaro-winkler ≥ 0.88', 'initial agrees', 'else'];
+/**
+ * Middle names: a father and his junior, or two namesakes, often differ here while sharing first and last name and
+ * an address. An initial agreeing with a full name (or two equal initials) is a level of its own — far weaker than a
+ * whole middle name.
+ */
+function compareMiddle(v: View, a: number, b: number): number {
+  const x = v.middle[a]!, y = v.middle[b]!;
+  if (x < 0 || y < 0) return 0;
+  const n = v.tables.name.values;
+  const s = n[x]!, t = n[y]!;
+  if (x === y) return s.length > 1 ? 1 : 3;
+  if ((s.length === 1 || t.length === 1) && s[0] === t[0]) return 3;
+  return nameSim(v, x, y, 1) >= 0.88 ? 2 : 4;
+}
+
 // ---- birth date ----------------------------------------------------------------------------------------------
 
 const DOB_LEVELS = ['null', 'exact', 'one edit or day/month swapped', 'within a year', 'else'];
@@ -383,7 +399,7 @@ const CONTACT_MIN_ELSE = 0.1;
 
 // ---- the comparison list -------------------------------------------------------------------------------------
 
-function single(col: 'first' | 'last') {
+function single(col: 'first' | 'middle' | 'last') {
   return (v: View, i: number): string | undefined => (v[col][i]! >= 0 ? v.tables.name.values[v[col][i]!] : undefined);
 }
 
@@ -427,6 +443,10 @@ export const COMPARISONS: Comparison[] = [
     name: 'identifier', minElseRatio: CONTACT_MIN_ELSE, maxElseRatio: 1, levels: IDENT_LEVELS, tfLevel: -1, compare: compareIdent, sharedValue: () => -1,
     display: (v, i) => displayMulti(v, v.ident, 'ident', i),
   },
+  // Last, so that the pattern places (and saved models) of the comparisons before it are unchanged.
+  {
+    name: 'middleName', levels: MIDDLE_LEVELS, tfLevel: -1, compare: compareMiddle, sharedValue: () => -1, display: single('middle'),
+  },
 ];
 
 // ---- the pattern code ----------------------------------------------------------------------------------------
@@ -440,8 +460,8 @@ const PLACES: number[] = [];
     p *= c.levels.length;
   }
 }
-const [P0, P1, P2, P3, P4, P5, P6] = PLACES as [number, number, number, number, number, number, number];
-const DIRECT = [compareFirst, compareLast, compareDob, compareEmail, comparePhone, compareAddress, compareIdent];
+const [P0, P1, P2, P3, P4, P5, P6, P7] = PLACES as [number, number, number, number, number, number, number, number];
+const DIRECT = [compareFirst, compareLast, compareDob, compareEmail, comparePhone, compareAddress, compareIdent, compareMiddle];
 if (DIRECT.length !== COMPARISONS.length || DIRECT.some((f, k) => COMPARISONS[k]!.compare !== f)) {
   throw new Error('patternCode must call the comparisons of COMPARISONS, in its order');
 }
@@ -452,5 +472,5 @@ if (DIRECT.length !== COMPARISONS.length || DIRECT.some((f, k) => COMPARISONS[k]
  */
 export function patternCode(v: View, a: number, b: number): number {
   return compareFirst(v, a, b) * P0 + compareLast(v, a, b) * P1 + compareDob(v, a, b) * P2 + compareEmail(v, a, b) * P3 +
-    comparePhone(v, a, b) * P4 + compareAddress(v, a, b) * P5 + compareIdent(v, a, b) * P6;
+    comparePhone(v, a, b) * P4 + compareAddress(v, a, b) * P5 + compareIdent(v, a, b) * P6 + compareMiddle(v, a, b) * P7;
 }

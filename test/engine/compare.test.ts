@@ -63,6 +63,16 @@ describe('comparison levels', () => {
     expect(level('firstName', a, b)).toBe('exact');
     expect(level('lastName', a, b)).toBe('exact');
   });
+  it('middle names: exact, typo, initials, disagreement, missing', () => {
+    const m = (x?: string, y?: string) => level('middleName', { FirstName: 'Ann', LastName: 'Lee', ...(x ? { MiddleName: x } : {}) }, { FirstName: 'Ann', LastName: 'Lee', ...(y ? { MiddleName: y } : {}) });
+    expect(m('Marie', 'marie')).toBe('exact');
+    expect(m('Marie', 'Mraie')).toBe('jaro-winkler ≥ 0.88');
+    expect(m('Marie', 'M.')).toBe('initial agrees');
+    expect(m('M', 'M')).toBe('initial agrees');
+    expect(m('Marie', 'Louise')).toBe('else');
+    expect(m('Marie', undefined)).toBe('null');
+  });
+
   it('emails: JOHN_DOE@ANYCOMPANY.COM / johndoe@anycompany.com (AWS example); personal vs business', () => {
     expect(level('email', { EmailAddress: 'JOHN_DOE@ANYCOMPANY.COM' }, { EmailAddress: 'johndoe@anycompany.com' })).toBe('exact ignoring . _ -');
     expect(level('email', { EmailAddress: 'John@Example.com' }, { EmailAddress: 'john@example.com' })).toBe('exact');
