@@ -4,15 +4,15 @@
  * agree (so the result is exact), where a Map<string, number> of millions of entries costs ~1 µs per insert in cache
  * misses. The workers compute the hashes (valueHashes) so that the main thread does not read the characters.
  */
-import { Interner, U32List, hashA, hashB, hashString } from './intern.js';
+import { HASH, Interner, U32List, hashString } from './intern.js';
 
 /** The two 32-bit hashes of every value (intern.ts's hashString), interleaved. */
 export function valueHashes(values: string[]): Uint32Array {
   const out = new Uint32Array(values.length * 2);
   for (let k = 0; k < values.length; k++) {
     hashString(values[k]!);
-    out[2 * k] = hashA;
-    out[2 * k + 1] = hashB;
+    out[2 * k] = HASH[0]!;
+    out[2 * k + 1] = HASH[1]!;
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // The two 32-bit hashes (FNV-1a and a multiply-rotate hash) of the last string hashed by hashString; also what
-// valueHashes (hashed-interner.ts) hands to the parallel merge, so both sides hash alike by construction.
-export let hashA = 0;
-export let hashB = 0;
+// valueHashes (hashed-interner.ts) hands to the parallel merge, so both sides hash alike by construction. Kept in a
+// typed array: module-level `let`s holding values above 2^30 were boxed as heap numbers on every write (a hash of
+// a 17-character value took ~5x as long).
+export const HASH = new Uint32Array(2);
 export function hashString(s: string): void {
   let h1 = 0x811c9dc5 | 0;
   let h2 = 0x27d4eb2f | 0;
@@ -10,8 +11,8 @@ export function hashString(s: string): void {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ c;
   }
-  hashA = h1 >>> 0;
-  hashB = (Math.imul(h2 ^ (h2 >>> 15), 0x85ebca6b) ^ s.length) >>> 0;
+  HASH[0] = h1;
+  HASH[1] = Math.imul(h2 ^ (h2 >>> 15), 0x85ebca6b) ^ s.length;
 }
 
 /**
@@ -36,7 +37,7 @@ export class Interner {
     const slots = this.slots;
     if (!slots) throw new Error('Interner: sealed (no new values after the columns are built)');
     hashString(s);
-    const a = hashA | 0, b = hashB, mask = this.mask;
+    const a = HASH[0]! | 0, b = HASH[1]!, mask = this.mask;
     let p = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
     for (;;) {
       const id1 = slots[2 * p]!;
@@ -66,10 +67,11 @@ export class Interner {
     if (i < 0) {
       i = this.values.length;
       this.values.push(s);
-      this.h1!.push(hashA);
-      this.h2!.push(hashB);
+      const a = HASH[0]!;
+      this.h1!.push(a);
+      this.h2!.push(HASH[1]!);
       slots[2 * p] = i + 1;
-      slots[2 * p + 1] = hashA;
+      slots[2 * p + 1] = a;
       if (i * 2 > this.mask) this.grow();
       if (count && i >= this.counts.length) {
         const c = new Int32Array(Math.max(this.counts.length * 2, i + 1));
