@@ -1,11 +1,12 @@
 /**
  * Where the engine's errors on generated data come from: `node --import tsx scripts/engine-errors.ts [N] [--seed S]
- * [--noise X] [--samples K]`. Runs the engine at its defaults, then splits the pairwise errors:
+ * [--noise X] [--samples K] [--oracle] [--cluster]`. Runs the engine at its defaults, then splits the pairwise errors:
  *  - false negatives (true pairs in different groups) by stage — not a candidate, below threshold, linked but
  *    separated by clustering — and the below-threshold ones by comparison pattern;
  *  - false positives (pairs of different people in one group) into direct links vs pairs joined only through
  *    chaining, same household vs not, and the direct links by pattern;
- * with a few sampled pairs and their per-attribute evidence.
+ * with a few sampled pairs and their per-attribute evidence. `--oracle`: F1 of the same comparisons with m, u and λ
+ * counted from the labels (what better parameter estimates could reach); `--cluster`: support-guard vote clamps.
  */
 import { generateProfiles } from '../src/engine/generate/index.js';
 import { scoreCandidates, normalizeOptionsOf } from '../src/engine/resolve.js';
@@ -145,45 +146,7 @@ if (process.argv.includes('--oracle')) {
   console.log(`oracle parameters: P ${m2.pairwise.precision.toFixed(4)} R ${m2.pairwise.recall.toFixed(4)} F1 ${m2.pairwise.f1.toFixed(4)}`);
 }
 
-// Experiment: full-name term frequency (first and last jointly) in place of the two separate adjustments.
-if (process.argv.includes('--fullname')) {
-  const fullCount = new Map<number, number>();
-  const NAMES = cols.tables.name.values.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (cols.first[i]! < 0 || cols.last[i]! < 0) continue;
-    const key = cols.first[i]! * NAMES + cols.last[i]!;
-    fullCount.set(key, (fullCount.get(key) ?? 0) + 1);
-    total++;
-  }
-  let sq = 0;
-  for (const c of fullCount.values()) sq += c * c;
-  const uFull = sq / (total * total);
-  const variants: Record<string, (c: number) => number> = {
-    joint: (c) => Math.log2(uFull / (c / total)),
-    jointMinus1: (c) => Math.log2(uFull / (Math.max(c - 1, 0.5) / total)),
-  };
-  const codes = new Uint32Array(cand.a.length);
-  for (let k = 0; k < cand.a.length; k++) codes[k] = patternOf(cols, cand.a[k]!, cand.b[k]!);
-  console.log(`\nfull names: ${fullCount.size} distinct, uFull ${uFull.toExponential(3)}`);
-  for (const clampMul of [1, 2]) for (const [name, adj] of Object.entries(variants)) {
-    const p2 = new Float32Array(cand.a.length);
-    for (let k = 0; k < cand.a.length; k++) {
-      const a = cand.a[k]!, b = cand.b[k]!, code = codes[k]!;
-      let w = scorer.weight(code, a, b);
-      if (levelOf(code, 0) === 1 && levelOf(code, 1) === 1 && cols.first[a] === cols.first[b]) {
-        w -= scorer.tfBits(0, a, b) + scorer.tfBits(1, a, b);
-        const c = fullCount.get(cols.first[a]! * NAMES + cols.last[a]!)!;
-        w += Math.max(-6 * clampMul, Math.min(6 * clampMul, adj(c)));
-      }
-      p2[k] = 1 / (1 + 2 ** -w);
-    }
-    const g2 = cluster(ids, { a: cand.a, b: cand.b, p: p2 }, { threshold: 0.5, maxGroupSize: 100 }).groups;
-    const m2 = clusterMetrics(truth, labelsFromGroups(n, g2.map((g) => g.profileIds.map((id) => index.get(id)!))));
-    console.log(`${name} clamp ±${6 * clampMul}: P ${m2.pairwise.precision.toFixed(4)} R ${m2.pairwise.recall.toFixed(4)} F1 ${m2.pairwise.f1.toFixed(4)}`);
-  }
-}
-
+// Support-guard vote clamps side by side (0 = the older count vote).
 if (process.argv.includes('--cluster')) {
   for (const supportClampBits of [0, 1, 3, 6, 12]) {
     const g2 = cluster(ids, { a: cand.a, b: cand.b, p: probs }, { threshold: 0.5, maxGroupSize: 100, supportClampBits }).groups;
