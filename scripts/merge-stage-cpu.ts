@@ -160,12 +160,13 @@ for (let run = 1; run <= RUNS; run++) {
     }) as typeof ctx.stmt;
   }
   // Time in the batch commits (group commit: the outer transaction's COMMIT, outside the savepoint figures above).
-  let commitMs = 0, commitN = 0;
+  let commitMs = 0, commitN = 0, commitCpu = 0;
   const exec0 = store.db.exec.bind(store.db);
   store.db.exec = (sql: string) => {
     if (sql !== 'COMMIT') return exec0(sql);
     const t = performance.now();
-    try { return exec0(sql); } finally { commitMs += performance.now() - t; commitN++; }
+    const c0 = threadCpuMs() ?? 0;
+    try { return exec0(sql); } finally { commitMs += performance.now() - t; commitN++; commitCpu += (threadCpuMs() ?? 0) - c0; }
   };
   const io0 = procIo();
   const thread0 = threadCpuMs() ?? 0;
@@ -208,7 +209,7 @@ for (let run = 1; run <= RUNS; run++) {
     `sent to storage ${((io1.write_bytes - io0.write_bytes) / merges / 1024).toFixed(0)} KiB`);
   console.log(`  transactions: ${whole.toFixed(0)} ms, of which inside ${inside.toFixed(0)} ms, BEGIN/COMMIT ${(whole - inside).toFixed(0)} ms`);
   console.log(`  writer thread (this one) CPU ${writerCpu} ms = ${(writerCpu / merges).toFixed(3)} ms per merge`);
-  if (commitN > 0) console.log(`  batch commits: ${commitN}, ${commitMs.toFixed(0)} ms (${(commitMs / commitN).toFixed(1)} ms each, ${(commitMs / merges).toFixed(3)} ms per merge)`);
+  if (commitN > 0) console.log(`  batch commits: ${commitN}, ${commitMs.toFixed(0)} ms (${(commitMs / commitN).toFixed(1)} ms each, ${(commitMs / merges).toFixed(3)} ms per merge), this thread's CPU in them ${commitCpu} ms`);
   commits.sort((x, y) => x - y);
   const q = (f: number) => commits[Math.min(commits.length - 1, Math.floor(f * commits.length))]!.toFixed(3);
   const slow = commits.filter((x) => x > 2);

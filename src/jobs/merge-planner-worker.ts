@@ -1,43 +1,60 @@
 /**
- * Planner thread of MERGING (docs/jobs.md, "Planning ahead"): on its own connection, reads the profiles of the groups
- * it is sent and prepares their merges (planGroup, conflict resolution, the main profile's new texts and key
- * changes), writing nothing. The job worker's writer applies them, checking each profile is still as read here.
+ * Planner thread of MERGING (docs/jobs.md, "Planning ahead"): on its own read-only connection, reads the profiles of
+ * the groups it is sent and prepares their merges (planGroup, conflict resolution, the main profile's new texts and
+ * key changes), writing nothing. The job worker's writer applies them, checking each profile is still as read here.
  */
 import { randomBytes } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import type { AutoMerging } from '../api/generated/types.js';
 import { DB_FILE } from '../store/index.js';
-import type { StoredMatchGroup } from '../store/jobs-results.js';
+import type { PreparedGroup, StoredMatchGroup } from '../store/jobs-results.js';
 import { openDatabase, SqliteContext } from '../store/sqlite/database.js';
 import { prepareJobGroups } from '../store/sqlite/job-results.js';
 import { HmacTokenCodec } from '../store/tokens.js';
 import { planGroup } from './planner.js';
 import { threadCpuMs } from './thread-cpu.js';
 
-export interface PlannerWorkerData { dataDir: string; domainName: string; settings: AutoMerging; cacheKiB: number }
-export interface PlanRequest { id: number; groups: StoredMatchGroup[] }
+export interface PlannerWorkerData {
+  dataDir: string; domainName: string; settings: AutoMerging; cacheKiB: number;
+  /** Requests in, replies out. */
+  port: MessagePort;
+  /** Index of the group the writer is at: groups before it are not planned any more. */
+  progress: Int32Array;
+}
+/** Groups `first`, `first + 1`, … of the writer's list. */
+export interface PlanRequest { id: number; first: number; groups: StoredMatchGroup[] }
+/** `prepared[i]` for the request's `groups[i]`; null: skipped (the writer had passed it). id -1: the thread's CPU. */
+export interface PlannerReply { id: number; prepared?: Array<PreparedGroup | null>; error?: string; cpuMs?: number }
 
 const d = workerData as PlannerWorkerData;
+// Below the API's and the writer's threads (Linux: a thread id is a valid target of setpriority): on a busy machine
+// the writer plans the late groups itself rather than wait.
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
+} catch { /* not Linux, or not allowed: same priority */ }
 // A read-only connection, opened without the store's migrations (they take the write lock, which MERGING holds).
 const db = openDatabase(join(d.dataDir, DB_FILE), { readonly: true, cacheKiB: d.cacheKiB });
 const c = new SqliteContext(db, new HmacTokenCodec(randomBytes(32)));
-const byId = new Map<number, StoredMatchGroup>();
 
-parentPort!.on('message', (msg: PlanRequest | 'close') => {
+d.port.on('message', (msg: PlanRequest | 'close') => {
   if (msg === 'close') {
-    parentPort!.postMessage({ id: -1, cpuMs: threadCpuMs() });
+    d.port.postMessage({ id: -1, cpuMs: threadCpuMs() } satisfies PlannerReply);
     db.close();
-    parentPort!.close();
+    d.port.close();
     return;
   }
-  for (const g of msg.groups) byId.set(g.seq, g);
   try {
-    const prepared = prepareJobGroups(c, d.domainName, msg.groups, (g, live) => planGroup(byId.get(g.seq)!, live, d.settings));
-    parentPort!.postMessage({ id: msg.id, prepared });
+    const skip = Math.max(0, Atomics.load(d.progress, 0) - msg.first);
+    const todo = msg.groups.slice(skip);
+    const byId = new Map(todo.map((g) => [g.seq, g]));
+    const planned = todo.length === 0 ? []
+      : prepareJobGroups(c, d.domainName, todo, (g, live) => planGroup(byId.get(g.seq)!, live, d.settings));
+    const prepared: Array<PreparedGroup | null> = [...new Array<null>(Math.min(skip, msg.groups.length)).fill(null), ...planned];
+    d.port.postMessage({ id: msg.id, prepared } satisfies PlannerReply);
   } catch (err) {
-    parentPort!.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) });
-  } finally {
-    for (const g of msg.groups) byId.delete(g.seq);
+    d.port.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) } satisfies PlannerReply);
   }
 });

@@ -291,7 +291,7 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
     }
     if (ahead) {
       await ahead.close();
-      p.log?.(`job ${jobId}: ${pending.length} group(s) planned ahead on a planner thread, ${replanned} planned again (a profile changed meanwhile); waited ${Math.round(waitedMs)} ms for plans`);
+      p.log?.(`job ${jobId}: ${pending.length} group(s) sent to the planner thread, ${ahead.notReady} of them planned by the writer (plan not ready), ${replanned} planned again (a profile changed meanwhile); waited ${Math.round(waitedMs)} ms for plans`);
     }
   }
   return failed;

@@ -143,8 +143,8 @@ describe('crash recovery (SIGKILL)', () => {
       const { job } = await waitForJob(client, D, JobId, 60_000);
       expect(job.Status).toBe('COMPLETED');
       // (the job worker's log line reaches the server's output asynchronously)
-      for (let i = 0; i < 100 && !/planned ahead on a planner thread/.test(s.output()); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(s.output(), s.output().slice(-2500)).toMatch(/planned ahead on a planner thread/);
+      for (let i = 0; i < 100 && !/sent to the planner thread/.test(s.output()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(s.output(), s.output().slice(-2500)).toMatch(/sent to the planner thread/);
       await s.stop();
       const state = inspect(dataDir, JobId);
       assertNothingLost(ids, state);

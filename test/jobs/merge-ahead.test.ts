@@ -226,8 +226,8 @@ describe('a job with the planner thread', () => {
     const inline = copyOf(base);
     const ahead = copyOf(base);
     const a = await run(inline);
-    const b = await run(ahead, mergePlannerThread({ dataDir: ahead, domainName: D }));
-    expect(b.logs.join('\n')).toMatch(/40 group\(s\) planned ahead on a planner thread, 0 planned again/);
+    const b = await run(ahead, mergePlannerThread({ dataDir: ahead, domainName: D, waitForPlans: true }));
+    expect(b.logs.join('\n')).toMatch(/40 group\(s\) sent to the planner thread, 0 of them planned by the writer \(plan not ready\), 0 planned again/);
     expect(b.job?.status).toBe('COMPLETED');
     expect(b.job?.jobStats).toEqual(a.job?.jobStats);
     expect(a.job?.jobStats?.NumberOfMergesDone).toBe(40);
@@ -246,7 +246,7 @@ describe('a job with the planner thread', () => {
       await s.updateProfile(D, g11.profileIds[1]!, { data: { LastName: 'Raced' }, source: '_api', sourceUpdatedAt: 8_000_000 }, 8_000_000);
       await s.updateProfile(D, g12.profileIds[0]!, { data: { MiddleName: 'Q' }, source: '_api', sourceUpdatedAt: 8_000_000 }, 8_000_000);
     };
-    const thread = mergePlannerThread({ dataDir: raced, domainName: D });
+    const thread = mergePlannerThread({ dataDir: raced, domainName: D, waitForPlans: true });
     const racing: StartMergePlanner = (s, groups) => {
       const src = thread(s, groups);
       return {
@@ -255,6 +255,7 @@ describe('a job with the planner thread', () => {
           if (groups[i]!.seq === 11) await write(api);
           return prep;
         },
+        get notReady() { return src.notReady; },
         close: () => src.close(),
       };
     };
