@@ -88,15 +88,13 @@ type PinoInternals = Logger & Record<symbol, unknown>;
  */
 class RequestLineFormat {
   private readonly prefix: string;
-  private readonly chindings: string;
   private readonly time: () => string;
   private readonly end: string;
   private readonly msg: string;
   private readonly stream: { write(s: string): unknown };
 
-  constructor(logger: PinoInternals, level: number) {
+  constructor(private readonly logger: PinoInternals, level: number) {
     this.prefix = (logger[symbols.lsCacheSym] as Record<number, string>)[level]!;
-    this.chindings = logger[symbols.chindingsSym] as string;
     const time = logger[symbols.timeSym] as () => string;
     this.time = () => time.call(logger);
     this.end = logger[symbols.endSym] as string;
@@ -105,7 +103,8 @@ class RequestLineFormat {
   }
 
   line(time: string, requestId: string, operation: string, method: string, status: number, latencyMs: number): string {
-    return `${this.prefix}${time}${this.chindings},"requestId":"${requestId}","operation":"${operation}","method":"${method}",`
+    // The bindings are read per line: pino's setBindings() replaces them.
+    return `${this.prefix}${time}${this.logger[symbols.chindingsSym] as string},"requestId":"${requestId}","operation":"${operation}","method":"${method}",`
       + `"status":${Number.isFinite(status) ? status : null},"latencyMs":${Number.isFinite(latencyMs) ? latencyMs : null}${this.msg}${this.end}`;
   }
 

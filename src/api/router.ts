@@ -24,8 +24,9 @@ export interface RouteMatch {
 
 export type RouteResult = RouteMatch | { op: undefined; pathMatched: boolean };
 
-/** Bound of the route memo (distinct method + path pairs; it starts over when full). */
+/** Bounds of the route memo: distinct method + path pairs (it starts over when full), and path length. */
 const MEMO_ENTRIES = 1000;
+const MEMO_PATH_CHARS = 512;
 
 export class Router {
   private readonly root = newNode();
@@ -75,7 +76,7 @@ export class Router {
    * @param query decoded query parameters (first value per name is enough for literal-query checks)
    */
   match(method: string, rawPath: string, query: Record<string, string | string[]>): RouteResult {
-    if (!this.memo) return this.walk(method, rawPath, query);
+    if (!this.memo || rawPath.length > MEMO_PATH_CHARS) return this.walk(method, rawPath, query);
     const key = `${method} ${rawPath}`;
     let result = this.memo.get(key);
     if (result === undefined) {

@@ -69,6 +69,21 @@ describe('per-request log line', () => {
     }
   });
 
+  it('follows bindings changed after the first line (setBindings)', () => {
+    const ours = capture();
+    const theirs = capture();
+    for (const bindings of [undefined, { node: 'a' }, { node: 'b' }]) {
+      if (bindings) {
+        ours.logger.setBindings(bindings);
+        theirs.logger.setBindings(bindings);
+      }
+      new LazyRequestLogger(ours.logger, { requestId: 'id' }, {}).request('id', 'Op', 'GET', 200, 2);
+      theirs.logger.info({ requestId: 'id', operation: 'Op', method: 'GET', status: 200, latencyMs: 2 }, 'request');
+    }
+    expect(ours.lines).toHaveLength(3);
+    expect(ours.lines).toEqual(theirs.lines);
+  });
+
   it('is not written when info is disabled', () => {
     const { ours } = both({ level: 'warn' }, 'id', 'Op', 'GET', 200, 1);
     expect(ours).toEqual([]);
