@@ -21,8 +21,10 @@ export interface PlannerWorkerData {
   dataDir: string; domainName: string; settings: AutoMerging; cacheKiB: number;
   /** Requests in, replies out. */
   port: MessagePort;
-  /** Index of the group the writer is at: groups before it are not planned any more. */
+  /** Index of the group the writer is at: groups up to it are not planned any more (when adaptive). */
   progress: Int32Array;
+  /** False: plan every group (the writer waits for each plan). */
+  adaptive: boolean;
 }
 /** Groups `first`, `first + 1`, … of the writer's list. */
 export interface PlanRequest { id: number; first: number; groups: StoredMatchGroup[] }
@@ -30,6 +32,10 @@ export interface PlanRequest { id: number; first: number; groups: StoredMatchGro
 export interface PlannerReply { id: number; prepared?: Array<PreparedGroup | null>; error?: string; cpuMs?: number }
 
 const d = workerData as PlannerWorkerData;
+/** Groups planned per read transaction (the writer's position is checked between them). */
+const SLICE = 32;
+/** How far past the writer's position a planner that fell behind starts again. */
+const LEAP = 64;
 // Below the API's and the writer's threads (Linux: a thread id is a valid target of setpriority): on a busy machine
 // the writer plans the late groups itself rather than wait.
 try {
@@ -47,12 +53,23 @@ d.port.on('message', (msg: PlanRequest | 'close') => {
     return;
   }
   try {
-    const skip = Math.max(0, Atomics.load(d.progress, 0) - msg.first);
-    const todo = msg.groups.slice(skip);
-    const byId = new Map(todo.map((g) => [g.seq, g]));
-    const planned = todo.length === 0 ? []
-      : prepareJobGroups(c, d.domainName, todo, (g, live) => planGroup(byId.get(g.seq)!, live, d.settings));
-    const prepared: Array<PreparedGroup | null> = [...new Array<null>(Math.min(skip, msg.groups.length)).fill(null), ...planned];
+    const prepared: Array<PreparedGroup | null> = [];
+    for (let at = 0; at < msg.groups.length;) {
+      // Groups the writer has passed are not planned (it planned them itself); when behind, start LEAP groups past
+      // its position, so that what this thread plans arrives before the writer gets there.
+      const progress = d.adaptive ? Atomics.load(d.progress, 0) : -1;
+      const from = progress >= msg.first + at ? progress + LEAP - msg.first : at;
+      if (from > at) {
+        const to = Math.min(from, msg.groups.length);
+        while (prepared.length < to) prepared.push(null);
+        at = to;
+        continue;
+      }
+      const todo = msg.groups.slice(at, at + SLICE);
+      const byId = new Map(todo.map((g) => [g.seq, g]));
+      prepared.push(...prepareJobGroups(c, d.domainName, todo, (g, live) => planGroup(byId.get(g.seq)!, live, d.settings)));
+      at += todo.length;
+    }
     d.port.postMessage({ id: msg.id, prepared } satisfies PlannerReply);
   } catch (err) {
     d.port.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) } satisfies PlannerReply);

@@ -43,6 +43,7 @@ export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner
     const progress = new Int32Array(new SharedArrayBuffer(4));
     const data: PlannerWorkerData = {
       dataDir: opts.dataDir, domainName: opts.domainName, settings, cacheKiB: opts.cacheKiB ?? 65536, port: port2, progress,
+      adaptive: !opts.waitForPlans,
     };
     const worker: Worker = startWorker(import.meta.url, './merge-planner-worker.js', { workerData: data, transferList: [port2] });
     let failed: string | undefined;
