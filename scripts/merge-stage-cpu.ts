@@ -27,6 +27,7 @@ import { resolve } from '../src/engine/resolve.js';
 import { DEFAULT_JOBS_CONFIG, jobsConfigFromEnv } from '../src/jobs/config.js';
 import { mergePlannerThread } from '../src/jobs/merge-planner.js';
 import { runJob } from '../src/jobs/runner.js';
+import { startWalCheckpointer } from '../src/jobs/wal-checkpointer.js';
 import { threadCpuMs } from '../src/jobs/thread-cpu.js';
 import { localSink } from '../src/jobs/sinks.js';
 import { walFlusher } from '../src/jobs/wal-flusher.js';
@@ -160,7 +161,7 @@ for (let run = 1; run <= RUNS; run++) {
     }) as typeof ctx.stmt;
   }
   // Time in the batch commits (group commit: the outer transaction's COMMIT, outside the savepoint figures above).
-  let commitMs = 0, commitN = 0, commitCpu = 0;
+  let commitMs = 0, commitN = 0, commitCpu = 0, restartMs = 0, restartN = 0;
   const exec0 = store.db.exec.bind(store.db);
   store.db.exec = (sql: string) => {
     if (sql !== 'COMMIT') return exec0(sql);
@@ -181,6 +182,13 @@ for (let run = 1; run <= RUNS; run++) {
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
     ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
     onMerging: (active) => { if (!active) store.db.pragma('wal_checkpoint(PASSIVE)'); }, // as the worker does
+    ...(process.env.MERGE_NO_BG_CHECKPOINT ? {} : { startWalCheckpointer: () => startWalCheckpointer(dir) }),
+    restartWal: () => { // as the worker does
+      const t = performance.now();
+      try { store.db.pragma('wal_checkpoint(RESTART)'); } catch { /* busy */ }
+      restartMs += performance.now() - t;
+      restartN++;
+    },
     // As the job worker does (COALESCE_MERGE_PLANNER=0: each group planned inside its merge).
     ...(cfg.mergePlanner ? { startMergePlanner: mergePlannerThread({ dataDir: dir, domainName: DOMAIN, log: (m) => console.log(m) }) } : {}),
   });
@@ -210,6 +218,7 @@ for (let run = 1; run <= RUNS; run++) {
   console.log(`  transactions: ${whole.toFixed(0)} ms, of which inside ${inside.toFixed(0)} ms, BEGIN/COMMIT ${(whole - inside).toFixed(0)} ms`);
   console.log(`  writer thread (this one) CPU ${writerCpu} ms = ${(writerCpu / merges).toFixed(3)} ms per merge`);
   if (commitN > 0) console.log(`  batch commits: ${commitN}, ${commitMs.toFixed(0)} ms (${(commitMs / commitN).toFixed(1)} ms each, ${(commitMs / merges).toFixed(3)} ms per merge), this thread's CPU in them ${commitCpu} ms`);
+  if (restartN > 0) console.log(`  restarting checkpoints: ${restartN}, ${restartMs.toFixed(0)} ms`);
   commits.sort((x, y) => x - y);
   const q = (f: number) => commits[Math.min(commits.length - 1, Math.floor(f * commits.length))]!.toFixed(3);
   const slow = commits.filter((x) => x > 2);

@@ -11,6 +11,7 @@ import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
 import { exportMatches } from './export-csv.js';
 import type { StartMergePlanner } from './merge-planner.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 import { eligible, planGroup } from './planner.js';
 import type { ObjectSink } from './sinks.js';
 
@@ -31,6 +32,10 @@ export interface RunParams {
   writersWaiting?: () => boolean;
   /** Called with true when MERGING's merge loop starts and false when it ends (the service tunes checkpoints). */
   onMerging?: (active: boolean) => void;
+  /** A checkpoint that waits for readers and lets the next write restart the WAL (called between merge batches). */
+  restartWal?: () => void;
+  /** Starts background checkpoints run before restartWal (wal-checkpointer.ts), for a MERGING with merge batches. */
+  startWalCheckpointer?: () => WalCheckpointer;
   /** Plans MERGING's groups ahead on another thread (merge-planner.ts); absent: each group is planned in its merge. */
   startMergePlanner?: StartMergePlanner;
 }
@@ -190,6 +195,10 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
     ? p.startMergePlanner(settings, pending) : undefined;
   let replanned = 0;
   let waitedMs = 0;
+  // ~16 WAL pages per merge: a restarting checkpoint about every walCheckpointPages pages.
+  const restartEvery = Math.max(100, Math.floor((p.config.walCheckpointPages ?? 16_000) / 16));
+  let sinceRestart = 0;
+  const checkpointer = batching && p.restartWal && pending.length >= restartEvery ? p.startWalCheckpointer?.() : undefined;
   // Groups that merged nothing wrote nothing; they are marked processed with the next merge (no commit of their own).
   let unmarked: number[] = [];
   let sinceFlush = 0;
@@ -207,9 +216,20 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
       throw new Error(`committing a batch of ${batchMerges} merge(s) failed (they were rolled back): ${(err as Error).message}`);
     }
     open = false;
+    sinceRestart += batchMerges;
     committed = stats.NumberOfMergesDone!;
     unmarked = [];
     batchMerges = 0;
+    // Readers (the planner thread, API reads) keep the WAL from restarting after the automatic checkpoints, so that
+    // it grows and every commit checkpoints (and syncs) again: a checkpoint that waits for them resets it. With a
+    // background checkpointer, most pages are copied by it first (requested, then the restart once it is done).
+    if (p.restartWal && sinceRestart >= restartEvery) {
+      const bg = checkpointer;
+      if (!bg || bg.takeDone() || sinceRestart >= 2 * restartEvery) {
+        sinceRestart = 0;
+        p.restartWal();
+      } else bg.request();
+    }
   };
   try {
     for (let i = 0; i < pending.length; i++) {
@@ -289,6 +309,7 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
       await store.rollbackMergeBatch().catch(() => undefined);
       stats.NumberOfMergesDone = committed;
     }
+    await checkpointer?.close();
     if (ahead) {
       await ahead.close();
       p.log?.(`job ${jobId}: ${pending.length} group(s) sent to the planner thread, ${ahead.notReady} of them planned by the writer (plan not ready), ${replanned} planned again (a profile changed meanwhile); waited ${Math.round(waitedMs)} ms for plans`);

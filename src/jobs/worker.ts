@@ -5,6 +5,7 @@ import { DB_FILE, openSqliteStore } from '../store/index.js';
 import { DEFAULT_JOBS_CONFIG, type JobsConfig } from './config.js';
 import { mergePlannerThread } from './merge-planner.js';
 import { runJob } from './runner.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { localSink, s3Sink, type S3Settings } from './sinks.js';
 import { walFlusher } from './wal-flusher.js';
 
@@ -36,6 +37,10 @@ try {
     flushWal: () => flusher.flush(),
     yieldToWriters: d.writeIntent ? () => yieldToWriters(d.writeIntent!) : undefined,
     writersWaiting: d.writeIntent ? () => Atomics.load(d.writeIntent!, 0) > 0 : undefined,
+    startWalCheckpointer: () => startWalCheckpointer(d.dataDir),
+    restartWal: () => {
+      try { store.db.pragma('wal_checkpoint(RESTART)'); } catch { /* busy: the next one */ }
+    },
     startMergePlanner: d.config.mergePlanner === false ? undefined : mergePlannerThread({
       dataDir: d.dataDir, domainName: d.domainName, log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
     }),

@@ -13,6 +13,7 @@ import { DEFAULT_JOBS_CONFIG } from '../../src/jobs/config.js';
 import { mergePlannerThread, type StartMergePlanner } from '../../src/jobs/merge-planner.js';
 import { planGroup } from '../../src/jobs/planner.js';
 import { runJob } from '../../src/jobs/runner.js';
+import { startWalCheckpointer } from '../../src/jobs/wal-checkpointer.js';
 import { localSink } from '../../src/jobs/sinks.js';
 import type { ProfileData } from '../../src/model/profile.js';
 import { DB_FILE, openSqliteStore } from '../../src/store/index.js';
@@ -209,17 +210,38 @@ describe('planning ahead: a prepared group applied after API writes', () => {
 });
 
 describe('a job with the planner thread', () => {
-  async function run(dir: string, startMergePlanner?: StartMergePlanner, mergeCommitEvery = 7) {
+  async function run(dir: string, startMergePlanner?: StartMergePlanner, mergeCommitEvery = 7, checkpoints?: { restarts: number }) {
     const store = openSqliteStore(dir);
     const logs: string[] = [];
     const job = await runJob(store, {
       domainName: D, jobId: JOB, mode: 'resume', now: () => NOW, sink: localSink(dir), log: (m) => logs.push(m),
-      config: { ...DEFAULT_JOBS_CONFIG, inline: true, mergePlannerMinGroups: 0, mergeCommitEvery },
+      // walCheckpointPages 1,600: a restarting checkpoint every 100 merges
+      config: { ...DEFAULT_JOBS_CONFIG, inline: true, mergePlannerMinGroups: 0, mergeCommitEvery, walCheckpointPages: 1600 },
       ...(startMergePlanner ? { startMergePlanner } : {}),
+      ...(checkpoints ? {
+        startWalCheckpointer: () => startWalCheckpointer(dir),
+        restartWal: () => { checkpoints.restarts++; store.db.pragma('wal_checkpoint(RESTART)'); },
+      } : {}),
     });
     await store.close();
     return { job, logs };
   }
+
+  it('with background and restarting checkpoints between batches: the same tables', async () => {
+    const base = await fixture(260);
+    const inline = copyOf(base);
+    const ahead = copyOf(base);
+    const a = await run(inline);
+    const counted = { restarts: 0 };
+    const b = await run(ahead, mergePlannerThread({ dataDir: ahead, domainName: D, waitForPlans: true }), 7, counted);
+    expect(counted.restarts).toBeGreaterThanOrEqual(1);
+    expect(b.job?.status).toBe('COMPLETED');
+    expect(b.job?.jobStats).toEqual(a.job?.jobStats);
+    expect(dump(ahead)).toEqual(dump(inline));
+    const db = new Database(join(ahead, DB_FILE), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
 
   it('gives the same tables as planning inside each merge, also when API writes race with it', async () => {
     const base = await fixture(40);
