@@ -169,43 +169,53 @@ export function trainEm(
   // swamping all attribute evidence; now the prior is at most log2(candidate pairs + 1) bits.
   let lambda = 0.1;
   const P = patterns.length;
-  const levels = new Uint8Array(P * K);
-  for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) levels[p * K + k] = levelOf(patterns[p]!, k);
+  // Flat typed arrays (entry k × S + level) instead of arrays of arrays: the pattern loop below runs P × iterations
+  // times. Every sum is taken in the same order as before, so the results are the same to the bit.
+  const S = Math.max(...COMPARISONS.map((c) => c.levels.length));
+  const cells = new Int32Array(P * K);
+  for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) cells[p * K + k] = k * S + levelOf(patterns[p]!, k);
+  const accM = new Float64Array(K * S), accU = new Float64Array(K * S), logRatio = new Float64Array(K * S);
   let iterations = 0;
   let converged = false;
   for (; iterations < maxIterations && !converged; iterations++) {
-    const accM = COMPARISONS.map((c) => new Float64Array(c.levels.length));
-    const accU = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+    accM.fill(0);
+    accU.fill(0);
     let accG = 0;
     let total = 0;
     // log m − log u per level, once per iteration (the pattern loop then only adds).
-    const logRatio = m.map((mk, k) => Float64Array.from(mk, (x, l) => (l === 0 ? 0 : Math.log(x) - Math.log(u[k]![l]!))));
+    for (let k = 0; k < K; k++) {
+      const mk = m[k]!, uk = u[k]!;
+      for (let l = 0; l < mk.length; l++) logRatio[k * S + l] = l === 0 ? 0 : Math.log(mk[l]!) - Math.log(uk[l]!);
+    }
     const prior = Math.log(lambda) - Math.log(1 - lambda);
     for (let p = 0; p < P; p++) {
+      const base = p * K;
       let odds = prior;
-      for (let k = 0; k < K; k++) odds += logRatio[k]![levels[p * K + k]!]!;
+      for (let k = 0; k < K; k++) odds += logRatio[cells[base + k]!]!;
       const g = 1 / (1 + Math.exp(-odds));
       const c = counts[p]!;
       const gc = g * c;
       accG += gc;
       total += c;
+      const rest = c - gc;
       for (let k = 0; k < K; k++) {
-        accM[k]![levels[p * K + k]!]! += gc;
-        accU[k]![levels[p * K + k]!]! += c - gc;
+        const cell = cells[base + k]!;
+        accM[cell]! += gc;
+        accU[cell]! += rest;
       }
     }
     const nextLambda = (accG + LAMBDA_PRIOR_PAIRS / 2) / (total + LAMBDA_PRIOR_PAIRS);
     let delta = Math.abs(nextLambda - lambda);
     lambda = nextLambda;
     for (let k = 0; k < K && estimateU; k++) {
-      const acc = accU[k]!;
+      const acc = accU.subarray(k * S, k * S + COMPARISONS[k]!.levels.length);
       let s = 0;
       for (let l = 1; l < acc.length; l++) s += acc[l]!;
       if (s <= 0) continue;
       for (let l = 1; l < acc.length; l++) u[k]![l] = (acc[l]! + 0.5) / (s + 0.5 * (acc.length - 1));
     }
     for (let k = 0; k < K; k++) {
-      const acc = accM[k]!;
+      const acc = accM.subarray(k * S, k * S + COMPARISONS[k]!.levels.length);
       let s = 0;
       for (let l = 1; l < acc.length; l++) s += acc[l]!;
       if (s <= 0) continue;
