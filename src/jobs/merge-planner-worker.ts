@@ -4,8 +4,6 @@
  * key changes), writing nothing. The job worker's writer applies them, checking each profile is still as read here.
  */
 import { randomBytes } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { AutoMerging } from '../api/generated/types.js';
@@ -36,11 +34,6 @@ const d = workerData as PlannerWorkerData;
 const SLICE = 32;
 /** How far past the writer's position a planner that fell behind starts again. */
 const LEAP = 64;
-// Below the API's and the writer's threads (Linux: a thread id is a valid target of setpriority): on a busy machine
-// the writer plans the late groups itself rather than wait.
-try {
-  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
-} catch { /* not Linux, or not allowed: same priority */ }
 // A read-only connection, opened without the store's migrations (they take the write lock, which MERGING holds).
 const db = openDatabase(join(d.dataDir, DB_FILE), { readonly: true, cacheKiB: d.cacheKiB });
 const c = new SqliteContext(db, new HmacTokenCodec(randomBytes(32)));

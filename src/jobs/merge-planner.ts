@@ -4,7 +4,7 @@
  * prepared writes. Groups are requested in chunks ahead of the writer; results are taken off the channel without
  * yielding (receiveMessageOnPort: the writer's loop does not return to the event loop inside a batch). A group whose
  * plan is not there yet is planned by the writer itself, and the planner skips the groups the writer has passed, so
- * a CPU-starved planner (a busy machine; it runs at a lower priority) costs little.
+ * a CPU-starved planner (a busy machine) costs little.
  */
 import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { AutoMerging } from '../api/generated/types.js';
