@@ -6,7 +6,9 @@
  * The same functions serve training, scoring, explanations and (later) single-profile matching.
  */
 import type { Columns, Multi, Tables } from './columns.js';
-import { damerauLevenshtein, jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches, withinOneEdit } from './metrics.js';
+import {
+  damerauLevenshtein, editSignature, jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches, signaturesFar, withinOneEdit,
+} from './metrics.js';
 import { areNicknames } from './normalize/nicknames.js';
 
 export type TableName = keyof Tables;
@@ -44,8 +46,9 @@ export interface Comparison {
  * run's columns can be collected: call when a batch of comparisons is done.
  */
 export function releaseViewCaches(): void {
-  swapView = memoView = identView = emailMemoView = undefined;
+  swapView = memoView = identView = emailMemoView = phoneSlotsView = identSlotsView = undefined;
   emailMemoOfView = undefined;
+  phoneSlotsOfView = identSlotsOfView = undefined;
   memoOfView = undefined;
   identKeysOfView = undefined;
   identKeyLengths = undefined;
@@ -61,7 +64,11 @@ export function releaseViewCaches(): void {
 const MEMO_BITS = 16;
 /** Memo kinds: 0–2 similarities (see MEMO_MIN), 3 = first-name level, 4 = last-name level. */
 const MEMO_KINDS = 5;
-interface NameMemo { x: Int32Array; y: Int32Array; v: Float64Array }
+/**
+ * Slot s is 16 bytes: ids (x, y) at keys[4s], keys[4s + 1] and the value at vals[2s + 1] (two views of one buffer),
+ * so a lookup touches one cache line, not one in each of three arrays (the memo is megabytes: most lookups miss).
+ */
+interface NameMemo { keys: Int32Array; vals: Float64Array }
 const nameMemos = new WeakMap<View, NameMemo>();
 const MEMO_MIN = [0, 0.8, 0.9];
 let memoView: View | undefined;
@@ -71,21 +78,23 @@ let memoSlot = 0;
 function memoGet(v: View, x: number, y: number, kind: number): number {
   let memo = v === memoView ? memoOfView : nameMemos.get(v);
   if (!memo) {
-    const size = (1 << MEMO_BITS) * MEMO_KINDS;
-    memo = { x: new Int32Array(size).fill(-1), y: new Int32Array(size), v: new Float64Array(size) };
+    const buffer = new ArrayBuffer((1 << MEMO_BITS) * MEMO_KINDS * 16);
+    memo = { keys: new Int32Array(buffer), vals: new Float64Array(buffer) };
+    for (let s = 0; s < memo.keys.length; s += 4) memo.keys[s] = -1;
     nameMemos.set(v, memo);
   }
   memoView = v;
   memoOfView = memo;
   const slot = (memoSlot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - MEMO_BITS)) * MEMO_KINDS + kind);
-  return memo.x[slot] === x && memo.y[slot] === y ? memo.v[slot]! : NaN;
+  const keys = memo.keys;
+  return keys[4 * slot] === x && keys[4 * slot + 1] === y ? memo.vals[2 * slot + 1]! : NaN;
 }
 /** Stores r in `slot` (a memoSlot read right after memoGet on the same view). */
 function memoSet(slot: number, x: number, y: number, r: number): number {
   const memo = memoOfView!;
-  memo.x[slot] = x;
-  memo.y[slot] = y;
-  memo.v[slot] = r;
+  memo.keys[4 * slot] = x;
+  memo.keys[4 * slot + 1] = y;
+  memo.vals[2 * slot + 1] = r;
   return r;
 }
 function nameSim(v: View, x: number, y: number, kind: number): number {
@@ -260,38 +269,77 @@ function compareEmail(v: View, a: number, b: number): number {
 function emailEditLevel(v: View, x: number, y: number): number {
   let memo = v === emailMemoView ? emailMemoOfView! : emailMemos.get(v);
   if (!memo) {
-    memo = { x: new Int32Array(1 << EMAIL_MEMO_BITS).fill(-1), y: new Int32Array(1 << EMAIL_MEMO_BITS), v: new Uint8Array(1 << EMAIL_MEMO_BITS) };
+    memo = new Int32Array(4 << EMAIL_MEMO_BITS);
+    for (let s = 0; s < memo.length; s += 4) memo[s] = -1;
     emailMemos.set(v, memo);
   }
   emailMemoView = v;
   emailMemoOfView = memo;
-  const slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - EMAIL_MEMO_BITS);
-  if (memo.x[slot] === x && memo.y[slot] === y) return memo.v[slot]!;
+  // Slot: (x, y, level) in one 16-byte entry (one cache line per lookup).
+  const slot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - EMAIL_MEMO_BITS)) * 4;
+  if (memo[slot] === x && memo[slot + 1] === y) return memo[slot + 2]!;
   const s = v.tables.emailLoose.values;
   const sx = s[x]!, sy = s[y]!;
   const level = jaroWinklerReaches(sx, sy, 0.88) ? (damerauLevenshtein(sx, sy, 2) <= 2 ? 4 : 5) : 6;
-  memo.x[slot] = x;
-  memo.y[slot] = y;
-  memo.v[slot] = level;
+  memo[slot] = x;
+  memo[slot + 1] = y;
+  memo[slot + 2] = level;
   return level;
 }
 const EMAIL_MEMO_BITS = 16;
-interface EmailMemo { x: Int32Array; y: Int32Array; v: Uint8Array }
-const emailMemos = new WeakMap<View, EmailMemo>();
+const emailMemos = new WeakMap<View, Int32Array>();
 let emailMemoView: View | undefined;
-let emailMemoOfView: EmailMemo | undefined;
+let emailMemoOfView: Int32Array | undefined;
 
 const PHONE_LEVELS = ['null', 'exact', 'one edit', 'else'];
+
+/**
+ * Per value slot of the phone column (parallel to its values): slot k holds (value id, edit signature) at 2k, 2k+1 —
+ * one read gives both, and two phones whose signatures are far apart are neither equal nor one edit apart, so most
+ * value pairs are settled without loading either string (a pair's strings sit anywhere in the heap: cache misses).
+ * Built once per view.
+ */
+const phoneSlots = new WeakMap<View, Int32Array>();
+let phoneSlotsView: View | undefined;
+let phoneSlotsOfView: Int32Array | undefined;
+function phoneSlotsOf(v: View): Int32Array {
+  if (v === phoneSlotsView) return phoneSlotsOfView!;
+  let slots = phoneSlots.get(v);
+  if (!slots) {
+    const sig = signaturesOf(v.tables.phone.values);
+    const vals = v.phone.values;
+    slots = new Int32Array(vals.length * 2);
+    for (let k = 0; k < vals.length; k++) {
+      slots[2 * k] = vals[k]!;
+      slots[2 * k + 1] = sig[vals[k]!]!;
+    }
+    phoneSlots.set(v, slots);
+  }
+  phoneSlotsView = v;
+  phoneSlotsOfView = slots;
+  return slots;
+}
+function signaturesOf(values: string[]): Int32Array {
+  const sig = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) sig[k] = editSignature(values[k]!);
+  return sig;
+}
+
 function comparePhone(v: View, a: number, b: number): number {
   const p = v.phone;
   const a0 = p.off[a]!, a1 = p.off[a + 1]!, b0 = p.off[b]!, b1 = p.off[b + 1]!;
   if (a0 === a1 || b0 === b1) return 0;
+  const slots = phoneSlotsOf(v);
   let best = 3;
   const s = v.tables.phone.values;
   for (let i = a0; i < a1; i++) {
+    const x = slots[2 * i]!, sx = slots[2 * i + 1]!;
     for (let j = b0; j < b1; j++) {
-      if (p.values[i] === p.values[j]) return 1;
-      if (best > 2 && withinOneEdit(s[p.values[i]!]!, s[p.values[j]!]!)) best = 2;
+      // Far signatures: not equal and not within one edit (see editSignature).
+      if (signaturesFar(sx, slots[2 * j + 1]!)) continue;
+      const y = slots[2 * j]!;
+      if (x === y) return 1;
+      if (best > 2 && withinOneEdit(s[x]!, s[y]!)) best = 2;
     }
   }
   return best;
@@ -349,23 +397,55 @@ function identKeysOf(values: string[]): IdentKeys {
   }
   return { ids, lengths: Int32Array.from(lengths) };
 }
+/**
+ * Per value slot of the identifier column: (value id, key id, edit signature) at 3k..3k+2 (see phoneSlotsOf): the
+ * key test and most one-edit tests need neither the key table nor the strings.
+ */
+const identSlots = new WeakMap<View, Int32Array>();
+let identSlotsView: View | undefined;
+let identSlotsOfView: Int32Array | undefined;
+function identSlotsOf(v: View): Int32Array {
+  if (v === identSlotsView) return identSlotsOfView!;
+  let slots = identSlots.get(v);
+  if (!slots) {
+    const keys = identKeyIds(v);
+    const sig = signaturesOf(v.tables.ident.values);
+    const vals = v.ident.values;
+    slots = new Int32Array(vals.length * 3);
+    for (let k = 0; k < vals.length; k++) {
+      const x = vals[k]!;
+      slots[3 * k] = x;
+      slots[3 * k + 1] = keys[x]!;
+      slots[3 * k + 2] = sig[x]!;
+    }
+    identSlots.set(v, slots);
+  }
+  identSlotsView = v;
+  identSlotsOfView = slots;
+  return slots;
+}
 function compareIdent(v: View, a: number, b: number): number {
   // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
   const col = v.ident;
   const a0 = col.off[a]!, a1 = col.off[a + 1]!, b0 = col.off[b]!, b1 = col.off[b + 1]!;
   if (a0 === a1 || b0 === b1) return 0;
-  const keys = identKeyIds(v);
-  const keyLengths = identKeyLengths;
-  const s = v.tables.ident.values;
+  const slots = identSlotsOf(v);
   let best = 0;
   for (let i = a0; i < a1; i++) {
-    const x = col.values[i]!;
+    const x = slots[3 * i]!, kx = slots[3 * i + 1]!, sx = slots[3 * i + 2]!;
     for (let j = b0; j < b1; j++) {
-      const y = col.values[j]!;
-      if (keys[x] !== keys[y]) continue;
-      if (x === y) return 1;
-      // Same key: "key=" is a shared prefix of both values, so the edit check starts after it.
-      const level = withinOneEdit(s[x]!, s[y]!, keyLengths![keys[x]!]!) ? 2 : 3;
+      if (slots[3 * j + 1] !== kx) continue;
+      let level: number;
+      // Far signatures: neither equal nor one edit apart (see editSignature).
+      if (signaturesFar(sx, slots[3 * j + 2]!)) level = 3;
+      else {
+        const y = slots[3 * j]!;
+        if (x === y) return 1;
+        // Same key: "key=" is a shared prefix of both values, so the edit check starts after it.
+        identKeyIds(v);
+        const s = v.tables.ident.values;
+        level = withinOneEdit(s[x]!, s[y]!, identKeyLengths![kx]!) ? 2 : 3;
+      }
       if (best === 0 || level < best) best = level;
     }
   }

@@ -233,3 +233,28 @@ export function jaroWinklerReaches(a: string, b: string, min: number): boolean {
   if (common === 0 || (common / la + common / lb + 1) / 3 < jaroMin) return false;
   return jaroWinkler(a, b) >= min;
 }
+
+/**
+ * Character counts of a string in 8 buckets (char code mod 8), 4 bits each, saturating at 15. One edit (insert,
+ * delete, substitute, swap two adjacent characters) moves the counts by at most 2 in total, and saturation only
+ * shrinks differences, so two strings whose signatures are more than 2 apart (signaturesFar) are more than one edit
+ * apart — known without reading the strings. As an unsigned 32-bit number.
+ */
+export function editSignature(s: string): number {
+  let sig = 0;
+  for (let i = 0; i < s.length; i++) {
+    const sh = (s.charCodeAt(i) & 7) << 2;
+    if (((sig >>> sh) & 15) !== 15) sig += 2 ** sh;
+  }
+  return sig;
+}
+
+/** True when two editSignature values are more than 2 apart (the strings are not within one edit, nor equal). */
+export function signaturesFar(x: number, y: number): boolean {
+  let d = 0;
+  for (let sh = 0; sh < 32; sh += 4) {
+    const c = ((x >>> sh) & 15) - ((y >>> sh) & 15);
+    d += c < 0 ? -c : c;
+  }
+  return d > 2;
+}
