@@ -46,6 +46,11 @@ export interface Comparison {
  * run's columns can be collected: call when a batch of comparisons is done.
  */
 export function releaseViewCaches(): void {
+  // The per-view slot arrays and email memo (tens of MB at a million profiles) go too: a comparison worker keeps its
+  // view for scoring, which does not read them.
+  if (phoneSlotsView) phoneSlots.delete(phoneSlotsView);
+  if (identSlotsView) identSlots.delete(identSlotsView);
+  if (emailMemoView) emailMemos.delete(emailMemoView);
   swapView = memoView = identView = emailMemoView = phoneSlotsView = identSlotsView = undefined;
   emailMemoOfView = undefined;
   phoneSlotsOfView = identSlotsOfView = undefined;
@@ -409,7 +414,11 @@ function identSlotsOf(v: View): Int32Array {
   let slots = identSlots.get(v);
   if (!slots) {
     const keys = identKeyIds(v);
-    const sig = signaturesOf(v.tables.ident.values);
+    // Only values of one key are compared, and they share its "key=": the signature covers what follows.
+    const lengths = identKeyLengths!;
+    const values = v.tables.ident.values;
+    const sig = new Int32Array(values.length);
+    for (let k = 0; k < values.length; k++) sig[k] = editSignature(values[k]!, lengths[keys[k]!]!);
     const vals = v.ident.values;
     slots = new Int32Array(vals.length * 3);
     for (let k = 0; k < vals.length; k++) {

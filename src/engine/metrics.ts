@@ -238,13 +238,15 @@ export function jaroWinklerReaches(a: string, b: string, min: number): boolean {
  * Character counts of a string in 8 buckets (char code mod 8), 4 bits each, saturating at 15. One edit (insert,
  * delete, substitute, swap two adjacent characters) moves the counts by at most 2 in total, and saturation only
  * shrinks differences, so two strings whose signatures are more than 2 apart (signaturesFar) are more than one edit
- * apart — known without reading the strings. As an unsigned 32-bit number.
+ * apart — known without reading the strings. As a 32-bit integer (read with >>>). `from`: skip a prefix that every
+ * string compared with this one shares (the multiset difference is the same without it).
  */
-export function editSignature(s: string): number {
+export function editSignature(s: string, from = 0): number {
   let sig = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < s.length; i++) {
     const sh = (s.charCodeAt(i) & 7) << 2;
-    if (((sig >>> sh) & 15) !== 15) sig += 2 ** sh;
+    // Int32 arithmetic (a nibble never carries: it stops at 15); `2 ** sh` on a double cost ~50x more.
+    if (((sig >>> sh) & 15) !== 15) sig = (sig + (1 << sh)) | 0;
   }
   return sig;
 }
