@@ -11,7 +11,7 @@
  * Also prints WAL frames left, bytes written / sent to storage per merge (/proc/self/io) and the BEGIN/COMMIT time
  * distribution (with group commit, COALESCE_MERGE_COMMIT_EVERY > 1, a merge's "transaction" is its savepoint and
  * the batch commits are outside these figures). COALESCE_MERGE_COMMIT_EVERY / COALESCE_MERGE_COMMIT_MS as for the
- * server, and COALESCE_MERGE_PLANNER=0 (plan inside each merge instead of on the planner thread; CPU counts every
+ * server, COALESCE_MERGE_WAL_RESTART=1, and COALESCE_MERGE_PLANNER=0 (plan inside each merge instead of on the planner thread; CPU counts every
  * thread of the process). Experiments (env): MERGE_STMT_TIMES=1 time per SQL statement; MERGE_PRAGMAS="a=1;b=2" on the merging
  * connection; MERGE_NO_FLUSH=1 without the background WAL flush; MERGE_ONE_TX=1 / MERGE_BATCH_TX=N all merges / N
  * merges per real transaction; MERGE_PAGE_SIZE=4096 the database rebuilt with that page size; MERGE_WAL_COPY=path
@@ -182,13 +182,16 @@ for (let run = 1; run <= RUNS; run++) {
     sink: localSink(dir), now: () => Date.now(), log: (m) => console.log(m),
     ...(process.env.MERGE_NO_FLUSH ? {} : { flushWal: () => flusher.flush() }),
     onMerging: (active) => { if (!active) store.db.pragma('wal_checkpoint(PASSIVE)'); }, // as the worker does
-    ...(process.env.MERGE_NO_BG_CHECKPOINT ? {} : { startWalCheckpointer: () => startWalCheckpointer(dir) }),
-    restartWal: () => { // as the worker does
-      const t = performance.now();
-      try { store.db.pragma('wal_checkpoint(RESTART)'); } catch { /* busy */ }
-      restartMs += performance.now() - t;
-      restartN++;
-    },
+    // As the job worker does (COALESCE_MERGE_WAL_RESTART=1: background + restarting checkpoints).
+    ...(cfg.mergeWalRestart ? {
+      startWalCheckpointer: () => startWalCheckpointer(dir),
+      restartWal: () => {
+        const t = performance.now();
+        try { store.db.pragma('wal_checkpoint(RESTART)'); } catch { /* busy */ }
+        restartMs += performance.now() - t;
+        restartN++;
+      },
+    } : {}),
     // As the job worker does (COALESCE_MERGE_PLANNER=0: each group planned inside its merge).
     ...(cfg.mergePlanner ? { startMergePlanner: mergePlannerThread({ dataDir: dir, domainName: DOMAIN, log: (m) => console.log(m) }) } : {}),
   });

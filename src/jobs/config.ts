@@ -46,6 +46,11 @@ export interface JobsConfig {
    */
   mergePlanner: boolean;
   mergePlannerMinGroups: number;
+  /**
+   * Experimental (COALESCE_MERGE_WAL_RESTART=1, default off): every ~walCheckpointPages/16 merges a background PASSIVE
+   * checkpoint, then a RESTART checkpoint by the writer between batches (docs/jobs.md, "Planning ahead").
+   */
+  mergeWalRestart: boolean;
   /** Profiles per store read in PREPROCESSING. */
   scanBatch: number;
   /**
@@ -70,6 +75,7 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   workerCacheMb: 1024,
   mergePlanner: true,
   mergePlannerMinGroups: 1000,
+  mergeWalRestart: false,
   workerHeapMb: Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.5)),
 };
 
@@ -105,6 +111,9 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   const planner = env.COALESCE_MERGE_PLANNER;
   if (planner === '0' || planner === 'false') out.mergePlanner = false;
   else if (planner === '1' || planner === 'true') out.mergePlanner = true;
+  const restart = env.COALESCE_MERGE_WAL_RESTART;
+  if (restart === '1' || restart === 'true') out.mergeWalRestart = true;
+  else if (restart === '0' || restart === 'false') out.mergeWalRestart = false;
   const minGroups = num(env.COALESCE_MERGE_PLANNER_MIN_GROUPS);
   if (minGroups !== undefined && minGroups >= 0) out.mergePlannerMinGroups = Math.floor(minGroups);
   const pause = env.COALESCE_JOBS_TEST_PAUSE;

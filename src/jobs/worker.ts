@@ -37,10 +37,12 @@ try {
     flushWal: () => flusher.flush(),
     yieldToWriters: d.writeIntent ? () => yieldToWriters(d.writeIntent!) : undefined,
     writersWaiting: d.writeIntent ? () => Atomics.load(d.writeIntent!, 0) > 0 : undefined,
-    startWalCheckpointer: () => startWalCheckpointer(d.dataDir),
-    restartWal: () => {
-      try { store.db.pragma('wal_checkpoint(RESTART)'); } catch { /* busy: the next one */ }
-    },
+    ...(!d.config.mergeWalRestart ? {} : {
+      startWalCheckpointer: () => startWalCheckpointer(d.dataDir),
+      restartWal: () => {
+        try { store.db.pragma('wal_checkpoint(RESTART)'); } catch { /* busy: the next one */ }
+      },
+    }),
     startMergePlanner: d.config.mergePlanner === false ? undefined : mergePlannerThread({
       dataDir: d.dataDir, domainName: d.domainName, log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
     }),
