@@ -91,8 +91,16 @@ async function localRun(
     sb[j] = pos[b[k]!]!;
   }
   const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs, started);
-  const codes = new Uint32Array(m);
-  for (let j = 0; j < m; j++) codes[sorted[j]!] = run.codes[j]!;
+  // Codes in the caller's order only when asked for: resolve counts them (any order will do) and never reads them,
+  // and the scattered write-back is a serial pass over every pair.
+  let codes: Uint32Array | undefined;
+  const inOrder = () => {
+    if (!codes) {
+      codes = new Uint32Array(m);
+      for (let j = 0; j < m; j++) codes[sorted[j]!] = run.codes[j]!;
+    }
+    return codes;
+  };
   // Dropped once scored: its renumbered pairs, codes and columns (~200 MB at 1M) are garbage before the scores are
   // collected (the peak memory of a million-profile run).
   let inner: PatternRun | undefined = run;
@@ -101,7 +109,14 @@ async function localRun(
     return inner;
   };
   return {
-    codes,
+    get codes() {
+      return inOrder();
+    },
+    set codes(c: Uint32Array) {
+      codes = c;
+    },
+    // Valid until scoring overwrites them with probabilities.
+    codesAnyOrder: () => codes ?? run.codes,
     close: () => inner?.close(),
     // Raw probabilities stay in the renumbered pair order; `score` maps them back.
     scoreRaw: (model, tf, threshold) => scored().scoreRaw(model, tf, threshold),

@@ -53,6 +53,8 @@ export interface PatternRun {
    * overwrite this array with the probabilities (see scoreChunks).
    */
   codes: Uint32Array;
+  /** The same codes in some order (for counting them without putting them in pair order); read before scoring. */
+  codesAnyOrder?(): Uint32Array;
   score(model: Model, tf: TfCounts, threshold: number): Promise<Scored>;
   /** Probabilities in this run's pair order (what `score` is made from). */
   scoreRaw(model: Model, tf: TfCounts, threshold: number): Promise<RawScores>;

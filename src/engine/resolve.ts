@@ -183,7 +183,7 @@ export async function scoreCandidates(
     const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
     const tf = liveTf(cols);
     const u = exactAgreementU(estimateU(cols, samples, seed), tf);
-    const { patterns, counts } = patternHistogram(run.codes);
+    const { patterns, counts } = patternHistogram(run.codesAnyOrder?.() ?? run.codes);
     // Scoring reads the codes the comparison threads wrote (their own order): this copy is no longer needed.
     run.codes = new Uint32Array(0);
     const em = trainEm(patterns, counts, u, options.uEstimation !== 'random');
