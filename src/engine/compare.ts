@@ -330,11 +330,26 @@ function signaturesOf(values: string[]): Int32Array {
   return sig;
 }
 
+/** comparePhone without the slots (a few pairs: estimateU, explanations): the same result. */
+function comparePhoneStrings(v: View, a0: number, a1: number, b0: number, b1: number): number {
+  const p = v.phone;
+  let best = 3;
+  const s = v.tables.phone.values;
+  for (let i = a0; i < a1; i++) {
+    for (let j = b0; j < b1; j++) {
+      if (p.values[i] === p.values[j]) return 1;
+      if (best > 2 && withinOneEdit(s[p.values[i]!]!, s[p.values[j]!]!)) best = 2;
+    }
+  }
+  return best;
+}
+
 function comparePhone(v: View, a: number, b: number): number {
   const p = v.phone;
   const a0 = p.off[a]!, a1 = p.off[a + 1]!, b0 = p.off[b]!, b1 = p.off[b + 1]!;
   if (a0 === a1 || b0 === b1) return 0;
-  const slots = phoneSlotsOf(v);
+  if (v !== phoneSlotsView) return comparePhoneStrings(v, a0, a1, b0, b1);
+  const slots = phoneSlotsOfView!;
   let best = 3;
   const s = v.tables.phone.values;
   for (let i = a0; i < a1; i++) {
@@ -433,12 +448,42 @@ function identSlotsOf(v: View): Int32Array {
   identSlotsOfView = slots;
   return slots;
 }
+/** compareIdent without the slots (a few pairs: estimateU, explanations): the same result. */
+function compareIdentStrings(v: View, a0: number, a1: number, b0: number, b1: number): number {
+  const col = v.ident;
+  const keys = identKeyIds(v);
+  const keyLengths = identKeyLengths;
+  const s = v.tables.ident.values;
+  let best = 0;
+  for (let i = a0; i < a1; i++) {
+    const x = col.values[i]!;
+    for (let j = b0; j < b1; j++) {
+      const y = col.values[j]!;
+      if (keys[x] !== keys[y]) continue;
+      if (x === y) return 1;
+      const level = withinOneEdit(s[x]!, s[y]!, keyLengths![keys[x]!]!) ? 2 : 3;
+      if (best === 0 || level < best) best = level;
+    }
+  }
+  return best;
+}
+
+/**
+ * Builds the per-view value slots of phones and identifiers that the comparisons use from then on (until
+ * releaseViewCaches): worth it for a batch of many pairs (computePatterns), not for a few thousand random ones.
+ */
+export function prepareBulkCompare(v: View): void {
+  phoneSlotsOf(v);
+  identSlotsOf(v);
+}
+
 function compareIdent(v: View, a: number, b: number): number {
   // Only identifiers of the same kind (AccountNumber vs AccountNumber, soc_sec_id vs soc_sec_id) are comparable.
   const col = v.ident;
   const a0 = col.off[a]!, a1 = col.off[a + 1]!, b0 = col.off[b]!, b1 = col.off[b + 1]!;
   if (a0 === a1 || b0 === b1) return 0;
-  const slots = identSlotsOf(v);
+  if (v !== identSlotsView) return compareIdentStrings(v, a0, a1, b0, b1);
+  const slots = identSlotsOfView!;
   let best = 0;
   for (let i = a0; i < a1; i++) {
     const x = slots[3 * i]!, kx = slots[3 * i + 1]!, sx = slots[3 * i + 2]!;

@@ -1,10 +1,12 @@
 /** Comparison patterns and pair scores of ranges of candidate pairs — the hot loops, run inline or in worker threads. */
 import { patternOf, probabilityOf, type Model } from './model.js';
-import { releaseViewCaches, type View } from './compare.js';
+import { prepareBulkCompare, releaseViewCaches, type View } from './compare.js';
 import { Scorer, type TfSource } from './score.js';
 import { fullNameCount, type FullNameCounts } from './tf.js';
 
 export function computePatterns(v: View, a: Uint32Array, b: Uint32Array, out: Uint32Array, from: number, to: number): void {
+  // The slots cost a pass over the view's values: worth it when the pairs are about as many as the profiles.
+  if (to - from >= v.n / 4) prepareBulkCompare(v);
   for (let k = from; k < to; k++) out[k] = patternOf(v, a[k]!, b[k]!);
   releaseViewCaches();
 }
@@ -14,6 +16,7 @@ export function computeChunks(
   v: View, a: Uint32Array, b: Uint32Array, out: Uint32Array, next: Int32Array, chunk: number,
 ): void {
   const n = a.length;
+  if (n >= v.n / 4) prepareBulkCompare(v);
   for (let from = Atomics.add(next, 0, chunk); from < n; from = Atomics.add(next, 0, chunk)) {
     const to = Math.min(n, from + chunk);
     for (let k = from; k < to; k++) out[k] = patternOf(v, a[k]!, b[k]!);
