@@ -181,16 +181,20 @@ export function readAndPrepareGroup(c: SqliteContext, domainName: string, seq: n
   return prepareGroup(domainName, seq, profileIds, profileIds.map((id) => readMergeRow(c, domainName, id)), plan);
 }
 
-/** readAndPrepareGroup for each group, in one read transaction; a group whose planning throws keeps the error. */
+/**
+ * readAndPrepareGroup for each group; a group whose planning throws keeps the error. No read transaction around them:
+ * each row is checked again when the merge is written, and a reader holding a WAL snapshot for long keeps the writer's
+ * WAL from restarting after its checkpoints (it then grows, and every commit checkpoints again).
+ */
 export function prepareJobGroups(c: SqliteContext, domainName: string, groups: Array<{ seq: number; profileIds: string[] }>,
   plan: (group: { seq: number; profileIds: string[] }, profiles: StoredProfile[]) => GroupMergePlan[]): PreparedGroup[] {
-  return c.db.transaction(() => groups.map((g) => {
+  return groups.map((g) => {
     try {
       return readAndPrepareGroup(c, domainName, g.seq, g.profileIds, (live) => plan(g, live));
     } catch (err) {
       return { seq: g.seq, profileIds: g.profileIds, rows: [], merges: [], error: String((err as Error)?.message ?? err) };
     }
-  }))();
+  });
 }
 
 /** A prepared merge met a profile that changed since it was planned: its savepoint is rolled back, the group re-planned. */
