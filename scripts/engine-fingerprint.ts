@@ -2,7 +2,7 @@
  * Fingerprint of resolve()'s output on generated profiles, to prove a speed change output-identical.
  * `node --import tsx scripts/engine-fingerprint.ts [profiles=100000] [seed=1]`
  * Hashes groups (MatchId, members, ConfidenceScore), every pair's probability and the model JSON of
- * resolve(generateProfiles(N, seed, { meta: false }), { seed: 1 }); also prints CPU of the whole resolve.
+ * resolve(generateProfiles(N, seed, { meta: false }), { seed: 1 }); also prints CPU (all threads) of resolve and of each stage.
  */
 import { createHash } from 'node:crypto';
 import { resolve } from '../src/engine/resolve.js';
@@ -12,11 +12,22 @@ const nums = process.argv.slice(2).filter((a) => /^\d+$/.test(a)).map(Number);
 const n = nums[0] ?? 100_000;
 const seed = nums[1] ?? 1;
 const { profiles } = generateProfiles(n, seed, { meta: false });
+const cpuMs = (x: NodeJS.CpuUsage) => Math.round((x.user + x.system) / 1000);
+// CPU of all threads per stage: onProgress(stage, 0) marks where each stage starts.
+const stageCpu: Record<string, number> = {};
+let stage = '', mark = process.cpuUsage();
 const c = process.cpuUsage();
-const r = await resolve(profiles, { seed: 1 });
+const r = await resolve(profiles, {
+  seed: 1,
+  onProgress: (s) => {
+    if (s === stage) return;
+    if (stage) stageCpu[stage] = cpuMs(process.cpuUsage(mark));
+    [stage, mark] = [s, process.cpuUsage()];
+  },
+});
 const u = process.cpuUsage(c);
 const h = createHash('sha256');
 for (const g of r.groups) h.update(`${g.matchId}:${g.profileIds.join(',')}:${g.confidenceScore}\n`);
 for (const p of r.pairs) h.update(`${p.a}|${p.b}|${p.probability}\n`);
 h.update(JSON.stringify(r.model));
-console.log(`${n} profiles seed ${seed}: groups ${r.groups.length} pairs ${r.pairs.length} sha256 ${h.digest('hex').slice(0, 16)}; resolve CPU ${Math.round((u.user + u.system) / 1000)} ms (all threads)`);
+console.log(`${n} profiles seed ${seed}: groups ${r.groups.length} pairs ${r.pairs.length} sha256 ${h.digest('hex').slice(0, 16)}; resolve CPU ${cpuMs(u)} ms (all threads); stages CPU ${JSON.stringify(stageCpu)}, wall ${JSON.stringify(r.stats.timingsMs)}`);

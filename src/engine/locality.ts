@@ -6,7 +6,7 @@
  * renumbered profile walk the columns almost sequentially (100k profiles: 1.4–1.7×, 400k: 1.7× less CPU). Patterns are identical;
  * they are written back in candidate-pair order.
  */
-import { hoodInputOf, neighbourhoodOrder, sortByHash } from './blocking.js';
+import { hoodInputOf, neighbourhoodOrder } from './blocking.js';
 import { MULTI_COLUMNS, NAME_COLUMNS, type Columns, type Multi } from './columns.js';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -78,17 +78,26 @@ async function localRun(
   const m = a.length;
   const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
   const view = permuted(cols, perm);
-  const hash = new Uint32Array(m), idx = new Uint32Array(m);
+  // Processing order: by the lower renumbered profile, ties in candidate order — a stable counting sort on it (one
+  // counting pass and one scatter; the two-pass radix sort of (key, index) pairs it replaces gave the same order).
+  const n = cols.n;
+  const start = new Uint32Array(n + 1);
+  const low = new Uint32Array(m), posB = new Uint32Array(m);
   for (let k = 0; k < m; k++) {
-    hash[k] = Math.min(pos[a[k]!]!, pos[b[k]!]!);
-    idx[k] = k;
+    const x = pos[a[k]!]!, y = pos[b[k]!]!;
+    const l = x < y ? x : y;
+    low[k] = l;
+    posB[k] = y;
+    start[l + 1]!++;
   }
-  const sorted = sortByHash({ hash, idx }).idx; // processing order: by the lower renumbered profile
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const sorted = new Uint32Array(m);
   const sa = sharedU32(m), sb = sharedU32(m);
-  for (let j = 0; j < m; j++) {
-    const k = sorted[j]!;
+  for (let k = 0; k < m; k++) {
+    const j = start[low[k]!]!++;
+    sorted[j] = k;
     sa[j] = pos[a[k]!]!;
-    sb[j] = pos[b[k]!]!;
+    sb[j] = posB[k]!;
   }
   const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs, started);
   // Codes in the caller's order only when asked for: resolve counts them (any order will do) and never reads them,
