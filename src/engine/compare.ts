@@ -372,15 +372,20 @@ interface IdentKeys {
   /** Per key id, the length of "key=" (the shortest over the key's values; 0 for a value without "="). */
   lengths: Int32Array;
 }
-const identKeys = new WeakMap<View, IdentKeys>();
+/**
+ * By the identifier table (a function of its strings alone): the locality order's renumbered view shares the table
+ * with the columns, so estimateU's random pairs reuse what the comparisons computed (a pass over every identifier).
+ */
+const identKeys = new WeakMap<string[], IdentKeys>();
 /** Computed once per view (no string scan per pair); the last view's kept at hand. */
 let identView: View | undefined;
 let identKeysOfView: Int32Array | undefined;
 let identKeyLengths: Int32Array | undefined;
 function identKeyIds(v: View): Int32Array {
   if (v === identView) return identKeysOfView!;
-  let keys = identKeys.get(v);
-  if (!keys) identKeys.set(v, (keys = identKeysOf(v.tables.ident.values)));
+  const values = v.tables.ident.values;
+  let keys = identKeys.get(values);
+  if (!keys) identKeys.set(values, (keys = identKeysOf(values)));
   identView = v;
   identKeysOfView = keys.ids;
   identKeyLengths = keys.lengths;
