@@ -33,7 +33,7 @@ export interface TfCounts {
 }
 
 export function tfSourceOf(tf: TfCounts): TfSource {
-  const source: TfSource = { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]!, size: (k) => tf.counts[k]?.length ?? 0 };
+  const source: TfSource = { count: (k, id) => tf.counts[k]?.[id] ?? 0, total: (k) => tf.totals[k]! };
   const full = tf.fullName;
   if (full) {
     source.fullName = (first, last) => fullNameCount(full, first, last);

@@ -10,13 +10,14 @@ import type { AttributeEvidence, PairEvidence } from './types.js';
 export interface TfSource {
   count(k: number, id: number): number;
   total(k: number): number;
-  /** Number of distinct values of comparison k's table, when known without the strings (sizes a cache). */
-  size?(k: number): number;
   /** Occurrences of the full name (first-name id, last-name id), when full-name frequencies are known. */
   fullName?(first: number, last: number): number;
   /** Profiles with both names (denominator of full-name frequencies). */
   fullTotal?(): number;
 }
+
+/** Value counts below this get their TF adjustment cached (more common values are rare: computed each time). */
+const TF_CACHE_COUNTS = 4096;
 
 export class Scorer {
   private readonly weights: Float64Array[];
@@ -27,7 +28,11 @@ export class Scorer {
   private readonly stride: number;
   /** Per comparison, its TF level (-1: none). */
   private readonly tfLevels: Int32Array;
-  /** Per TF comparison, the adjustment of each value id, computed on first use (NaN = not yet). */
+  /**
+   * Per TF comparison, the adjustment for each value COUNT below TF_CACHE_COUNTS, computed on first use (NaN = not
+   * yet). The adjustment is a pure function of the value's count, so caching it by count gives the same numbers as
+   * caching it by value id did, without an array of doubles per distinct value and thread (~60 MB at 1M profiles).
+   */
   private readonly tfCache: (Float64Array | undefined)[];
   private readonly levels = codeLevelTable();
   /** u of exact full-name agreement among random pairs; 0 = no full-name adjustment (two separate ones). */
@@ -72,15 +77,11 @@ export class Scorer {
     const c = COMPARISONS[k]!;
     const id = c.sharedValue(this.view, a, b);
     if (id < 0) return 0;
-    let cache = this.tfCache[k];
-    if (!cache) {
-      const size = this.tf.size?.(k) ?? (c.tfTable ? this.view.tables[c.tfTable].values.length : 0);
-      cache = this.tfCache[k] = new Float64Array(size).fill(NaN);
-    }
-    if (id >= cache.length) return tfAdjustment(this.uExact[k]!, this.tf.count(k, id), this.tf.total(k), this.model.tfClamp);
-    let adj = cache[id]!;
-    // A pure function of the value's count, so cached per value id (the same number as computing it per pair).
-    if (adj !== adj) cache[id] = adj = tfAdjustment(this.uExact[k]!, this.tf.count(k, id), this.tf.total(k), this.model.tfClamp);
+    const count = this.tf.count(k, id);
+    if (count >= TF_CACHE_COUNTS) return tfAdjustment(this.uExact[k]!, count, this.tf.total(k), this.model.tfClamp);
+    const cache = this.tfCache[k] ??= new Float64Array(TF_CACHE_COUNTS).fill(NaN);
+    let adj = cache[count]!;
+    if (adj !== adj) cache[count] = adj = tfAdjustment(this.uExact[k]!, count, this.tf.total(k), this.model.tfClamp);
     return adj;
   }
 
