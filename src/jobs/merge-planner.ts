@@ -31,7 +31,7 @@ export interface MergePlannerOptions {
   dataDir: string;
   domainName: string;
   cacheKiB?: number;
-  log?: (m: string) => void;
+  log?: (m: string, level?: 'info' | 'warn') => void;
   /** Wait for every group's plan instead of planning the late ones inline (tests: deterministic use of the thread). */
   waitForPlans?: boolean;
 }
@@ -55,7 +55,7 @@ export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner
       failed ??= why;
     };
     const onReply = (m: PlannerReply) => {
-      if (m.id === -1) opts.log?.(`merge planner thread CPU ${m.cpuMs ?? '?'} ms`);
+      if (m.id === -1) opts.log?.(`merge planner thread CPU ${m.cpuMs ?? '?'} ms`, 'info');
       else if (m.error !== undefined) fail(m.error);
       else ready.set(m.id, m.prepared ?? []);
     };

@@ -23,7 +23,8 @@ export interface RunParams {
   config: JobsConfig;
   sink: ObjectSink;
   now: () => number;
-  log?: (msg: string) => void;
+  /** Messages for the server log: warnings unless said otherwise (statistics are 'info'). */
+  log?: (msg: string, level?: 'info' | 'warn') => void;
   /** Called every WAL_FLUSH_EVERY merges: starts a background flush of the WAL (src/jobs/wal-flusher.ts). */
   flushWal?: () => void;
   /** Awaited before MERGING takes the write lock (a batch, or a merge in strict mode): lets waiting API writers in. */
@@ -312,7 +313,7 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
     await checkpointer?.close();
     if (ahead) {
       await ahead.close();
-      p.log?.(`job ${jobId}: ${pending.length} group(s) sent to the planner thread, ${ahead.notReady} of them planned by the writer (plan not ready), ${replanned} planned again (a profile changed meanwhile); waited ${Math.round(waitedMs)} ms for plans`);
+      p.log?.(`job ${jobId}: ${pending.length} group(s) sent to the planner thread, ${ahead.notReady} of them planned by the writer (plan not ready), ${replanned} planned again (a profile changed meanwhile); waited ${Math.round(waitedMs)} ms for plans`, 'info');
     }
   }
   return failed;

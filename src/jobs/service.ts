@@ -135,7 +135,7 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
   async function runOffThread(domainName: string, jobId: string, mode: 'run' | 'resume', entry: { worker?: Worker }): Promise<void> {
     if (config.inline) {
       const sink = s3 ? s3Sink(s3) : localSink(dataDir);
-      await runJob(store, { domainName, jobId, mode, config, sink, now: () => clock.now(), log: (m) => log.warn(m) });
+      await runJob(store, { domainName, jobId, mode, config, sink, now: () => clock.now(), log: (m, level) => log[level ?? 'warn'](m) });
     } else {
       const workerData: JobWorkerData = {
         dataDir, domainName, jobId, mode, config, s3, clockOffsetMs: clock.now() - Date.now(), writeIntent: apiContext?.writeIntent,
@@ -144,8 +144,8 @@ export function createJobsService(opts: JobsServiceOptions): CoalesceJobsService
       entry.worker = worker;
       let merging = false;
       await new Promise<void>((resolve) => {
-        worker.on('message', (m: { type: string; msg?: string; active?: boolean }) => {
-          if (m.type === 'log') log.warn({ domainName, jobId }, m.msg);
+        worker.on('message', (m: { type: string; msg?: string; level?: string; active?: boolean }) => {
+          if (m.type === 'log') log[m.level === 'info' ? 'info' : 'warn']({ domainName, jobId }, m.msg);
           if (m.type === 'merging' && m.active !== merging) setMerging((merging = m.active === true));
         });
         worker.on('error', (err) => log.error({ err, domainName, jobId }, 'identity resolution job worker failed'));

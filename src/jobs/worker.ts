@@ -33,7 +33,7 @@ try {
     domainName: d.domainName, jobId: d.jobId, mode: d.mode, config: d.config,
     sink: d.s3 ? s3Sink(d.s3) : localSink(d.dataDir),
     now: () => Date.now() + d.clockOffsetMs,
-    log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
+    log: (msg, level) => parentPort?.postMessage({ type: 'log', msg, level }),
     flushWal: () => flusher.flush(),
     yieldToWriters: d.writeIntent ? () => yieldToWriters(d.writeIntent!) : undefined,
     writersWaiting: d.writeIntent ? () => Atomics.load(d.writeIntent!, 0) > 0 : undefined,
@@ -44,7 +44,7 @@ try {
       },
     }),
     startMergePlanner: d.config.mergePlanner === false ? undefined : mergePlannerThread({
-      dataDir: d.dataDir, domainName: d.domainName, log: (msg) => parentPort?.postMessage({ type: 'log', msg }),
+      dataDir: d.dataDir, domainName: d.domainName, log: (msg, level) => parentPort?.postMessage({ type: 'log', msg, level }),
     }),
     onMerging: (active) => {
       // Checkpoint the merges' WAL here, so that no connection with a smaller threshold (the API's) inherits it.
