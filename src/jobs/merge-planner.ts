@@ -36,6 +36,8 @@ export interface MergePlannerOptions {
   waitForPlans?: boolean;
 }
 
+const PLANNER_HEAP_MB = 128;
+
 export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner {
   return (settings, groups) => {
     const { port1, port2 } = new MessageChannel();
@@ -45,7 +47,11 @@ export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner
       dataDir: opts.dataDir, domainName: opts.domainName, settings, cacheKiB: opts.cacheKiB ?? 65536, port: port2, progress,
       adaptive: !opts.waitForPlans,
     };
-    const worker: Worker = startWorker(import.meta.url, './merge-planner-worker.js', { workerData: data, transferList: [port2] });
+    // A small heap: the planner holds a few chunks of plans at a time, but parses profiles fast enough that V8 let
+    // its heap grow by hundreds of MB of garbage at 1M profiles. Over the limit it stops and the writer plans inline.
+    const worker: Worker = startWorker(import.meta.url, './merge-planner-worker.js', {
+      workerData: data, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: PLANNER_HEAP_MB },
+    });
     let failed: string | undefined;
     let notReady = 0;
     const requested = new Set<number>();

@@ -108,8 +108,11 @@ describe('crash recovery (SIGKILL)', () => {
   for (const [mode, every] of [['a batch of merges open', '40'], ['one commit per merge', '1']] as const) {
     it(`during MERGING (${mode}): the remaining merges resume after restart, no profile is half-merged`, async () => {
       const dataDir = makeTempDir('coalesce-crash-merge-');
-      // Groups planned ahead on the planner thread (docs/jobs.md, "Planning ahead"), however few.
-      const env = { COALESCE_MERGE_COMMIT_EVERY: every, COALESCE_MERGE_COMMIT_MS: '60000', COALESCE_MERGE_PLANNER_MIN_GROUPS: '0' };
+      // Groups planned ahead on the planner thread (docs/jobs.md, "Planning ahead"), however few; its statistics line
+      // (checked below) is logged at info.
+      const env = {
+        COALESCE_MERGE_COMMIT_EVERY: every, COALESCE_MERGE_COMMIT_MS: '60000', COALESCE_MERGE_PLANNER_MIN_GROUPS: '0', LOG_LEVEL: 'info',
+      };
       let { s, client } = await spawn(dataDir, 'MERGING', env);
       const ids = await prepare(client);
       const { JobId } = await startIdentityResolutionJob({ endpoint: s.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }, D);
