@@ -5,10 +5,10 @@
  */
 import { resolve } from '../src/engine/resolve.js';
 import { generateProfiles } from '../src/engine/generate/index.js';
+import { cpuMs } from './stage-cpu.js';
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
 const { profiles } = generateProfiles(n, 1, { meta: false });
-const cpuMs = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
 const stageCpu: Record<string, number> = {};
 let stage = '', mark = process.cpuUsage();
 const r = await resolve(profiles, {

@@ -7,24 +7,15 @@
 import { createHash } from 'node:crypto';
 import { resolve } from '../src/engine/resolve.js';
 import { generateProfiles } from '../src/engine/generate/index.js';
+import { cpuMs, stageCpuRecorder } from './stage-cpu.js';
 
 const nums = process.argv.slice(2).filter((a) => /^\d+$/.test(a)).map(Number);
 const n = nums[0] ?? 100_000;
 const seed = nums[1] ?? 1;
 const { profiles } = generateProfiles(n, seed, { meta: false });
-const cpuMs = (x: NodeJS.CpuUsage) => Math.round((x.user + x.system) / 1000);
-// CPU of all threads per stage: onProgress(stage, 0) marks where each stage starts.
-const stageCpu: Record<string, number> = {};
-let stage = '', mark = process.cpuUsage();
+const { onProgress, stageCpu } = stageCpuRecorder();
 const c = process.cpuUsage();
-const r = await resolve(profiles, {
-  seed: 1,
-  onProgress: (s) => {
-    if (s === stage) return;
-    if (stage) stageCpu[stage] = cpuMs(process.cpuUsage(mark));
-    [stage, mark] = [s, process.cpuUsage()];
-  },
-});
+const r = await resolve(profiles, { seed: 1, onProgress });
 const u = process.cpuUsage(c);
 const h = createHash('sha256');
 for (const g of r.groups) h.update(`${g.matchId}:${g.profileIds.join(',')}:${g.confidenceScore}\n`);

@@ -14,10 +14,10 @@ import { blockingLimitsOf, normalizeOptionsOf, normalizeThreads, resolve } from 
 import { generateProfiles } from '../src/engine/generate/index.js';
 import { loadDataset } from '../src/engine/eval/registry.js';
 import type { DatasetName } from '../src/engine/eval/types.js';
+import { cpuMs, stageCpuRecorder } from './stage-cpu.js';
 
 const args = process.argv.slice(2);
 const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
-const cpuMs = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
 
 if (args.includes('--hash')) {
   for (const name of ['generated', 'febrl3', 'fake_1000'] as DatasetName[]) {
@@ -60,15 +60,6 @@ if (threads > 0) {
 }
 c = process.cpuUsage();
 const t = performance.now();
-// CPU per stage (all threads): onProgress(stage, 0) marks where each stage starts.
-const stageCpu: Record<string, number> = {};
-let stage = '', mark = process.cpuUsage();
-const r = await resolve(profiles, {
-  seed: 1,
-  onProgress: (s) => {
-    if (s === stage) return;
-    if (stage) stageCpu[stage] = cpuMs(process.cpuUsage(mark));
-    [stage, mark] = [s, process.cpuUsage()];
-  },
-});
+const { onProgress, stageCpu } = stageCpuRecorder();
+const r = await resolve(profiles, { seed: 1, onProgress });
 console.log(`full resolve CPU ${cpuMs(process.cpuUsage(c))} ms (all threads), wall ${Math.round(performance.now() - t)} ms; stages wall ${JSON.stringify(r.stats.timingsMs)}; stages CPU ${JSON.stringify(stageCpu)}`);

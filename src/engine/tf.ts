@@ -41,26 +41,31 @@ export function liveTf(c: Columns): LiveTf {
   return { counts, totals, count: (k, id) => counts[k]?.[id] ?? 0, total: (k) => totals[k]! };
 }
 
-/** The most common values (count ≥ 2, at most `limit`) as a JSON table for the model. */
-export function tfTableOf(values: string[], counts: Int32Array, total: number, limit: number): TfTable {
-  // Only values at least as common as the limit-th most common one can be kept: sort just those (a million
-  // distinct emails or streets sorted by a string comparator cost most of training).
+/**
+ * How many values repeat (count ≥ 2), and the count the `limit`-th most common of them has (at least 2): only values
+ * at least that common can make a table of the `limit` most common ones, so only those need sorting or strings.
+ */
+function topCountCut(counts: Int32Array, limit: number): { repeated: number; cut: number } {
   let repeated = 0, maxCount = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < counts.length; i++) {
     if (counts[i]! < 2) continue;
     repeated++;
     if (counts[i]! > maxCount) maxCount = counts[i]!;
   }
   const byCount = new Uint32Array(maxCount + 1);
-  for (let i = 0; i < values.length; i++) if (counts[i]! >= 2) byCount[counts[i]!]!++;
-  let cut = 2;
+  for (let i = 0; i < counts.length; i++) if (counts[i]! >= 2) byCount[counts[i]!]!++;
   for (let c = maxCount, seen = 0; c >= 2; c--) {
     seen += byCount[c]!;
-    if (seen >= limit) {
-      cut = c;
-      break;
-    }
+    if (seen >= limit) return { repeated, cut: c };
   }
+  return { repeated, cut: 2 };
+}
+
+/** The most common values (count ≥ 2, at most `limit`) as a JSON table for the model. */
+export function tfTableOf(values: string[], counts: Int32Array, total: number, limit: number): TfTable {
+  // Only values at least as common as the limit-th most common one can be kept: sort just those (a million
+  // distinct emails or streets sorted by a string comparator cost most of training).
+  const { repeated, cut } = topCountCut(counts.subarray(0, values.length), limit);
   const ids: number[] = [];
   for (let i = 0; i < values.length; i++) if (counts[i]! >= cut) ids.push(i);
   ids.sort((x, y) => counts[y]! - counts[x]! || (values[x]! < values[y]! ? -1 : 1));
@@ -163,21 +168,7 @@ export function fullNameU(f: FullNameCounts): number {
 /** The most common full names ("first last", count ≥ 2, at most `limit`) for the saved model. */
 export function fullNameTable(f: FullNameCounts, names: string[], limit: number): TfTable {
   // Strings only for the full names that can make the table (a million profiles have ~10^5 repeated full names).
-  let maxCount = 0, repeated = 0;
-  for (let k = 0; k < f.count.length; k++) {
-    if (f.count[k]! >= 2) repeated++;
-    if (f.count[k]! > maxCount) maxCount = f.count[k]!;
-  }
-  const byCount = new Uint32Array(maxCount + 1);
-  for (let k = 0; k < f.count.length; k++) if (f.count[k]! >= 2) byCount[f.count[k]!]!++;
-  let cut = 2;
-  for (let c = maxCount, seen = 0; c >= 2; c--) {
-    seen += byCount[c]!;
-    if (seen >= limit) {
-      cut = c;
-      break;
-    }
-  }
+  const { repeated, cut } = topCountCut(f.count, limit);
   const values: string[] = [];
   const counts: number[] = [];
   for (let l = 0; l + 1 < f.off.length; l++) {
