@@ -7,10 +7,12 @@ import type { EngineProfile } from './types.js';
 import { Interner, IntList } from './intern.js';
 import type { Address, ProfileData } from '../model/profile.js';
 import { nameTokens, normalizeName } from './normalize/name.js';
-import { DEFAULT_EMAIL_RULES, indexEmailRules, normalizeEmail, type EmailProviderRule } from './normalize/email.js';
+import {
+  DEFAULT_EMAIL_RULES, indexEmailRules, normalizeEmail, type EmailProviderRule, type NormalEmail,
+} from './normalize/email.js';
 import { phoneNormalizer } from './normalize/phone.js';
 import { lineParts, normalizePostcode, rawStreetLine } from './normalize/address.js';
-import { dateParser } from './normalize/date.js';
+import { dateParser, type DateParser } from './normalize/date.js';
 import { foldText } from './normalize/text.js';
 
 export interface NormalizeOptions {
@@ -147,7 +149,7 @@ export class ColumnBuilder {
   };
   protected readonly rules: ReturnType<typeof indexEmailRules>;
   protected readonly phoneOf: ReturnType<typeof phoneNormalizer>;
-  protected readonly dateOf: ReturnType<typeof dateParser>;
+  protected readonly dateOf: DateParser;
   private readonly idKeys: Set<string> | undefined;
   private readonly keyVerdicts = new Map<string, boolean>();
   // Caches from raw value to interned id(s), so each distinct raw value is normalized and looked up once: real and
@@ -230,7 +232,11 @@ export class ColumnBuilder {
 
   /** Index into emailIds of a raw email's three ids (-1 = not an email), interned now: a raw email's first sight. */
   protected emailIndex(raw: string): number {
-    const e = normalizeEmail(raw, this.rules);
+    return this.emailIndexOf(normalizeEmail(raw, this.rules));
+  }
+
+  /** Index into emailIds of a normalized email's three ids (-1 = none), interned now. */
+  protected emailIndexOf(e: NormalEmail | undefined): number {
     if (!e) return -1;
     const t = this.t, k = this.emailIds.length;
     this.emailIds.push(t.emailFull.id(e.full, false));
@@ -296,6 +302,8 @@ export class ColumnBuilder {
       // Interned at the line's first kept use, as before the cache (ids follow first occurrence).
       line.unitId = line.unit ? t.unit.id(line.unit, false) : -1;
       line.nameId = line.streetName ? t.streetName.id(line.streetName, false) : -1;
+      // The strings are in the tables now (or were already, under another line): not kept alive by the cache.
+      line.unit = line.streetName = '';
     }
     street.values.push(sid);
     m.house.values.push(line.house);

@@ -6,17 +6,19 @@
  * sliced out of the chunk only at a value's first sight, to normalize it. Attributes in the chunk are identifier
  * Attributes only (the encoder keeps no others), so they are not checked again.
  */
-import { ColumnBuilder, newNameField, type LineIds, type NameField, type NormalizeOptions } from './columns.js';
+import { ColumnBuilder, newNameField, UNSET, type LineIds, type NameField, type NormalizeOptions } from './columns.js';
 import { RawCache } from './raw-cache.js';
 import { ADDRESS_PART_COUNT, ADDRESS_TAG, ATTRIBUTE_TAG, END_TAG, chunkText } from './profile-codec.js';
 import { normalizePostcode } from './normalize/address.js';
+import { normalizeEmailChars } from './normalize/email.js';
+import { isNanpCountry, nanpPhoneOfChars } from './normalize/phone.js';
 import { foldText } from './normalize/text.js';
 
 // Tags of the encoded top-level fields (profile-codec.ts's TOP order).
 const FIRST = 0, MIDDLE = 1, LAST = 2, BIRTH = 3, EMAIL0 = 4, EMAIL_END = 7, PHONE0 = 7, PHONE_END = 11, ACCOUNT = 11;
 const ADDRESS_COUNT = (ATTRIBUTE_TAG - ADDRESS_TAG) / ADDRESS_PART_COUNT;
 const POSTCODE = 4, CITY = 5; // part offsets; 0–3 = Address1–4
-const SPACE = 32;
+const SPACE = 32, EQUALS = 61;
 const ACCOUNT_KEY = 'AccountNumber';
 
 export class EncodedColumnBuilder extends ColumnBuilder {
@@ -36,9 +38,11 @@ export class EncodedColumnBuilder extends ColumnBuilder {
   private scratch: Uint16Array = new Uint16Array(256);
   private buf: Uint16Array = new Uint16Array(0);
   private text = '';
+  private readonly nanp: boolean;
 
   constructor(opts: NormalizeOptions) {
     super(opts);
+    this.nanp = isNanpCountry(opts.defaultCountry);
   }
 
   /** Normalizes every profile of an encoded chunk. */
@@ -105,7 +109,11 @@ export class EncodedColumnBuilder extends ColumnBuilder {
     if (pb >= 0) {
       const e = this.dateCache.find(buf, pb + 2, buf[pb + 1]!);
       if (e >= 0) dob = this.dateCache.value(e);
-      else this.dateCache.add(buf, pb + 2, buf[pb + 1]!, (dob = this.dateOf(this.raw(pb))));
+      else {
+        dob = this.dateOf.chars(buf, pb + 2, buf[pb + 1]!);
+        if (dob < 0) dob = this.dateOf(this.raw(pb));
+        this.dateCache.add(buf, pb + 2, buf[pb + 1]!, dob);
+      }
     }
     this.dob.push(dob);
 
@@ -116,7 +124,11 @@ export class EncodedColumnBuilder extends ColumnBuilder {
       const e = this.emailCache.find(buf, p + 2, buf[p + 1]!);
       let k: number;
       if (e >= 0) k = this.emailCache.value(e);
-      else this.emailCache.add(buf, p + 2, buf[p + 1]!, (k = this.emailIndex(this.raw(p))));
+      else {
+        const fast = normalizeEmailChars(buf, p + 2, buf[p + 1]!, this.rules);
+        k = fast !== null ? this.emailIndexOf(fast) : this.emailIndex(this.raw(p));
+        this.emailCache.add(buf, p + 2, buf[p + 1]!, k);
+      }
       this.pushEmailIds(k, e0);
     }
     m.email.end(); m.emailLoose.end(); m.emailLocal.end();
@@ -128,7 +140,11 @@ export class EncodedColumnBuilder extends ColumnBuilder {
       const e = this.phoneCache.find(buf, p + 2, buf[p + 1]!);
       let id: number;
       if (e >= 0) id = this.phoneCache.value(e);
-      else this.phoneCache.add(buf, p + 2, buf[p + 1]!, (id = this.phoneId(this.raw(p))));
+      else {
+        const fast = this.nanp ? nanpPhoneOfChars(buf, p + 2, buf[p + 1]!) : null;
+        id = fast !== null ? this.t.phone.id(fast, false) : this.phoneId(this.raw(p));
+        this.phoneCache.add(buf, p + 2, buf[p + 1]!, id);
+      }
       this.pushPhoneId(id, p0);
     }
     m.phone.end();
@@ -219,8 +235,31 @@ export class EncodedColumnBuilder extends ColumnBuilder {
     const e = this.identCache.find(kb, 0, len);
     let id: number;
     if (e >= 0) id = this.identCache.value(e);
-    else this.identCache.add(kb, 0, len, (id = this.identId(pk < 0 ? ACCOUNT_KEY : this.raw(pk), this.raw(pv))));
+    else {
+      id = this.asciiIdentId(kb, klen, vlen);
+      if (id === UNSET) id = this.identId(pk < 0 ? ACCOUNT_KEY : this.raw(pk), this.raw(pv));
+      this.identCache.add(kb, 0, len, id);
+    }
     if (id >= 0) this.m.ident.values.push(id);
+  }
+
+  /**
+   * identId of the key and raw value in kb ([key length, key, value]) when the value is ASCII: foldText then
+   * lower-cases it and keeps its a–z 0–9 characters (the spaces it leaves are removed), so `key=` + those characters
+   * is built in one string. UNSET = not ASCII (call identId).
+   */
+  private asciiIdentId(kb: Uint16Array, klen: number, vlen: number): number {
+    const codes: number[] = [];
+    for (let i = 1; i <= klen; i++) codes.push(kb[i]!);
+    codes.push(EQUALS);
+    for (let i = 1 + klen, end = 1 + klen + vlen; i < end; i++) {
+      let c = kb[i]!;
+      if (c >= 128) return UNSET;
+      if (c >= 65 && c <= 90) c += 32;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) codes.push(c);
+    }
+    if (codes.length === klen + 1) return -1;
+    return this.t.ident.id(String.fromCharCode.apply(null, codes), false);
   }
 }
 

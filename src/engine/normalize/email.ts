@@ -61,3 +61,63 @@ export function normalizeEmail(raw: string | undefined, rules: EmailRuleIndex): 
   const looseLocal = local.replace(/[._-]/g, '');
   return { full: `${local}@${domain}`, loose: `${looseLocal || local}@${domain}`, local: looseLocal || local, domain };
 }
+
+/**
+ * normalizeEmail of a raw address held as UTF-16 codes buf[from, from + len), for the common case — ASCII without
+ * whitespace, one '@' not first or last, no trailing dot, no `mailto:`, one-character tag separators — built
+ * character by character into its final strings without regular expressions or intermediate strings (the result
+ * is the same: lower case, then the provider rule). null = any other value (call normalizeEmail).
+ */
+export function normalizeEmailChars(
+  buf: Uint16Array, from: number, len: number, rules: EmailRuleIndex,
+): NormalEmail | undefined | null {
+  const end = from + len;
+  let at = -1;
+  for (let i = from; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 128 || c === 32 || (c >= 9 && c <= 13)) return null;
+    if (c === 64) at = i;
+  }
+  if (at <= from || at >= end - 1 || buf[end - 1] === 46) return null;
+  if (len >= 7 && lower(buf[from]!) === 109 && lower(buf[from + 6]!) === 58) return null; // maybe "mailto:"
+  const domainCodes: number[] = [];
+  for (let i = at + 1; i < end; i++) domainCodes.push(lower(buf[i]!));
+  let domain = String.fromCharCode.apply(null, domainCodes);
+  const rule = rules.get(domain);
+  let stop = at; // the local part is [from, stop)
+  let dropDots = false;
+  if (rule) {
+    const sep = rule.tagSeparator;
+    if (sep) {
+      if (sep.length !== 1) return null;
+      const t = sep.charCodeAt(0);
+      // local.indexOf(sep) > 0: the first occurrence, unless it is the first character.
+      if (lower(buf[from]!) !== t) {
+        for (let i = from + 1; i < at; i++) {
+          if (lower(buf[i]!) === t) {
+            stop = i;
+            break;
+          }
+        }
+      }
+    }
+    dropDots = rule.ignoreDots === true;
+    if (rule.canonicalDomain) domain = rule.canonicalDomain;
+  }
+  const localCodes: number[] = [];
+  const looseCodes: number[] = [];
+  for (let i = from; i < stop; i++) {
+    const c = lower(buf[i]!);
+    if (c === 46 && dropDots) continue;
+    localCodes.push(c);
+    if (c !== 46 && c !== 95 && c !== 45) looseCodes.push(c);
+  }
+  if (localCodes.length === 0) return undefined;
+  const local = String.fromCharCode.apply(null, localCodes);
+  const looseLocal = looseCodes.length > 0 ? String.fromCharCode.apply(null, looseCodes) : local;
+  return { full: `${local}@${domain}`, loose: `${looseLocal}@${domain}`, local: looseLocal, domain };
+}
+
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}

@@ -41,3 +41,39 @@ export function phoneNormalizer(defaultCountry = 'US'): PhoneNormalizer {
     return `+${cc}${digits.replace(/^0+/, '')}`;
   };
 }
+
+/** True when numbers of this default country take the NANP digits-only path (calling code 1). */
+export function isNanpCountry(defaultCountry: string): boolean {
+  try {
+    return getCountryCallingCode(defaultCountry.toUpperCase() as CountryCode) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What phoneNormalizer returns, for a NANP default country, for a raw number held as UTF-16 codes buf[from, from +
+ * len) made only of ASCII digits, spaces and ( ) - . (no '+', letters, '#' or ';', so no extension and not
+ * international) with 10 digits, or 11 starting with 1: its digits-only path, without regular expressions or
+ * intermediate strings. null = any other value (call the normalizer).
+ */
+export function nanpPhoneOfChars(buf: Uint16Array, from: number, len: number): string | null {
+  const codes: number[] = [43, 49]; // '+1'
+  for (let i = from, end = from + len; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 48 && c <= 57) {
+      if (codes.length === 13) return null; // more than 11 digits
+      codes.push(c);
+    } else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46) {
+      return null;
+    }
+  }
+  const digits = codes.length - 2;
+  if (digits === 11) {
+    if (codes[2] !== 49) return null;
+    codes.splice(1, 1); // '+' and the 11 digits
+  } else if (digits !== 10 || (codes[2] === 48 && (codes[3] === 48 || (codes[3] === 49 && codes[4] === 49)))) {
+    return null; // other lengths; 10 digits starting 00 or 011 are international
+  }
+  return String.fromCharCode.apply(null, codes);
+}
