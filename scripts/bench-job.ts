@@ -33,8 +33,8 @@ const DOMAIN = 'bench-job';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-job-'));
 const server = await startServer({
-  // Warnings and errors, plus the jobs' info lines about the merge planner thread (not one line per request).
-  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'info' }, { write: (line: string) => { if (/"level":[4-6]0/.test(line) || line.includes('planner')) process.stdout.write(line); } }),
+  // Warnings and errors, plus the jobs' info lines about the merge planner thread and the final checkpoint.
+  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'info' }, { write: (line: string) => { if (/"level":[4-6]0/.test(line) || line.includes('planner') || line.includes('background thread')) process.stdout.write(line); } }),
   // The scheduler loop is not needed: the job is started on demand.
   plugins: [jobsPlugin({ s3: null, config: { tickMs: 3_600_000 } })],
 });

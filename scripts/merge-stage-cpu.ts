@@ -220,6 +220,8 @@ for (let run = 1; run <= RUNS; run++) {
     `sent to storage ${((io1.write_bytes - io0.write_bytes) / merges / 1024).toFixed(0)} KiB`);
   console.log(`  transactions: ${whole.toFixed(0)} ms, of which inside ${inside.toFixed(0)} ms, BEGIN/COMMIT ${(whole - inside).toFixed(0)} ms`);
   console.log(`  writer thread (this one) CPU ${writerCpu} ms = ${(writerCpu / merges).toFixed(3)} ms per merge`);
+  // Peak RSS of the process so far (the first run's is that run's; later runs can only raise it).
+  console.log(`  maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (process peak so far)`);
   if (commitN > 0) console.log(`  batch commits: ${commitN}, ${commitMs.toFixed(0)} ms (${(commitMs / commitN).toFixed(1)} ms each, ${(commitMs / merges).toFixed(3)} ms per merge), this thread's CPU in them ${commitCpu} ms`);
   if (restartN > 0) console.log(`  restarting checkpoints: ${restartN}, ${restartMs.toFixed(0)} ms`);
   commits.sort((x, y) => x - y);

@@ -10,8 +10,10 @@ parentPort!.on('message', (m: string) => {
     parentPort!.close();
     return;
   }
+  const t = performance.now();
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch { /* busy or I/O error: the writer's own checkpoints still run */ }
+  Atomics.store(d.state, 1, Math.round(performance.now() - t));
   Atomics.store(d.state, 0, 2);
 });

@@ -14,12 +14,16 @@ export interface WalCheckpointer {
   request(): boolean;
   /** Whether a requested checkpoint finished since the last call (the writer then restarts the WAL itself). */
   takeDone(): boolean;
+  /** Resolves once no checkpoint is running (the requested one finished, or the thread is gone). */
+  idle(): Promise<void>;
+  /** How long the last finished checkpoint took (ms). */
+  readonly lastMs: number;
   close(): Promise<void>;
 }
 
-// state[0]: 0 idle, 1 running, 2 done
+// state[0]: 0 idle, 1 running, 2 done; state[1]: how long the last checkpoint took (ms)
 export function startWalCheckpointer(dataDir: string): WalCheckpointer {
-  const state = new Int32Array(new SharedArrayBuffer(4));
+  const state = new Int32Array(new SharedArrayBuffer(8));
   const worker: Worker = startWorker(import.meta.url, './wal-checkpoint-worker.js', {
     workerData: { file: join(dataDir, DB_FILE), state },
   });
@@ -35,6 +39,10 @@ export function startWalCheckpointer(dataDir: string): WalCheckpointer {
     },
     takeDone() {
       return Atomics.compareExchange(state, 0, 2, 0) === 2;
+    },
+    get lastMs() { return Atomics.load(state, 1); },
+    async idle() {
+      while (!exited && Atomics.load(state, 0) === 1) await new Promise((r) => setTimeout(r, 10));
     },
     async close() {
       if (exited) return;

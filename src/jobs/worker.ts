@@ -1,11 +1,12 @@
 /** Worker-thread entry of a job: its own store connection, then runJob (src/jobs/runner.ts). */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DB_FILE, openSqliteStore } from '../store/index.js';
 import { DEFAULT_JOBS_CONFIG, type JobsConfig } from './config.js';
 import { mergePlannerThread } from './merge-planner.js';
 import { runJob } from './runner.js';
-import { startWalCheckpointer } from './wal-checkpointer.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import { localSink, s3Sink, type S3Settings } from './sinks.js';
 import { walFlusher } from './wal-flusher.js';
 
@@ -27,7 +28,17 @@ const d = workerData as JobWorkerData;
 const store = openSqliteStore(d.dataDir, { cacheKiB: (d.config.workerCacheMb ?? DEFAULT_JOBS_CONFIG.workerCacheMb) * 1024 });
 // Checkpoints of this connection (MERGING's per-merge commits): see JobsConfig.walCheckpointPages.
 store.db.pragma(`wal_autocheckpoint = ${d.config.walCheckpointPages ?? DEFAULT_JOBS_CONFIG.walCheckpointPages}`);
-const flusher = walFlusher(`${join(d.dataDir, DB_FILE)}-wal`);
+const walFile = `${join(d.dataDir, DB_FILE)}-wal`;
+/**
+ * A WAL file at least 1/8 of the checkpoint threshold (32 MiB by default) when MERGING ends is checkpointed on a
+ * thread of its own, overlapping the export; a smaller one inline. (The file keeps its largest size: an upper bound
+ * of what is left to copy.)
+ */
+const backgroundCheckpointBytes = Math.max(1, (d.config.walCheckpointPages ?? DEFAULT_JOBS_CONFIG.walCheckpointPages)
+  * Number(store.db.pragma('page_size', { simple: true })) / 8);
+const flusher = walFlusher(walFile);
+/** The checkpoint of MERGING's WAL when it ran on a thread of its own (overlapping the export). */
+let lastCheckpoint: WalCheckpointer | undefined;
 try {
   const job = await runJob(store, {
     domainName: d.domainName, jobId: d.jobId, mode: d.mode, config: d.config,
@@ -47,8 +58,18 @@ try {
       dataDir: d.dataDir, domainName: d.domainName, log: (msg, level) => parentPort?.postMessage({ type: 'log', msg, level }),
     }),
     onMerging: (active) => {
-      // Checkpoint the merges' WAL here, so that no connection with a smaller threshold (the API's) inherits it.
+      // Checkpoint the merges' WAL before the API's connection (smaller threshold) gets its own back, so that it
+      // does not inherit the backlog. A large one is copied on a thread of its own while the export runs; the API
+      // is told MERGING ended once it is done (below).
       if (!active) {
+        if (walSize() >= backgroundCheckpointBytes) {
+          const bg = startWalCheckpointer(d.dataDir);
+          if (bg.request()) {
+            lastCheckpoint = bg;
+            return;
+          }
+          void bg.close();
+        }
         try { store.db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next checkpoint does it */ }
       }
       parentPort?.postMessage({ type: 'merging', active });
@@ -56,8 +77,27 @@ try {
   });
   parentPort?.postMessage({ type: 'done', status: job?.status });
 } finally {
+  if (lastCheckpoint) {
+    const t = performance.now();
+    await lastCheckpoint.idle();
+    const waited = performance.now() - t;
+    await lastCheckpoint.close();
+    parentPort?.postMessage({ type: 'merging', active: false });
+    parentPort?.postMessage({
+      type: 'log', level: 'info',
+      msg: `job ${d.jobId}: MERGING's WAL checkpointed on a background thread in ${lastCheckpoint.lastMs} ms (overlapping the export; waited ${Math.round(waited)} ms for it at the end)`,
+    });
+  }
   flusher.close();
   await store.close();
+}
+
+function walSize(): number {
+  try {
+    return statSync(walFile).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**
