@@ -24,6 +24,7 @@ const ACCOUNT_KEY = 'AccountNumber';
 export class EncodedColumnBuilder extends ColumnBuilder {
   private readonly nameCache = new RawCache();
   private readonly nameEntries: NameField[] = [];
+  private nameIds = new Int32Array(2048);
   private readonly dateCache = new RawCache();
   private readonly phoneCache = new RawCache();
   private readonly emailCache = new RawCache();
@@ -77,15 +78,47 @@ export class EncodedColumnBuilder extends ColumnBuilder {
     return this.text.slice(from, from + this.buf[p + 1]!);
   }
 
-  private nameAt(p: number): NameField | undefined {
-    if (p < 0) return undefined;
+  /**
+   * Cache entry of the raw name field whose header is at p (-1 = absent). The entry's value is 1 when the field is
+   * one word; its name ids (single, joined; UNSET until first used) are in nameIds, so a profile whose names were
+   * seen before reads two typed arrays instead of following NameField objects.
+   */
+  private nameAt(p: number): number {
+    if (p < 0) return -1;
     const buf = this.buf, from = p + 2, len = buf[p + 1]!;
     const e = this.nameCache.find(buf, from, len);
-    if (e >= 0) return this.nameEntries[e];
+    if (e >= 0) return e;
     const f = newNameField(this.raw(p));
-    this.nameCache.add(buf, from, len, 0);
+    const k = this.nameEntries.length;
+    this.nameCache.add(buf, from, len, f.tokens.length === 1 ? 1 : 0);
     this.nameEntries.push(f);
-    return f;
+    if (2 * k + 2 > this.nameIds.length) {
+      const ids = new Int32Array(this.nameIds.length * 2);
+      ids.set(this.nameIds);
+      this.nameIds = ids;
+    }
+    this.nameIds[2 * k] = this.nameIds[2 * k + 1] = UNSET;
+    return k;
+  }
+
+  /** pushNameIds for cache entries (one word in FirstName and LastName): ids interned in the same order. */
+  private pushEntryNameIds(ef: number, el: number, em: number): void {
+    const t = this.t;
+    let ids = this.nameIds;
+    if (ids[2 * ef] === UNSET) ids[2 * ef] = t.name.id(this.nameEntries[ef]!.tokens[0]!, false);
+    this.first.push(ids[2 * ef]!);
+    let mid = -1;
+    if (em >= 0) {
+      if (ids[2 * em + 1] === UNSET) {
+        const j = this.nameEntries[em]!.tokens.join(' ');
+        ids[2 * em + 1] = j ? t.name.id(j, false) : -1;
+      }
+      mid = ids[2 * em + 1]!;
+    }
+    this.middle.push(mid);
+    ids = this.nameIds;
+    if (ids[2 * el] === UNSET) ids[2 * el] = t.name.id(this.nameEntries[el]!.tokens[0]!, false);
+    this.last.push(ids[2 * el]!);
   }
 
   private room(n: number): Uint16Array {
@@ -97,9 +130,10 @@ export class EncodedColumnBuilder extends ColumnBuilder {
     const m = this.m, pos = this.pos, buf = this.buf;
     this.n++;
     const pf = pos[FIRST]!, pm = pos[MIDDLE]!, pl = pos[LAST]!;
-    const fe = this.nameAt(pf), le = this.nameAt(pl);
-    if (fe !== undefined && le !== undefined && fe.tokens.length === 1 && le.tokens.length === 1) {
-      this.pushNameIds(fe, le, this.nameAt(pm));
+    const ef = this.nameAt(pf), el = this.nameAt(pl);
+    const names = this.nameCache;
+    if (ef >= 0 && el >= 0 && names.value(ef) === 1 && names.value(el) === 1) {
+      this.pushEntryNameIds(ef, el, this.nameAt(pm));
     } else {
       this.pushNormalName(pf < 0 ? undefined : this.raw(pf), pm < 0 ? undefined : this.raw(pm), pl < 0 ? undefined : this.raw(pl));
     }
