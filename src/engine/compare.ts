@@ -7,7 +7,8 @@
  */
 import type { Columns, Multi, Tables } from './columns.js';
 import {
-  damerauLevenshtein, editSignature, jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches, signaturesFar, withinOneEdit,
+  charBuckets, damerauLevenshtein, editSignature, jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches,
+  mayReachJaroWinkler, sharedBound, signaturesFar, withinOneEdit,
 } from './metrics.js';
 import { areNicknames } from './normalize/nicknames.js';
 
@@ -51,12 +52,77 @@ export function releaseViewCaches(): void {
   if (phoneSlotsView) phoneSlots.delete(phoneSlotsView);
   if (identSlotsView) identSlots.delete(identSlotsView);
   if (emailMemoView) emailMemos.delete(emailMemoView);
-  swapView = memoView = identView = emailMemoView = phoneSlotsView = identSlotsView = undefined;
-  emailMemoOfView = undefined;
+  if (emailSlotsView) emailSlots.delete(emailSlotsView);
+  swapView = memoView = identView = emailMemoView = phoneSlotsView = identSlotsView = emailSlotsView = undefined;
+  nameSummaryView = undefined;
+  emailMemoOfView = emailSlotsOfView = nameSummaryOfView = undefined;
   phoneSlotsOfView = identSlotsOfView = undefined;
   memoOfView = undefined;
   identKeysOfView = undefined;
   identKeyLengths = undefined;
+}
+
+// ---- string summaries ----------------------------------------------------------------------------------------
+
+/**
+ * A string's summary, SUMMARY ints: its first four characters packed as bytes, its length | excess << 16 (-1 = no
+ * summary: no string, a long one, or a character over 255 among the first four), and its charBuckets. Two summaries
+ * give the common prefix that Jaro-Winkler counts and a bound on the characters the strings share, which bounds
+ * their Jaro-Winkler similarity (see mayReachJaroWinkler) without reading either string.
+ */
+const SUMMARY = 6;
+function summarize(str: string | undefined, out: Int32Array, o: number): void {
+  if (str === undefined || str.length > 0xffff) {
+    out[o + 1] = -1;
+    return;
+  }
+  let pre = 0, ok = true;
+  for (let c = 0; c < 4 && c < str.length; c++) {
+    const code = str.charCodeAt(c);
+    if (code > 255) ok = false;
+    pre |= code << (8 * c);
+  }
+  const excess = charBuckets(str, out, o + 2);
+  out[o] = pre;
+  out[o + 1] = ok ? str.length | (excess << 16) : -1;
+}
+
+/** True when the strings summarized at `oi` and `oj` of `s` certainly have Jaro-Winkler < min (false: don't know). */
+function summariesFar(s: Int32Array, oi: number, oj: number, min: number): boolean {
+  const mi = s[oi + 1]!, mj = s[oj + 1]!;
+  if (mi < 0 || mj < 0) return false;
+  const la = mi & 0xffff, lb = mj & 0xffff;
+  // Common prefix (≤ 4) as Jaro-Winkler counts it: the first differing byte of the packed characters.
+  const x = s[oi]! ^ s[oj]!;
+  let p = x === 0 ? 4 : (31 - Math.clz32(x & -x)) >> 3;
+  if (p > la) p = la;
+  if (p > lb) p = lb;
+  return !mayReachJaroWinkler(la, lb, p, sharedBound(s, oi + 2, mi >>> 16, s, oj + 2, mj >>> 16), min);
+}
+
+/**
+ * Summaries of every name (by name id; tens of thousands of names even at a million profiles: ~1 MB), by the name
+ * table, which the locality order's renumbered view shares with the columns.
+ */
+const nameSummaries = new WeakMap<string[], Int32Array>();
+let nameSummaryView: View | undefined;
+let nameSummaryOfView: Int32Array | undefined;
+function nameSummaryOf(v: View): Int32Array {
+  if (v === nameSummaryView) return nameSummaryOfView!;
+  const names = v.tables.name.values;
+  let sum = nameSummaries.get(names);
+  if (!sum) {
+    sum = new Int32Array(names.length * SUMMARY);
+    for (let x = 0; x < names.length; x++) summarize(names[x], sum, x * SUMMARY);
+    nameSummaries.set(names, sum);
+  }
+  nameSummaryView = v;
+  nameSummaryOfView = sum;
+  return sum;
+}
+/** True when names x and y certainly have Jaro-Winkler < min. */
+function namesFar(v: View, x: number, y: number, min: number): boolean {
+  return summariesFar(nameSummaryOf(v), x * SUMMARY, y * SUMMARY, min);
 }
 
 // ---- names ---------------------------------------------------------------------------------------------------
@@ -129,6 +195,8 @@ function computeSwapped(v: View, a: number, b: number): boolean {
   if (fa < 0 || fb < 0 || la < 0 || lb < 0) return false;
   if (fa === fb && la === lb) return false;
   if (fa === lb && la === fb) return true;
+  // Most pairs: the first name is nothing like the other's last name — seen from the summaries (no memo lookup).
+  if (namesFar(v, fa, lb, 0.9)) return false;
   const c1 = nameSim(v, fa, lb, 2);
   if (c1 < 0.9) return false;
   const cross = c1 + nameSim(v, la, fb, 2);
@@ -152,7 +220,7 @@ function firstNameLevel(v: View, fa: number, fb: number): number {
   const n = v.tables.name.values;
   const x = n[fa]!, y = n[fb]!;
   if (areNicknames(x, y)) return 2;
-  const jw = nameSim(v, fa, fb, 1);
+  const jw = namesFar(v, fa, fb, 0.8) ? 0 : nameSim(v, fa, fb, 1);
   if (jw >= 0.92) return 3;
   if (jw >= 0.8) return 4;
   if ((x.length === 1 || y.length === 1) && x[0] === y[0]) return 5;
@@ -165,6 +233,7 @@ function compareLast(v: View, a: number, b: number): number {
   const lb = namesSwapped(v, a, b) ? v.first[b]! : v.last[b]!;
   if (la < 0 || lb < 0) return 0;
   if (la === lb) return 1;
+  if (namesFar(v, la, lb, 0.8)) return 4; // the level below the JW ≥ 0.80 band, without a memo lookup
   const hit = memoGet(v, la, lb, 4);
   if (hit === hit) return hit;
   const slot = memoSlot;
@@ -185,7 +254,7 @@ function compareMiddle(v: View, a: number, b: number): number {
   const s = n[x]!, t = n[y]!;
   if (x === y) return s.length > 1 ? 1 : 3;
   if ((s.length === 1 || t.length === 1) && s[0] === t[0]) return 3;
-  return nameSim(v, x, y, 1) >= 0.88 ? 2 : 4;
+  return !namesFar(v, x, y, 0.88) && nameSim(v, x, y, 1) >= 0.88 ? 2 : 4;
 }
 
 // ---- birth date ----------------------------------------------------------------------------------------------
@@ -250,13 +319,14 @@ function compareEmail(v: View, a: number, b: number): number {
   const e = v.email, lo = v.emailLoose, lc = v.emailLocal;
   const a0 = e.off[a]!, a1 = e.off[a + 1]!, b0 = e.off[b]!, b1 = e.off[b + 1]!;
   if (a0 === a1 || b0 === b1) return 0;
+  const slots = v === emailSlotsView ? emailSlotsOfView : undefined;
   let best = 6;
   for (let i = a0; i < a1; i++) {
     for (let j = b0; j < b1; j++) {
       if (e.values[i] === e.values[j]) return 1;
       if (lo.values[i] === lo.values[j]) best = Math.min(best, 2);
       else if (best > 3 && lc.values[i] === lc.values[j]) best = 3;
-      else if (best > 4) {
+      else if (best > 4 && (slots === undefined || !emailsFar(slots, i, j))) {
         const level = emailEditLevel(v, lo.values[i]!, lo.values[j]!);
         if (level < 6) best = level;
       }
@@ -264,6 +334,35 @@ function compareEmail(v: View, a: number, b: number): number {
   }
   return best;
 }
+
+/**
+ * Per value slot of the email column (see prepareBulkCompare): the loose email's summary (see summarize), so that
+ * most pairs of different emails are seen not to reach the Jaro-Winkler band without reading either string (a cache
+ * miss each at scale, and the matching itself: ~1 µs for two 26-character emails).
+ */
+const emailSlots = new WeakMap<View, Int32Array>();
+let emailSlotsView: View | undefined;
+let emailSlotsOfView: Int32Array | undefined;
+function emailSlotsOf(v: View): Int32Array {
+  if (v === emailSlotsView) return emailSlotsOfView!;
+  let slots = emailSlots.get(v);
+  if (!slots) {
+    const vals = v.emailLoose.values;
+    const strings = v.tables.emailLoose.values;
+    slots = new Int32Array(vals.length * SUMMARY);
+    for (let k = 0; k < vals.length; k++) summarize(vals[k]! >= 0 ? strings[vals[k]!] : undefined, slots, k * SUMMARY);
+    emailSlots.set(v, slots);
+  }
+  emailSlotsView = v;
+  emailSlotsOfView = slots;
+  return slots;
+}
+
+/** True when the loose emails of slots i and j certainly do not reach Jaro-Winkler 0.88 (level 6; see above). */
+function emailsFar(slots: Int32Array, i: number, j: number): boolean {
+  return summariesFar(slots, i * SUMMARY, j * SUMMARY, EMAIL_JW_MIN);
+}
+const EMAIL_JW_MIN = 0.88;
 
 /**
  * Level of two different loose emails by their similarity: 4 (JW ≥ 0.88, within two edits), 5 (JW ≥ 0.88) or 6.
@@ -285,7 +384,7 @@ function emailEditLevel(v: View, x: number, y: number): number {
   if (memo[slot] === x && memo[slot + 1] === y) return memo[slot + 2]!;
   const s = v.tables.emailLoose.values;
   const sx = s[x]!, sy = s[y]!;
-  const level = jaroWinklerReaches(sx, sy, 0.88) ? (damerauLevenshtein(sx, sy, 2) <= 2 ? 4 : 5) : 6;
+  const level = jaroWinklerReaches(sx, sy, EMAIL_JW_MIN) ? (damerauLevenshtein(sx, sy, 2) <= 2 ? 4 : 5) : 6;
   memo[slot] = x;
   memo[slot + 1] = y;
   memo[slot + 2] = level;
@@ -480,6 +579,7 @@ function compareIdentStrings(v: View, a0: number, a1: number, b0: number, b1: nu
 export function prepareBulkCompare(v: View): void {
   phoneSlotsOf(v);
   identSlotsOf(v);
+  emailSlotsOf(v);
 }
 
 function compareIdent(v: View, a: number, b: number): number {

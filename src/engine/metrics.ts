@@ -251,6 +251,64 @@ export function editSignature(s: string, from = 0): number {
   return sig;
 }
 
+/**
+ * Character counts of a string in 32 buckets (char code & 31 — a–z get one each), as 8 lanes of 4 bits in each of
+ * `out[at..at+3]`, a lane saturating at 7 (the count beyond 7 of all buckets goes to the returned excess). Σ over
+ * buckets of min(count in a, count in b) + min(excess a, excess b) bounds the characters a and b share (a multiset
+ * count, which bounds Jaro's matches): see sharedBound.
+ */
+export function charBuckets(s: string, out: Int32Array, at: number): number {
+  let w0 = 0, w1 = 0, w2 = 0, w3 = 0, excess = 0;
+  for (let i = 0; i < s.length; i++) {
+    const bucket = s.charCodeAt(i) & 31;
+    const sh = (bucket & 7) << 2;
+    const w = bucket >> 3;
+    const word = w === 0 ? w0 : w === 1 ? w1 : w === 2 ? w2 : w3;
+    if (((word >>> sh) & 15) === 7) {
+      excess++;
+      continue;
+    }
+    const next = (word + (1 << sh)) | 0;
+    if (w === 0) w0 = next;
+    else if (w === 1) w1 = next;
+    else if (w === 2) w2 = next;
+    else w3 = next;
+  }
+  out[at] = w0;
+  out[at + 1] = w1;
+  out[at + 2] = w2;
+  out[at + 3] = w3;
+  return excess;
+}
+
+/** Σ over the 8 lanes of min(lane of x, lane of y), lanes of 4 bits holding 0–7 (SWAR: no lane borrows). */
+function laneMinSum(x: number, y: number): number {
+  const d = ((x | 0x88888888) - y) | 0; // per lane 8 + x − y ∈ [1, 15]
+  const ge = (d >>> 3) & 0x11111111; // per lane: 1 where x ≥ y
+  const mask = Math.imul(ge, 15);
+  const m = (y & mask) | (x & ~mask);
+  const bytes = (m & 0x0f0f0f0f) + ((m >>> 4) & 0x0f0f0f0f);
+  return Math.imul(bytes, 0x01010101) >>> 24;
+}
+
+/** Upper bound on the characters shared by two strings from their charBuckets at `i` of `x` and `j` of `y`. */
+export function sharedBound(x: Int32Array, i: number, excessX: number, y: Int32Array, j: number, excessY: number): number {
+  return laneMinSum(x[i]!, y[j]!) + laneMinSum(x[i + 1]!, y[j + 1]!) + laneMinSum(x[i + 2]!, y[j + 2]!) +
+    laneMinSum(x[i + 3]!, y[j + 3]!) + (excessX < excessY ? excessX : excessY);
+}
+
+/**
+ * False when jaroWinklerReaches(a, b, min) is certainly false, judged from the lengths, the common prefix p
+ * (≤ 4, given) and a bound on the shared characters alone (no string read): the same bound that function applies
+ * first — Jaro ≤ (m/la + m/lb + 1) / 3 with m ≤ shared — with its 1e-9 margin, so a pair this rejects is one it
+ * rejects too, and a pair this keeps is decided by it as before.
+ */
+export function mayReachJaroWinkler(la: number, lb: number, p: number, shared: number, min: number): boolean {
+  const jaroMin = (min - 0.1 * p) / (1 - 0.1 * p);
+  const m = shared < la ? (shared < lb ? shared : lb) : la < lb ? la : lb;
+  return (m / la + m / lb + 1) / 3 >= jaroMin - 1e-9;
+}
+
 /** True when two editSignature values are more than 2 apart (the strings are not within one edit, nor equal). */
 export function signaturesFar(x: number, y: number): boolean {
   let d = 0;

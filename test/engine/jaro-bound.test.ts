@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { charBuckets, jaroWinkler, jaroWinklerReaches, mayReachJaroWinkler, sharedBound } from '../../src/engine/metrics.js';
+
+/** Seeded xorshift, so a failure can be replayed. */
+function rand(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+/** What the comparisons do with two summaries (compare.ts summariesFar), from the strings. */
+function mayReach(a: string, b: string, min: number, slack = 0): boolean {
+  const x = new Int32Array(4), y = new Int32Array(4);
+  const ex = charBuckets(a, x, 0), ey = charBuckets(b, y, 0);
+  let p = 0;
+  while (p < Math.min(4, a.length, b.length) && a[p] === b[p]) p++;
+  return mayReachJaroWinkler(a.length, b.length, p, sharedBound(x, 0, ex, y, 0, ey) - slack, min);
+}
+
+/** Exact multiset count of shared characters. */
+function shared(a: string, b: string): number {
+  const bag = new Map<string, number>();
+  for (const c of a) bag.set(c, (bag.get(c) ?? 0) + 1);
+  let n = 0;
+  for (const c of b) {
+    const k = bag.get(c) ?? 0;
+    if (k > 0) {
+      bag.set(c, k - 1);
+      n++;
+    }
+  }
+  return n;
+}
+
+describe('Jaro-Winkler bound from character buckets (quick reject before the matching)', () => {
+  const r = rand(11);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789@.é';
+  const word = (len: number) => Array.from({ length: len }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+  const typo = (s: string) => {
+    const i = Math.floor(r() * s.length);
+    return r() < 0.5 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + alphabet[Math.floor(r() * alphabet.length)] + s.slice(i);
+  };
+
+  it('bounds the shared-character count, including runs that saturate a bucket', () => {
+    const words = [...Array.from({ length: 3000 }, () => word(1 + Math.floor(r() * 40))), 'a'.repeat(40), 'aq'.repeat(20), '7'.repeat(9)];
+    for (let k = 0; k < words.length; k++) {
+      const a = words[k]!, b = k % 2 ? typo(a) : words[(k * 7) % words.length]!;
+      const x = new Int32Array(4), y = new Int32Array(4);
+      expect(sharedBound(x, 0, charBuckets(a, x, 0), y, 0, charBuckets(b, y, 0))).toBeGreaterThanOrEqual(shared(a, b));
+    }
+  });
+
+  it('never rejects a pair that reaches the threshold, and rejects most unrelated pairs', () => {
+    let rejected = 0, reaching = 0, tight = 0;
+    for (let k = 0; k < 20000; k++) {
+      const a = word(2 + Math.floor(r() * 30));
+      const b = k % 3 === 0 ? typo(typo(a)) : k % 3 === 1 ? a.slice(0, 3) + word(a.length - 3) : word(2 + Math.floor(r() * 30));
+      for (const min of [0.8, 0.88, 0.9]) {
+        const reaches = jaroWinklerReaches(a, b, min);
+        if (reaches) reaching++;
+        if (!mayReach(a, b, min)) {
+          rejected++;
+          expect(reaches).toBe(false);
+          expect(jaroWinkler(a, b)).toBeLessThan(min);
+        } else if (reaches && !mayReach(a, b, min, 1)) tight++;
+      }
+    }
+    expect(reaching).toBeGreaterThan(1000);
+    expect(rejected).toBeGreaterThan(20000);
+    // Pairs where one shared character less would have rejected a reaching pair: the bound is used at its edge.
+    expect(tight).toBeGreaterThan(0);
+  });
+});
