@@ -10,14 +10,14 @@
  *  - register background work with `deps.onStart(fn)` (after listen) and `deps.onClose(fn)` (before the store closes).
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { AwsError, badRequest } from './errors.js';
 import { AuthChain } from './api/auth/chain.js';
 import { SigV4Authenticator } from './api/auth/sigv4.js';
 import type { Authenticator, AuthRequest, Principal } from './api/auth/types.js';
 import { Codec } from './api/codec.js';
-import { authRequestOf, registerApiRoutes } from './api/http-api.js';
+import { authRequestOf, registerApiRoutes, selfLogged } from './api/http-api.js';
 import { bufferedLogDestination } from './api/log-destination.js';
 import { ApiMetrics } from './api/metrics.js';
 import { loadModel, type ServiceModel } from './api/model.js';
@@ -148,12 +148,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const closeHooks: Array<() => void | Promise<void>> = [];
 
   const app = Fastify({
-    loggerInstance: log,
-    // One log line per request is written by our onResponse hook (with the operation), not by Fastify.
+    // No logger instance for Fastify itself: with one, Fastify adds 'finish'/'error' listeners to every response
+    // (to log it), even with request logging off. Our one line per request is written by requestDone below; req.log
+    // (and reply.log) are still children of `log`, made through childLoggerFactory. Fastify's instance logger
+    // (app.log) is its no-op logger: nothing of ours logs through it; use deps.log.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
     // req.log is made on first use; the per-request line below is written without it.
-    childLoggerFactory: lazyChildLoggerFactory,
+    childLoggerFactory: (_noop, bindings, opts) => lazyChildLoggerFactory(log, bindings, opts),
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 8192 },
@@ -161,8 +163,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Bounds slow clients (large uploads on raw routes included); headers must arrive within Node's 60 s.
     requestTimeout: 10 * 60_000,
     frameworkErrors: (err, req, reply) => {
+      const started = performance.now();
       reply.header('x-amzn-RequestId', req.id);
       sendError(reply, { status: 400, code: 'BadRequestException', message: `Bad request: ${err.message}` });
+      requestDone(req, reply.statusCode, performance.now() - started);
     },
   }) as unknown as FastifyInstance;
 
@@ -181,22 +185,41 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 
   app.decorateRequest('coalesceOp', '');
+  app.decorateRequest('coalesceStart', 0);
   // Callback-style hooks: no promise per request on the hot path.
   app.addHook('onRequest', (req, reply, done) => {
+    req.coalesceStart = performance.now();
     reply.header('x-amzn-RequestId', req.id);
     done();
   });
-  app.addHook('onResponse', (req, reply, done) => {
-    const elapsedMs = reply.elapsedTime;
+  /** The request's log line and metrics; called once per request, after its reply was handed to Node. */
+  const requestDone = (req: FastifyRequest, status: number, elapsedMs: number) => {
     const operation = req.coalesceOp || req.routeOptions.url || 'unmatched';
-    metrics.observe(operation, reply.statusCode, elapsedMs / 1000);
+    metrics.observe(operation, status, elapsedMs / 1000);
     const latencyMs = Math.round(elapsedMs * 100) / 100;
     const rl = req.log;
     // requestId first: the same line as the request's child logger would write.
-    if (rl instanceof LazyRequestLogger) rl.request(req.id, operation, req.method, reply.statusCode, latencyMs);
-    else rl.info({ operation, method: req.method, status: reply.statusCode, latencyMs }, 'request');
+    if (rl instanceof LazyRequestLogger) rl.request(req.id, operation, req.method, status, latencyMs);
+    else rl.info({ operation, method: req.method, status, latencyMs }, 'request');
+  };
+  const onResponseLog = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    requestDone(req, reply.statusCode, reply.elapsedTime);
     done();
+  };
+  // Routes log through an onResponse hook of their own (added here to every route but the API's, which logs
+  // itself when it has replied: a hook would cost response listeners and a hook run per request). Routes
+  // registered by plugins get it too (onRoute is inherited by child scopes).
+  app.addHook('onRoute', (route) => {
+    if ((route.config as { selfLogged?: boolean } | undefined)?.selfLogged) return;
+    const own = route.onResponse;
+    const hooks = own === undefined ? [] : Array.isArray(own) ? own : [own];
+    // (a GET route's automatic HEAD route is made from the GET's options: it has the hook already)
+    if (!hooks.includes(onResponseLog as never)) route.onResponse = [...hooks, onResponseLog] as never;
   });
+  /** For replies sent where no onResponse hook runs (the API route, the not-found handler, framework errors). */
+  const selfLoggedDone = (req: FastifyRequest, reply: FastifyReply) => {
+    if (selfLogged(req)) requestDone(req, reply.statusCode, performance.now() - req.coalesceStart);
+  };
   app.setErrorHandler((err: unknown, req, reply) => {
     // Fastify's own 4xx (body too large, unreadable body…) keep their status in the AWS shape.
     const fe = err as { statusCode?: number; code?: string; message?: string };
@@ -204,14 +227,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const message = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? `Request body is larger than the limit of ${config.bodyLimit} bytes`
         : `Bad request: ${fe.message ?? 'unreadable request'}`;
-      return sendError(reply, { status: fe.statusCode, code: 'BadRequestException', message });
+      sendError(reply, { status: fe.statusCode, code: 'BadRequestException', message });
+      selfLoggedDone(req, reply);
+      return reply;
     }
     const e = toErrorBody(err);
     if (e.internal) req.log.error({ err }, 'unexpected error');
-    return sendError(reply, e);
+    sendError(reply, e);
+    selfLoggedDone(req, reply);
+    return reply;
   });
   app.setNotFoundHandler((req, reply) => {
     sendError(reply, { status: 404, code: 'UnknownOperationException', message: `No route matches ${req.method} ${(req.raw.url ?? '').slice(0, 200)}` });
+    requestDone(req, reply.statusCode, performance.now() - req.coalesceStart);
   });
 
   app.get('/health', async (req, reply) => {
@@ -244,6 +272,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     rateLimiter: new RateLimiter(config.rateLimit),
     bodyLimit: config.bodyLimit,
     opContext: deps.opContext,
+    requestDone: (req: FastifyRequest, reply: FastifyReply) => requestDone(req, reply.statusCode, performance.now() - req.coalesceStart),
   };
   try {
     await registerApiRoutes(app, api);

@@ -22,13 +22,26 @@ export interface ApiDeps {
   rateLimiter: RateLimiter;
   bodyLimit: number;
   opContext(req: FastifyRequest, principal: Principal): OpContext;
+  /** Writes the request's log line and metrics (the API route has no onResponse hook: see src/server.ts). */
+  requestDone(req: FastifyRequest, reply: FastifyReply): void;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Operation (or route) name for logs and metrics; set by the API route and plugins. */
     coalesceOp: string;
+    /** performance.now() when the request reached Fastify's hooks (for the latency of self-logged routes). */
+    coalesceStart: number;
   }
+  interface FastifyContextConfig {
+    /** The route writes its own per-request log line (no onResponse hook is added to it). */
+    selfLogged?: boolean;
+  }
+}
+
+/** Whether the request's route logs itself (the API route), rather than through an onResponse hook. */
+export function selfLogged(req: FastifyRequest): boolean {
+  return (req.routeOptions.config as { selfLogged?: boolean }).selfLogged === true;
 }
 
 const JSON_TYPE = /^application\/(json|x-amz-json-1\.[01]|[\w.+-]+\+json)\s*(;|$)/i;
@@ -70,7 +83,12 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'],
       url: '/*',
       exposeHeadRoute: false,
-      handler: (req, reply) => handle(deps, req, reply),
+      config: { selfLogged: true },
+      handler: (req, reply) => {
+        const pending = handle(deps, req, reply);
+        if (pending === undefined) return deps.requestDone(req, reply);
+        return pending.then(() => deps.requestDone(req, reply));
+      },
     });
   });
 }
