@@ -68,8 +68,8 @@ export class EncodedColumnBuilder extends ColumnBuilder {
         p += 2 + buf[p + 1]!;
       }
     }
-    this.text = '';
-    this.buf = new Uint16Array(0);
+    // Nothing after the loop: code there would have no type feedback when the loop is compiled on stack, and the
+    // deoptimization at its end came back with every chunk. (A builder serves one chunk, so buf and text need no reset.)
   }
 
   /** The raw string of the value whose header is at p. */

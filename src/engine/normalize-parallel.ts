@@ -68,11 +68,7 @@ export async function buildColumnsParallel(
   const ids: string[] = new Array(n);
   const writer = new ChunkWriter();
   const encode = (seq: number): ChunkRequest => {
-    for (let i = starts[seq]!, end = starts[seq + 1]!; i < end; i++) {
-      const p = profiles[i]!;
-      ids[i] = p.id;
-      encodeProfile(p.data, isIdKey, writer);
-    }
+    encodeRange(profiles, starts[seq]!, starts[seq + 1]!, ids, isIdKey, writer);
     return { seq, encoded: writer.take() };
   };
 
@@ -154,6 +150,41 @@ export async function buildColumnsParallel(
   } finally {
     for (const w of workers) void w.terminate();
   }
+}
+
+/**
+ * Encodes profiles[from, end) and notes their ids. A loop of its own: functions called once per chunk around a long
+ * loop were compiled on stack (OSR) during the loop and deoptimized after it (no type feedback yet for what follows),
+ * again for every chunk — the loops below are small functions over typed arrays for the same reason.
+ */
+function encodeRange(
+  profiles: EngineProfile[], from: number, end: number, ids: string[], isIdKey: (k: string) => boolean, w: ChunkWriter,
+): void {
+  for (let i = from; i < end; i++) {
+    const p = profiles[i]!;
+    ids[i] = p.id;
+    encodeProfile(p.data, isIdKey, w);
+  }
+}
+
+/** dst[base + k] = map[src[k]] (-1 stays -1). */
+function mapInto(dst: Int32Array, base: number, src: Int32Array, map: Int32Array): void {
+  for (let k = 0; k < src.length; k++) dst[base + k] = src[k]! >= 0 ? map[src[k]!]! : -1;
+}
+
+/** v[k] = map[v[k]] in place (-1 stays -1). */
+function mapInPlace(v: Int32Array, map: Int32Array): void {
+  for (let k = 0; k < v.length; k++) if (v[k]! >= 0) v[k] = map[v[k]!]!;
+}
+
+/** dst[base + k] = o + off[k] for k ≥ 1 (a chunk's CSR offsets continued after the o values before it). */
+function offsetsInto(dst: Int32Array, base: number, off: Int32Array, o: number): void {
+  for (let k = 1; k < off.length; k++) dst[base + k] = o + off[k]!;
+}
+
+/** dst[o + j] = base + idx[j]. */
+function indicesInto(dst: Uint32Array, o: number, idx: Uint32Array, base: number): void {
+  for (let j = 0; j < idx.length; j++) dst[o + j] = base + idx[j]!;
 }
 
 /** A chunk's columns, its tables' values and its blocking keys (what a worker posts back). */
@@ -256,10 +287,7 @@ class ChunkMerger {
     const share = this.n / (base + d.n); // first allocations: sized for the run
     if (base === 0) for (const [name, t] of Object.entries(this.t)) t.reserve(r.tables[name as keyof Tables].length * share);
     const names = this.remap('name', r.tables.name, r.hashes.name);
-    for (const col of NAME_COLUMNS) {
-      const src = d[col], dst = this.single[col];
-      for (let k = 0; k < src.length; k++) dst[base + k] = src[k]! >= 0 ? names[src[k]!]! : -1;
-    }
+    for (const col of NAME_COLUMNS) mapInto(this.single[col], base, d[col], names);
     this.single.dob.set(d.dob, base);
     const maps = new Map<keyof Tables, Int32Array>();
     for (const [col, table] of MULTI_COLUMNS) {
@@ -267,11 +295,10 @@ class ChunkMerger {
       if (table) {
         let map = maps.get(table);
         if (!map) maps.set(table, (map = this.remap(table, r.tables[table], r.hashes[table])));
-        const v = m.values;
-        for (let k = 0; k < v.length; k++) if (v[k]! >= 0) v[k] = map[v[k]!]!;
+        mapInPlace(m.values, map);
       }
       const dst = this.multi[col]!, o = dst.values.length;
-      for (let k = 1; k < m.off.length; k++) dst.off[base + k] = o + m.off[k]!;
+      offsetsInto(dst.off, base, m.off, o);
       dst.values.reserve(m.values.length, share);
       dst.values.data.set(m.values, o);
       dst.values.length += m.values.length;
@@ -286,8 +313,7 @@ class ChunkMerger {
       h.reserve(len, share);
       x.reserve(len, share);
       h.data.set(k.hash, o);
-      const idx = x.data;
-      for (let j = 0; j < len; j++) idx[o + j] = base + k.idx[j]!;
+      indicesInto(x.data, o, k.idx, base);
       h.length = x.length = o + len;
     });
     this.filled = base + d.n;
