@@ -33,8 +33,8 @@ const DOMAIN = 'bench-job';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-job-'));
 const server = await startServer({
-  // Warnings and errors, plus the jobs' info lines about the merge planner thread and the final checkpoint.
-  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'info' }, { write: (line: string) => { if (/"level":[4-6]0/.test(line) || line.includes('planner') || line.includes('background thread')) process.stdout.write(line); } }),
+  // Warnings and errors, plus the jobs' info lines: merge planner thread, final checkpoint, memory after each stage.
+  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'info' }, { write: (line: string) => { if (/"level":[4-6]0/.test(line) || line.includes('planner') || line.includes('background thread') || line.includes('memory after')) process.stdout.write(line); } }),
   // The scheduler loop is not needed: the job is started on demand.
   plugins: [jobsPlugin({ s3: null, config: { tickMs: 3_600_000 } })],
 });
@@ -108,12 +108,16 @@ const { JobId } = await startIdentityResolutionJob(ext, DOMAIN);
 const latencies: number[] = [];
 const byStage: Record<string, number[]> = {};
 const transitions: Array<[string, number]> = [];
+// Largest process RSS seen by the poller in each job status (where the peak comes from), and before the job.
+const rssBefore = process.memoryUsage.rss();
+const rssByStage: Record<string, number> = {};
 let job;
 for (;;) {
   const s = performance.now();
   job = await client.send(new GetIdentityResolutionJobCommand({ DomainName: DOMAIN, JobId }));
   latencies.push(performance.now() - s);
   (byStage[job.Status!] ??= []).push(performance.now() - s);
+  rssByStage[job.Status!] = Math.max(rssByStage[job.Status!] ?? 0, process.memoryUsage.rss());
   currentStatus = job.Status!;
   if (transitions[transitions.length - 1]?.[0] !== job.Status) {
     transitions.push([job.Status!, performance.now() - t0]);
@@ -138,6 +142,8 @@ for (const [s, ms] of Object.entries(run?.stageTimings ?? {})) console.log(`  ${
 console.log(`End to end: ${(total / 1000).toFixed(1)} s (goal ≤ 30 s)`);
 console.log(`JobStats: ${JSON.stringify(job.JobStats)}`);
 console.log(`Peak RSS (process: API + job worker): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+console.log(`  RSS before the job ${(rssBefore / 2 ** 20).toFixed(0)} MiB; largest seen while ${Object.entries(rssByStage)
+  .map(([st, b]) => `${st} ${(b / 2 ** 20).toFixed(0)} MiB`).join(', ')}`);
 console.log(`GetIdentityResolutionJob while running: n=${latencies.length} p50=${pct(50).toFixed(1)} ms p99=${pct(99).toFixed(1)} ms max=${latencies[latencies.length - 1]!.toFixed(1)} ms (goal p99 < 50 ms)`);
 
 for (const [st, l] of Object.entries(byStage)) {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { AutoMerging } from '../api/generated/types.js';
 import { DB_FILE } from '../store/index.js';
@@ -27,7 +28,11 @@ export interface PlannerWorkerData {
 /** Groups `first`, `first + 1`, … of the writer's list. */
 export interface PlanRequest { id: number; first: number; groups: StoredMatchGroup[] }
 /** `prepared[i]` for the request's `groups[i]`; null: skipped (the writer had passed it). id -1: the thread's CPU. */
-export interface PlannerReply { id: number; prepared?: Array<PreparedGroup | null>; error?: string; cpuMs?: number }
+export interface PlannerReply {
+  id: number; prepared?: Array<PreparedGroup | null>; error?: string;
+  /** With id -1 (closing): the thread's CPU and its V8 heap size (MiB). */
+  cpuMs?: number; heapMb?: number;
+}
 
 const d = workerData as PlannerWorkerData;
 /** Groups planned per read transaction (the writer's position is checked between them). */
@@ -40,7 +45,9 @@ const c = new SqliteContext(db, new HmacTokenCodec(randomBytes(32)));
 
 d.port.on('message', (msg: PlanRequest | 'close') => {
   if (msg === 'close') {
-    d.port.postMessage({ id: -1, cpuMs: threadCpuMs() } satisfies PlannerReply);
+    d.port.postMessage({
+      id: -1, cpuMs: threadCpuMs(), heapMb: Math.round(getHeapStatistics().total_heap_size / 2 ** 20),
+    } satisfies PlannerReply);
     db.close();
     d.port.close();
     return;

@@ -37,6 +37,12 @@ export interface MergePlannerOptions {
 }
 
 const PLANNER_HEAP_MB = 128;
+/**
+ * The planner's page cache: it reads each profile once (a cache holds the B-tree's upper pages; leaf hits are rare at
+ * a million profiles, 64 MiB being ~5% of the file), so 16 MiB rather than the store's 64 (-48 MiB of RSS when full;
+ * no CPU difference measured at 100k with 8 MiB).
+ */
+const PLANNER_CACHE_KIB = 16 * 1024;
 
 export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner {
   return (settings, groups) => {
@@ -44,7 +50,7 @@ export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner
     // The writer's position (group index), read by the planner to skip groups already passed.
     const progress = new Int32Array(new SharedArrayBuffer(4));
     const data: PlannerWorkerData = {
-      dataDir: opts.dataDir, domainName: opts.domainName, settings, cacheKiB: opts.cacheKiB ?? 65536, port: port2, progress,
+      dataDir: opts.dataDir, domainName: opts.domainName, settings, cacheKiB: opts.cacheKiB ?? PLANNER_CACHE_KIB, port: port2, progress,
       adaptive: !opts.waitForPlans,
     };
     // A small heap: the planner holds a few chunks of plans at a time, but parses profiles fast enough that V8 let
@@ -61,7 +67,7 @@ export function mergePlannerThread(opts: MergePlannerOptions): StartMergePlanner
       failed ??= why;
     };
     const onReply = (m: PlannerReply) => {
-      if (m.id === -1) opts.log?.(`merge planner thread CPU ${m.cpuMs ?? '?'} ms`, 'info');
+      if (m.id === -1) opts.log?.(`merge planner thread CPU ${m.cpuMs ?? '?'} ms, V8 heap ${m.heapMb ?? '?'} MiB at its end`, 'info');
       else if (m.error !== undefined) fail(m.error);
       else ready.set(m.id, m.prepared ?? []);
     };

@@ -52,6 +52,14 @@ export const jobPerformer = (jobId: string) => `IdentityResolutionJob/${jobId}`;
 
 class JobError extends Error {}
 
+/** The job process's memory after a stage (an info line: where a large job's peak RSS comes from). */
+function logMemory(p: RunParams, after: string): void {
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round(n / 2 ** 20);
+  p.log?.(`job ${p.jobId}: memory after ${after}: process RSS ${mib(m.rss)} MiB; this thread's V8 heap ${mib(m.heapUsed)} of `
+    + `${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB`, 'info');
+}
+
 export async function runJob(store: Repository, p: RunParams): Promise<JobRecord | undefined> {
   const { domainName, jobId, config } = p;
   const timings: Record<string, number> = {};
@@ -83,6 +91,7 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
       }
       stats.NumberOfProfilesReviewed = profiles.length;
       timings.PREPROCESSING = performance.now() - t;
+      logMemory(p, 'PREPROCESSING');
 
       await transition('FIND_MATCHING');
       if (config.testPauseAt === 'FIND_MATCHING') await pauseForever();
@@ -103,6 +112,7 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
       resultsSaved = true;
       stats.NumberOfMatchesFound = groups.length;
       timings.FIND_MATCHING = performance.now() - t;
+      logMemory(p, 'FIND_MATCHING');
       await store.saveJobRun(domainName, jobId, { stageTimings: timings });
     }
 
@@ -114,6 +124,7 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
       const failed = await mergeAll(store, p, autoMerging, stats).finally(() => p.onMerging?.(false));
       if (failed > 0) problems.push(`${failed} match group(s) could not be merged (see the server log); their profiles were left unchanged`);
       timings.MERGING = performance.now() - t;
+      logMemory(p, 'MERGING');
     }
 
     const domain = await store.getDomain(domainName);
@@ -135,6 +146,7 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
         await store.saveJobRun(domainName, jobId, { exportError: msg });
       }
       timings.EXPORT = performance.now() - t;
+      logMemory(p, 'export');
     }
     await store.saveJobRun(domainName, jobId, { stageTimings: timings });
     const end = p.now();
