@@ -54,8 +54,8 @@ export function releaseViewCaches(): void {
   if (emailMemoView) emailMemos.delete(emailMemoView);
   if (emailSlotsView) emailSlots.delete(emailSlotsView);
   swapView = memoView = identView = emailMemoView = phoneSlotsView = identSlotsView = emailSlotsView = undefined;
-  nameSummaryView = undefined;
-  emailMemoOfView = emailSlotsOfView = nameSummaryOfView = undefined;
+  nameSummaryView = streetSummaryTable = citySummaryTable = undefined;
+  emailMemoOfView = emailSlotsOfView = nameSummaryOfView = streetSummary = citySummary = undefined;
   phoneSlotsOfView = identSlotsOfView = undefined;
   memoOfView = undefined;
   identKeysOfView = undefined;
@@ -101,24 +101,25 @@ function summariesFar(s: Int32Array, oi: number, oj: number, min: number): boole
 }
 
 /**
- * Summaries of every name (by name id; tens of thousands of names even at a million profiles: ~1 MB), by the name
- * table, which the locality order's renumbered view shares with the columns.
+ * Summaries of every value of a table (by value id), by the table's strings, which the locality order's renumbered
+ * view shares with the columns: names (tens of thousands even at a million profiles: ~1 MB), street names, cities.
  */
-const nameSummaries = new WeakMap<string[], Int32Array>();
+const tableSummaries = new WeakMap<string[], Int32Array>();
+function tableSummaryOf(values: string[]): Int32Array {
+  let sum = tableSummaries.get(values);
+  if (!sum) {
+    sum = new Int32Array(values.length * SUMMARY);
+    for (let x = 0; x < values.length; x++) summarize(values[x], sum, x * SUMMARY);
+    tableSummaries.set(values, sum);
+  }
+  return sum;
+}
 let nameSummaryView: View | undefined;
 let nameSummaryOfView: Int32Array | undefined;
 function nameSummaryOf(v: View): Int32Array {
   if (v === nameSummaryView) return nameSummaryOfView!;
-  const names = v.tables.name.values;
-  let sum = nameSummaries.get(names);
-  if (!sum) {
-    sum = new Int32Array(names.length * SUMMARY);
-    for (let x = 0; x < names.length; x++) summarize(names[x], sum, x * SUMMARY);
-    nameSummaries.set(names, sum);
-  }
   nameSummaryView = v;
-  nameSummaryOfView = sum;
-  return sum;
+  return (nameSummaryOfView = tableSummaryOf(v.tables.name.values));
 }
 /** True when names x and y certainly have Jaro-Winkler < min. */
 function namesFar(v: View, x: number, y: number, min: number): boolean {
@@ -623,8 +624,6 @@ const ADDRESS_LEVELS = [
 function compareAddress(v: View, a: number, b: number): number {
   const st = v.street, hs = v.house, nm = v.streetName, pc = v.postcode, ci = v.city;
   const a0 = st.off[a]!, a1 = st.off[a + 1]!, b0 = st.off[b]!, b1 = st.off[b + 1]!;
-  const names = v.tables.streetName.values;
-  const cities = v.tables.city.values;
   let best = 0;
   for (let i = a0; i < a1; i++) {
     for (let j = b0; j < b1; j++) {
@@ -638,12 +637,12 @@ function compareAddress(v: View, a: number, b: number): number {
       }
       const ni = nm.values[i]!, nj = nm.values[j]!;
       const cityKnown = ci1 >= 0 && cj >= 0;
-      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || jaroWinklerReaches(names[ni]!, names[nj]!, 0.88))) {
+      if (hs.values[i]! >= 0 && hs.values[i] === hs.values[j] && ni >= 0 && nj >= 0 && (ni === nj || streetNamesReach(v, ni, nj))) {
         if (best === 0 || best > 2) best = 2;
         continue;
       }
       if (best !== 0 && best <= 3) continue;
-      const sameCity = cityKnown && (ci1 === cj || jaroWinklerReaches(cities[ci1]!, cities[cj]!, 0.88));
+      const sameCity = cityKnown && (ci1 === cj || citiesReach(v, ci1, cj));
       // A side without a street (a ZIP-only record) agreeing on postcode or city is not a different street.
       const streetMissing = si < 0 || sj < 0;
       if (samePostcode && sameCity) {
@@ -662,6 +661,21 @@ function compareAddress(v: View, a: number, b: number): number {
   }
   return best;
 }
+
+/** Street names x, y reach Jaro-Winkler 0.88 (most pairs settled from the summaries, without the strings). */
+function streetNamesReach(v: View, x: number, y: number): boolean {
+  const t = v.tables.streetName.values;
+  if (t !== streetSummaryTable) streetSummary = tableSummaryOf((streetSummaryTable = t));
+  return !summariesFar(streetSummary!, x * SUMMARY, y * SUMMARY, ADDRESS_JW_MIN) && jaroWinklerReaches(t[x]!, t[y]!, ADDRESS_JW_MIN);
+}
+function citiesReach(v: View, x: number, y: number): boolean {
+  const t = v.tables.city.values;
+  if (t !== citySummaryTable) citySummary = tableSummaryOf((citySummaryTable = t));
+  return !summariesFar(citySummary!, x * SUMMARY, y * SUMMARY, ADDRESS_JW_MIN) && jaroWinklerReaches(t[x]!, t[y]!, ADDRESS_JW_MIN);
+}
+let streetSummaryTable: string[] | undefined, citySummaryTable: string[] | undefined;
+let streetSummary: Int32Array | undefined, citySummary: Int32Array | undefined;
+const ADDRESS_JW_MIN = 0.88;
 
 /** Disagreement on a contact point weighs at most log2(10) ≈ 3.3 bits against a match. */
 const CONTACT_MIN_ELSE = 0.1;

@@ -80,18 +80,61 @@ export async function computePatternsLocal(
   return run.codes;
 }
 
-/** startPatterns over renumbered profiles; codes, probabilities and links come back in the order given. */
+/**
+ * What the locality order needs before any candidate pair: the renumbered columns and, for a parallel run, the
+ * comparison workers started (they rebuild the string tables). resolve prepares it while pair generation runs on its
+ * own thread, when the main thread would only wait (~2.5 s of main-thread CPU at a million profiles).
+ */
+export interface LocalityPrep {
+  /** pos[i] = renumbered index of profile i. */
+  pos: Uint32Array;
+  view: Columns;
+  started?: Worker[];
+  /** Ends the started workers (when the prep goes unused). */
+  release(): void;
+}
+
+function defaultThreads(): number {
+  return Math.max(0, Math.min(availableParallelism(), 8) - 1);
+}
+
+export function prepareLocality(cols: Columns, workers?: number): LocalityPrep {
+  const threads = workers ?? defaultThreads();
+  let started = threads > 0 ? startCompareWorkers(cols, threads) : undefined;
+  try {
+    const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
+    return {
+      pos, view: permuted(cols, perm), started, release: () => {
+        for (const w of started ?? []) void w.terminate();
+        started = undefined;
+      },
+    };
+  } catch (e) {
+    for (const w of started ?? []) void w.terminate();
+    throw e;
+  }
+}
+
+/**
+ * startPatterns over renumbered profiles; codes, probabilities and links come back in the order given. `prep`: from
+ * prepareLocality(cols, workers) (taken over: its workers are used or ended).
+ */
 export async function startPatternsLocal(
   cols: Columns, a: Uint32Array, b: Uint32Array, workers?: number, minPairs = LOCALITY_MIN_PAIRS,
-  parallelMinPairs = PARALLEL_MIN_PAIRS,
+  parallelMinPairs = PARALLEL_MIN_PAIRS, prep?: LocalityPrep,
 ): Promise<PatternRun> {
   const m = a.length;
-  if (m < minPairs) return startPatterns(cols, a, b, workers, parallelMinPairs);
-  const threads = workers ?? Math.max(0, Math.min(availableParallelism(), 8) - 1);
+  if (m < minPairs) {
+    prep?.release();
+    return startPatterns(cols, a, b, workers, parallelMinPairs);
+  }
+  const threads = workers ?? defaultThreads();
+  const parallel = threads > 0 && m >= parallelMinPairs;
+  if (prep && !parallel) prep.release();
   // The workers start (and rebuild the string tables, the same in both numberings) while the pairs are prepared.
-  const started = threads > 0 && m >= parallelMinPairs ? startCompareWorkers(cols, threads) : undefined;
+  const started = !parallel ? undefined : prep?.started ?? startCompareWorkers(cols, threads);
   try {
-    return await localRun(cols, a, b, threads, parallelMinPairs, started);
+    return await localRun(cols, a, b, threads, parallelMinPairs, started, prep);
   } catch (e) {
     for (const w of started ?? []) void w.terminate();
     throw e;
@@ -100,10 +143,16 @@ export async function startPatternsLocal(
 
 async function localRun(
   cols: Columns, a: Uint32Array, b: Uint32Array, workers: number, parallelMinPairs: number, started?: Worker[],
+  prep?: LocalityPrep,
 ): Promise<PatternRun> {
   const m = a.length;
-  const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
-  const view = permuted(cols, perm);
+  let pos: Uint32Array, view: Columns;
+  if (prep) ({ pos, view } = prep);
+  else {
+    const order = neighbourhoodOrder(hoodInputOf(cols), cols.n);
+    pos = order.order;
+    view = permuted(cols, order.perm);
+  }
   // Processing order: by the lower renumbered profile's bucket of 2^LOW_SHIFT consecutive profiles, ties in
   // candidate order — a stable counting sort (one counting pass and one scatter). Buckets rather than single profiles:
   // the counters fit in the cache (a million of them did not: two random accesses per pair), and a pair's lower

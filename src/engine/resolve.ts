@@ -4,13 +4,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } from './columns.js';
-import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, type BlockingLimits, type RuleKeys } from './blocking.js';
+import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, WORKER_MIN_PROFILES, type BlockingLimits, type RuleKeys } from './blocking.js';
 import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, PATTERN_CODES, trainEm, type ComparisonParams, type Model } from './model.js';
 import { fullNameCounts, fullNameTable, fullNameU, liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
-import { startPatternsLocal } from './locality.js';
+import { prepareLocality, startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
 import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
 
@@ -169,12 +169,23 @@ export async function scoreCandidates(
 
   progress('block', 0);
   const limits = blockingLimitsOf(options);
-  const cand = await candidatePairsOffThread(cols, limits, keys, (options.workers ?? 1) > 0);
+  const offThread = (options.workers ?? 1) > 0 && cols.n >= WORKER_MIN_PROFILES;
+  const blocking = candidatePairsOffThread(cols, limits, keys, offThread);
+  // While pair generation runs on its thread, the main thread prepares the comparisons' locality order.
+  let prep = offThread ? prepareLocality(cols, options.workers) : undefined;
+  let cand: Awaited<typeof blocking>;
+  try {
+    cand = await blocking;
+  } catch (e) {
+    prep?.release();
+    throw e;
+  }
   const nPairs = cand.a.length;
   lap('block');
 
   progress('compare', 0);
-  const run = await startPatternsLocal(cols, cand.a, cand.b, options.workers);
+  const run = await startPatternsLocal(cols, cand.a, cand.b, options.workers, undefined, undefined, prep);
+  prep = undefined; // the renumbered columns go with the run once it is scored
   lap('compare');
 
   // The comparison workers wait for the model to score with: end them if training fails.
