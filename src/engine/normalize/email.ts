@@ -114,8 +114,19 @@ export function normalizeEmailChars(
   }
   if (localCodes.length === 0) return undefined;
   const local = String.fromCharCode.apply(null, localCodes);
-  const looseLocal = looseCodes.length > 0 ? String.fromCharCode.apply(null, looseCodes) : local;
-  return { full: `${local}@${domain}`, loose: `${looseLocal}@${domain}`, local: looseLocal, domain };
+  if (looseCodes.length === 0) looseCodes.push(...localCodes);
+  const looseLocal = looseCodes.length === localCodes.length ? local : String.fromCharCode.apply(null, looseCodes);
+  // `${local}@${domain}` built flat: a concatenation is a rope that hashing the value flattens into a second copy.
+  localCodes.push(64);
+  looseCodes.push(64);
+  for (let i = 0; i < domain.length; i++) {
+    const c = domain.charCodeAt(i);
+    localCodes.push(c);
+    looseCodes.push(c);
+  }
+  const full = String.fromCharCode.apply(null, localCodes);
+  const loose = looseLocal === local ? full : String.fromCharCode.apply(null, looseCodes);
+  return { full, loose, local: looseLocal, domain };
 }
 
 function lower(c: number): number {
