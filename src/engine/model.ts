@@ -88,20 +88,21 @@ export const PATTERN_CODES = PLACE[PLACE.length - 1]! * RADIX[RADIX.length - 1]!
 
 let codeLevels: Uint8Array | undefined;
 /**
- * levelOf for every code, as one table: entry code × K + k (~0.7 MB, built on first use). Scoring reads it once per
+ * levelOf for every code, as one table: entry code × K + k (5.5 MB since the accuracy work's levels; built on first use). Scoring reads it once per
  * pair and comparison instead of a division and a modulo.
  */
 export function codeLevelTable(): Uint8Array {
   if (codeLevels) return codeLevels;
   const K = RADIX.length;
   const t = new Uint8Array(PATTERN_CODES * K);
-  // Counting up in mixed radix (first comparison least significant, as in levelOf) instead of dividing per entry.
-  const digits = new Uint8Array(K);
-  for (let code = 0; code < PATTERN_CODES; code++) {
-    t.set(digits, code * K);
-    for (let k = 0; k < K; k++) {
-      if (++digits[k]! < RADIX[k]!) break;
-      digits[k] = 0;
+  // Mixed radix, first comparison least significant (as in levelOf): column k holds each level for PLACE[k] codes in
+  // a row, in turn. Written column by column (a TypedArray.set of the digits per code cost 40–100 ms a thread).
+  for (let k = 0; k < K; k++) {
+    const place = PLACE[k]!, radix = RADIX[k]!;
+    for (let o = k, code = 0; code < PATTERN_CODES; ) {
+      for (let d = 0; d < radix; d++) {
+        for (let r = 0; r < place; r++, code++, o += K) t[o] = d;
+      }
     }
   }
   return (codeLevels = t);
