@@ -114,11 +114,12 @@ export function damerauLevenshtein(a: string, b: string, max = 1 << 30): number 
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
-  if (lb + 1 > row0.length) {
-    row0 = new Int32Array((lb + 1) * 2);
-    row1 = new Int32Array((lb + 1) * 2);
-    row2 = new Int32Array((lb + 1) * 2);
+  if (lb + 2 > row0.length) {
+    row0 = new Int32Array((lb + 2) * 2);
+    row1 = new Int32Array((lb + 2) * 2);
+    row2 = new Int32Array((lb + 2) * 2);
   }
+  if (2 * max + 1 < lb) return bandedOsa(a, b, max);
   let prev2 = row0;
   let prev = row1;
   let cur = row2;
@@ -135,6 +136,43 @@ export function damerauLevenshtein(a: string, b: string, max = 1 << 30): number 
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return Math.min(prev[lb]!, max + 1);
+}
+
+/**
+ * damerauLevenshtein for a small `max` (la, lb ≥ 1, |la − lb| ≤ max): only cells with |i − j| ≤ max are computed —
+ * an alignment through any other cell costs more than max already. Each computed cell is the full matrix's value
+ * when that is ≤ max and more than max otherwise, so the result (capped at max + 1) and the early exit are the same;
+ * for two 26-character emails and max 2, 5 cells a row instead of 26.
+ */
+function bandedOsa(a: string, b: string, max: number): number {
+  const la = a.length, lb = b.length;
+  const far = max + 1;
+  let prev2 = row0;
+  let prev = row1;
+  let cur = row2;
+  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    const lo = i - max > 1 ? i - max : 1;
+    const hi = i + max < lb ? i + max : lb;
+    cur[lo - 1] = lo === 1 ? i : far; // left of the band
+    let rowMin = lo === 1 ? i : far;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = lo; j <= hi; j++) {
+      const cb = b.charCodeAt(j - 1);
+      const cost = ca === cb ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (hi < lb) cur[hi + 1] = far; // right of the band: what the next row reads above its last cell
     if (rowMin > max) return max + 1;
     const t = prev2;
     prev2 = prev;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { charBuckets, jaroWinkler, jaroWinklerReaches, mayReachJaroWinkler, sharedBound } from '../../src/engine/metrics.js';
+import {
+  charBuckets, damerauLevenshtein, jaroWinkler, jaroWinklerReaches, mayReachJaroWinkler, sharedBound,
+} from '../../src/engine/metrics.js';
 
 /** Seeded xorshift, so a failure can be replayed. */
 function rand(seed: number): () => number {
@@ -73,5 +75,34 @@ describe('Jaro-Winkler bound from character buckets (quick reject before the mat
     expect(rejected).toBeGreaterThan(20000);
     // Pairs where one shared character less would have rejected a reaching pair: the bound is used at its edge.
     expect(tight).toBeGreaterThan(0);
+  });
+});
+
+describe('Damerau-Levenshtein (OSA) within a band', () => {
+  it('gives the full matrix result capped at max + 1, for near and far strings', () => {
+    const r = rand(5);
+    const alphabet = 'abcde0123@.';
+    const word = (len: number) => Array.from({ length: len }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    const edit = (s: string) => {
+      const i = Math.floor(r() * s.length), c = alphabet[Math.floor(r() * alphabet.length)]!;
+      const k = Math.floor(r() * 4);
+      if (k === 0) return s.slice(0, i) + c + s.slice(i);
+      if (k === 1) return s.slice(0, i) + s.slice(i + 1);
+      if (k === 2) return s.slice(0, i) + c + s.slice(i + 1);
+      return i + 1 < s.length ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2) : s;
+    };
+    let exact = 0;
+    for (let k = 0; k < 20000; k++) {
+      const a = word(1 + Math.floor(r() * 30));
+      let b = a;
+      for (let e = Math.floor(r() * 5); e > 0; e--) b = edit(b);
+      if (k % 5 === 0) b = word(1 + Math.floor(r() * 30));
+      const full = damerauLevenshtein(a, b);
+      for (const max of [1, 2, 3]) {
+        expect(damerauLevenshtein(a, b, max)).toBe(Math.min(full, max + 1));
+        if (full <= max && 2 * max + 1 < b.length) exact++;
+      }
+    }
+    expect(exact).toBeGreaterThan(5000); // the band is used, and for distances within it
   });
 });
