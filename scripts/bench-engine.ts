@@ -1,8 +1,11 @@
 /**
- * Engine benchmark: `npm run bench:engine [-- sizes… --seed S --workers N --no-accuracy]` (default sizes 100000 1000000).
+ * Engine benchmark: `npm run bench:engine [-- sizes… --seed S --workers N --no-accuracy --default-malloc]` (default sizes 100000 1000000).
  * Each size runs in its own child process so that peak RSS is that run's alone. Prints generation time, resolve
  * (normalize → groups) time and per-stage timings, candidate pairs, pairs/s, profiles/s, peak RSS, blocking recall
  * and pairwise / B-cubed accuracy against the generator's truth; then the accuracy table on every labelled set.
+ * The child runs with glibc's mmap threshold fixed at its default 128 KiB (MALLOC_MMAP_THRESHOLD_, unless already set;
+ * `--default-malloc` leaves it dynamic): with the dynamic threshold, freed typed arrays of a few MB stay in malloc's
+ * heap and count in RSS — ~350 MB at a million profiles (docs/engine.md, "Score, cluster and memory, third pass").
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -27,6 +30,8 @@ const child = flag('--child');
 const seed = Number(flag('--seed') ?? 1);
 const workersArg = flag('--workers');
 const noAccuracy = args.includes('--no-accuracy');
+const defaultMalloc = args.includes('--default-malloc');
+const childEnv = defaultMalloc ? process.env : { ...process.env, MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' };
 const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
@@ -97,11 +102,12 @@ if (child) {
 } else {
   const list = sizes.length ? sizes : [100_000, 1_000_000];
   console.log(`bench:engine ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`child process: MALLOC_MMAP_THRESHOLD_=${childEnv.MALLOC_MMAP_THRESHOLD_ ?? '(unset: glibc dynamic threshold)'}`);
   const self = fileURLToPath(import.meta.url);
   for (const n of list) {
     const extra = workersArg === undefined ? [] : ['--workers', workersArg];
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', self, '--child', String(n), '--seed', String(seed), ...extra], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26,
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env: childEnv,
     });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !line.startsWith('{')) {
