@@ -56,6 +56,14 @@ function run(durationMs: number): Promise<autocannon.Result> {
 }
 
 if (cfg.warmupMs > 0) await run(cfg.warmupMs);
+// Tell the parent the measured run is about to start and wait for its go (it reads the server's CPU clock then, so
+// that the server's CPU per request covers exactly the measured run).
+process.stdout.write('READY\n');
+await new Promise<void>((resolve) => {
+  process.stdin.once('data', () => resolve());
+  process.stdin.once('end', () => resolve());
+});
+process.stdin.destroy();
 const cpu0 = process.cpuUsage();
 const r = await run(cfg.durationMs);
 const cpu = process.cpuUsage(cpu0);

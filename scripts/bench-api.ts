@@ -32,14 +32,23 @@ const PATH = `/domains/${DOMAIN}/identity-resolution-jobs/${JOB_ID}`;
 
 interface Result { cpuUsPerRequest?: number; eventLoopUtilization?: number; clientCpuUsPerRequest?: number; requests: number; rps: number; p50: number; p99: number; max: number; statuses: Record<string, number>; errors: number }
 
-function runClient(url: string): Promise<Result> {
+/** Runs the load generator; onMeasuring is called right before its measured run starts (after its warm-up). */
+function runClient(url: string, onMeasuring: () => void): Promise<Result> {
   const cfg = { url, path: PATH, connections: CONNECTIONS, durationMs: SECONDS * 1000, warmupMs: WARMUP * 1000, ...CREDS };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-api-client.ts'), JSON.stringify(cfg)], {
-      cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root, stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    let started = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!started && out.includes('READY\n')) {
+        started = true;
+        onMeasuring();
+        child.stdin.end('go\n');
+      }
+    });
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       try {
@@ -83,16 +92,23 @@ const sample = await (await fetch(`${server.url}/health`)).json();
 console.log(`bench:api — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`${CONNECTIONS} keep-alive connections from a separate process (autocannon, SigV4 signature remade every 500 ms), ${ROUNDS} alternating rounds of ${WARMUP}s warm-up + ${SECONDS}s measured per target; server log level ${LOG_LEVEL} (to ${logFile}); health: ${sample.status}`);
 
-/** Runs the load generator and measures this (server) process's CPU time per measured request. */
+/**
+ * Runs the load generator and measures this (server) process's CPU time per measured request: the CPU clock is read
+ * when the client starts its measured run (after its warm-up) and when it has finished, and divided by the requests
+ * answered in that run. (Until 2026-11-23 it was the CPU of warm-up + measured run divided by an estimate of their
+ * requests from the measured rate, which the first, JIT-cold warm-up of a run inflated.)
+ */
 async function measure(url: string): Promise<Result> {
-  const cpu0 = process.cpuUsage();
-  const elu0 = performance.eventLoopUtilization();
-  const r = await runClient(url);
+  let cpu0 = process.cpuUsage();
+  let elu0 = performance.eventLoopUtilization();
+  const r = await runClient(url, () => {
+    cpu0 = process.cpuUsage();
+    elu0 = performance.eventLoopUtilization();
+  });
   const cpu = process.cpuUsage(cpu0);
   // Share of the time the server's event loop (its one JS thread) was busy: ~1 means the server thread is the limit.
   r.eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
-  // CPU over warm-up + measured time, divided by the requests of both (estimated from the measured rate).
-  r.cpuUsPerRequest = (cpu.user + cpu.system) / (r.rps * (SECONDS + WARMUP));
+  r.cpuUsPerRequest = (cpu.user + cpu.system) / Math.max(1, r.requests);
   return r;
 }
 
