@@ -10,7 +10,7 @@ import {
   charBuckets, damerauLevenshtein, editSignature, jaroWinkler, jaroWinklerAtLeast, jaroWinklerReaches,
   mayReachJaroWinkler, sharedBound, signaturesFar, withinOneEdit,
 } from './metrics.js';
-import { areNicknames } from './normalize/nicknames.js';
+import { areNicknames, hasNicknames } from './normalize/nicknames.js';
 
 export type TableName = keyof Tables;
 /** What comparisons read: the typed arrays and the interned strings (no maps), so workers can get a copy. */
@@ -54,7 +54,8 @@ export function releaseViewCaches(): void {
   if (emailMemoView) emailMemos.delete(emailMemoView);
   if (emailSlotsView) emailSlots.delete(emailSlotsView);
   swapView = memoView = identView = emailMemoView = phoneSlotsView = identSlotsView = emailSlotsView = undefined;
-  nameSummaryView = streetSummaryTable = citySummaryTable = undefined;
+  nameSummaryView = streetSummaryTable = citySummaryTable = nicknameView = undefined;
+  nicknameOfView = undefined;
   emailMemoOfView = emailSlotsOfView = nameSummaryOfView = streetSummary = citySummary = undefined;
   phoneSlotsOfView = identSlotsOfView = undefined;
   memoOfView = undefined;
@@ -211,6 +212,10 @@ function compareFirst(v: View, a: number, b: number): number {
   const fb = namesSwapped(v, a, b) ? v.last[b]! : v.first[b]!;
   if (fa < 0 || fb < 0) return 0;
   if (fa === fb) return 1;
+  // Not nicknames (one name has none) and below the 0.80 band, seen from the summaries: "initial" or "else" without
+  // a memo lookup (about half the pairs of different first names).
+  const nick = nicknameFlagsOf(v);
+  if ((nick[fa] === 0 || nick[fb] === 0) && namesFar(v, fa, fb, 0.8)) return initialLevel(nameSummaryOf(v), fa, fb);
   // A function of the two name ids alone: memoized like the similarities (the same name pairs recur).
   const hit = memoGet(v, fa, fb, 3);
   if (hit === hit) return hit;
@@ -226,6 +231,30 @@ function firstNameLevel(v: View, fa: number, fb: number): number {
   if (jw >= 0.8) return 4;
   if ((x.length === 1 || y.length === 1) && x[0] === y[0]) return 5;
   return 6;
+}
+
+/** firstNameLevel's last step from the summaries: one name a single letter, the other starting with it. */
+function initialLevel(sum: Int32Array, x: number, y: number): number {
+  const ox = x * SUMMARY, oy = y * SUMMARY;
+  const lx = sum[ox + 1]! & 0xffff, ly = sum[oy + 1]! & 0xffff;
+  return (lx === 1 || ly === 1) && lx > 0 && ly > 0 && ((sum[ox]! ^ sum[oy]!) & 0xff) === 0 ? 5 : 6;
+}
+
+/** Per name id: 1 when the name has nicknames (see hasNicknames), by the name table. */
+const nicknameFlags = new WeakMap<string[], Uint8Array>();
+let nicknameView: View | undefined;
+let nicknameOfView: Uint8Array | undefined;
+function nicknameFlagsOf(v: View): Uint8Array {
+  if (v === nicknameView) return nicknameOfView!;
+  const names = v.tables.name.values;
+  let flags = nicknameFlags.get(names);
+  if (!flags) {
+    flags = new Uint8Array(names.length);
+    for (let x = 0; x < names.length; x++) flags[x] = hasNicknames(names[x]!) ? 1 : 0;
+    nicknameFlags.set(names, flags);
+  }
+  nicknameView = v;
+  return (nicknameOfView = flags);
 }
 
 const LAST_LEVELS = ['null', 'exact', 'jaro-winkler ≥ 0.92', 'jaro-winkler ≥ 0.80', 'else'];

@@ -59,6 +59,10 @@ describe('comparison levels', () => {
     expect(level('firstName', { FirstName: 'J.' }, { FirstName: 'John' })).toBe('initial');
     expect(level('firstName', { FirstName: 'John' }, { LastName: 'Doe' })).toBe('null');
     expect(level('firstName', { FirstName: 'John' }, { FirstName: 'Mary' })).toBe('else');
+    // Names without nicknames, far apart (settled from the summaries, no memo): initial and else as before.
+    expect(level('firstName', { FirstName: 'Z' }, { FirstName: 'Zbyszko' })).toBe('initial');
+    expect(level('firstName', { FirstName: 'Q' }, { FirstName: 'Zbyszko' })).toBe('else');
+    expect(level('firstName', { FirstName: 'Xochitl' }, { FirstName: 'Zbyszko' })).toBe('else');
     const a = { FirstName: 'Wei', LastName: 'Zhang' }, b = { FirstName: 'Zhang', LastName: 'Wei' };
     expect(level('firstName', a, b)).toBe('exact');
     expect(level('lastName', a, b)).toBe('exact');

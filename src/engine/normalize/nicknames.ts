@@ -39,3 +39,9 @@ export function areNicknames(a: string, b: string): boolean {
   table ??= load();
   return table.get(a)?.has(b) ?? false;
 }
+
+/** True when the (folded) name has any nickname equivalent (areNicknames(name, y) is false for every y otherwise). */
+export function hasNicknames(name: string): boolean {
+  table ??= load();
+  return table.has(name);
+}
