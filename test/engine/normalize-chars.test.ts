@@ -4,6 +4,8 @@ import {
   DEFAULT_EMAIL_RULES, indexEmailRules, normalizeEmail, normalizeEmailChars,
 } from '../../src/engine/normalize/email.js';
 import { nanpPhoneOfChars, phoneNormalizer } from '../../src/engine/normalize/phone.js';
+import { asciiLineTokens } from '../../src/engine/normalize/address.js';
+import { foldText, tokens } from '../../src/engine/normalize/text.js';
 import { generateProfiles } from '../../src/engine/generate/index.js';
 
 /** The value's UTF-16 codes at an offset inside a larger buffer (as in an encoded chunk). */
@@ -101,5 +103,23 @@ describe('normalizers reading a value straight from UTF-16 codes give what the s
       }
     }
     expect(fastCount).toBeGreaterThan(1000);
+  });
+
+  it('street-line words (ASCII lines in one pass)', () => {
+    const lines = [
+      ...generated.flatMap((d) => [d.Address, d.ShippingAddress, d.MailingAddress, d.BillingAddress])
+        .filter((a) => !!a).map((a) => [a!.Address1, a!.Address2, a!.Address3, a!.Address4].filter(Boolean).join(' ')),
+      '', ' ', '#', '##4', 'Apt#4', '12#', '#12 Main St.', 'A-B  C', 'ÉCOLE 1', 'x\u0000y', 'ABCDEFGHIJKLMNOP 12',
+      ...oddValues('aZ09 #.-,\tÉ', 6000, 20),
+    ];
+    let fastCount = 0;
+    for (const v of lines) {
+      const fast = asciiLineTokens(v);
+      if (fast !== undefined) {
+        fastCount++;
+        expect([v, fast]).toEqual([v, tokens(foldText(v.replace(/#/g, ' unit ')))]);
+      }
+    }
+    expect(fastCount).toBeGreaterThan(3000);
   });
 });

@@ -89,14 +89,46 @@ function numberLength(t: string): number {
   return 0;
 }
 
+/**
+ * The words of a street line as lineParts reads them — tokens(foldText(raw with each '#' read as ' unit ')) — in
+ * one pass for an ASCII line (foldText then only lower-cases and splits at every run of other characters than
+ * a–z 0–9); undefined for any other line. Half the CPU of the regular-expression path on generated lines.
+ */
+export function asciiLineTokens(raw: string): string[] | undefined {
+  const out: string[] = [];
+  let start = -1;
+  let upper = false;
+  const n = raw.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? raw.charCodeAt(i) : 32;
+    if (c >= 128) return undefined;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (c >= 65 && c <= 90) {
+      if (start < 0) start = i;
+      upper = true;
+      continue;
+    }
+    if (start >= 0) {
+      const t = raw.slice(start, i);
+      out.push(upper ? t.toLowerCase() : t);
+      start = -1;
+      upper = false;
+    }
+    if (c === 35) out.push('unit'); // '#'
+  }
+  return out;
+}
+
 /** Street-line parts of the raw joined Address1–4. */
 export function lineParts(raw: string): LineParts {
-  const line = raw.includes('#') ? raw.replace(/#/g, ' unit ') : raw;
   const out: string[] = [];
   const name: string[] = [];
   let house = '';
   let unit = '';
-  const toks = tokens(foldText(line));
+  const toks = asciiLineTokens(raw) ?? tokens(foldText(raw.includes('#') ? raw.replace(/#/g, ' unit ') : raw));
   for (let i = 0; i < toks.length; i++) {
     let t = toks[i]!;
     const ab = ABBREVIATIONS.get(t);
