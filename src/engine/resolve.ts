@@ -112,7 +112,7 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
   };
   const progress = options.onProgress ?? (() => {});
   const threshold = options.threshold ?? DEFAULTS.threshold;
-  const { ids, cand, probs, la, lb, lp, model } = await scoreCandidates(profiles, options, lap, progress);
+  const { ids, cand, probs, linked, linkedP, model } = await scoreCandidates(profiles, options, lap, progress);
   const nPairs = cand.a.length;
 
   progress('cluster', 0);
@@ -120,7 +120,10 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
     threshold,
     maxGroupSize: options.maxGroupSize ?? DEFAULTS.maxGroupSize,
   });
-  const pairs: LinkedPair[] = la.map((a, k) => ({ a: ids[a]!, b: ids[lb[k]!]!, probability: lp[k]! }));
+  const pairs: LinkedPair[] = new Array<LinkedPair>(linked.length);
+  for (let k = 0; k < linked.length; k++) {
+    pairs[k] = { a: ids[cand.a[linked[k]!]!]!, b: ids[cand.b[linked[k]!]!]!, probability: linkedP[k]! };
+  }
   lap('cluster');
   progress('done', 1);
 
@@ -131,7 +134,7 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
     stats: {
       profiles: ids.length,
       candidatePairs: nPairs,
-      linkedPairs: la.length,
+      linkedPairs: linked.length,
       groups: groups.length,
       cutLinks: cut,
       timingsMs: timings,
@@ -243,12 +246,10 @@ export async function scoreCandidates(
     progress('score', 0);
     // Every pair is scored on the comparison threads; the linked ones come back with their double probability.
     const { probs, linked, linkedP } = await run.score(model, { counts: tf.counts, totals: tf.totals, fullName }, threshold);
-    const la = Array.from(linked, (k) => cand.a[k]!);
-    const lb = Array.from(linked, (k) => cand.b[k]!);
-    const lp = Array.from(linkedP);
+    // The linked pairs stay typed arrays (candidate indices and probabilities) until resolve makes their objects.
     releaseViewCaches();
     lap('score');
-    return { ids: cols.ids, cand, probs, la, lb, lp, model };
+    return { ids: cols.ids, cand, probs, linked, linkedP, model };
   } catch (e) {
     run.close();
     throw e;
