@@ -81,58 +81,35 @@ export async function computePatternsLocal(
 }
 
 /**
- * What the locality order needs before any candidate pair: the renumbered columns and, for a parallel run, the
- * comparison workers started (they rebuild the string tables). resolve prepares it while pair generation runs on its
- * own thread, when the main thread would only wait (~2.5 s of main-thread CPU at a million profiles).
+ * What the locality order needs before any candidate pair: the renumbered columns. resolve prepares it while pair
+ * generation runs on its own thread, when the main thread would only wait (~2.5 s of main-thread CPU at a million
+ * profiles). The comparison workers are not started then: their string tables during pair generation raised the
+ * peak memory at a million profiles (+270 MiB in that stage), and they start in the time the pair sort takes.
  */
 export interface LocalityPrep {
   /** pos[i] = renumbered index of profile i. */
   pos: Uint32Array;
   view: Columns;
-  started?: Worker[];
-  /** Ends the started workers (when the prep goes unused). */
-  release(): void;
 }
 
-function defaultThreads(): number {
-  return Math.max(0, Math.min(availableParallelism(), 8) - 1);
-}
-
-export function prepareLocality(cols: Columns, workers?: number): LocalityPrep {
-  const threads = workers ?? defaultThreads();
-  let started = threads > 0 ? startCompareWorkers(cols, threads) : undefined;
-  try {
-    const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
-    return {
-      pos, view: permuted(cols, perm), started, release: () => {
-        for (const w of started ?? []) void w.terminate();
-        started = undefined;
-      },
-    };
-  } catch (e) {
-    for (const w of started ?? []) void w.terminate();
-    throw e;
-  }
+export function prepareLocality(cols: Columns): LocalityPrep {
+  const { order: pos, perm } = neighbourhoodOrder(hoodInputOf(cols), cols.n);
+  return { pos, view: permuted(cols, perm) };
 }
 
 /**
  * startPatterns over renumbered profiles; codes, probabilities and links come back in the order given. `prep`: from
- * prepareLocality(cols, workers) (taken over: its workers are used or ended).
+ * prepareLocality(cols), if done ahead.
  */
 export async function startPatternsLocal(
   cols: Columns, a: Uint32Array, b: Uint32Array, workers?: number, minPairs = LOCALITY_MIN_PAIRS,
   parallelMinPairs = PARALLEL_MIN_PAIRS, prep?: LocalityPrep,
 ): Promise<PatternRun> {
   const m = a.length;
-  if (m < minPairs) {
-    prep?.release();
-    return startPatterns(cols, a, b, workers, parallelMinPairs);
-  }
-  const threads = workers ?? defaultThreads();
-  const parallel = threads > 0 && m >= parallelMinPairs;
-  if (prep && !parallel) prep.release();
+  if (m < minPairs) return startPatterns(cols, a, b, workers, parallelMinPairs);
+  const threads = workers ?? Math.max(0, Math.min(availableParallelism(), 8) - 1);
   // The workers start (and rebuild the string tables, the same in both numberings) while the pairs are prepared.
-  const started = !parallel ? undefined : prep?.started ?? startCompareWorkers(cols, threads);
+  const started = threads > 0 && m >= parallelMinPairs ? startCompareWorkers(cols, threads) : undefined;
   try {
     return await localRun(cols, a, b, threads, parallelMinPairs, started, prep);
   } catch (e) {

@@ -175,14 +175,8 @@ export async function scoreCandidates(
   const offThread = (options.workers ?? 1) > 0 && cols.n >= WORKER_MIN_PROFILES;
   const blocking = candidatePairsOffThread(cols, limits, keys, offThread);
   // While pair generation runs on its thread, the main thread prepares the comparisons' locality order.
-  let prep = offThread ? prepareLocality(cols, options.workers) : undefined;
-  let cand: Awaited<typeof blocking>;
-  try {
-    cand = await blocking;
-  } catch (e) {
-    prep?.release();
-    throw e;
-  }
+  let prep = offThread ? prepareLocality(cols) : undefined;
+  const cand = await blocking;
   const nPairs = cand.a.length;
   lap('block');
 

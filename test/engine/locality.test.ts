@@ -14,14 +14,14 @@ describe('comparisons over renumbered profiles', () => {
     const expected = Array.from(await computePatternsParallel(cols, cand.a, cand.b, 0));
     expect(Array.from(await computePatternsLocal(cols, cand.a, cand.b, 0, 0))).toEqual(expected);
     expect(Array.from(await computePatternsLocal(cols, cand.a, cand.b, 1, 0, 0))).toEqual(expected);
-    // Prepared ahead (as resolve does while pair generation runs): the same patterns, inline and with its workers.
+    // Prepared ahead (as resolve does while pair generation runs): the same patterns, inline and on a worker.
     for (const workers of [0, 1]) {
-      const run = await startPatternsLocal(cols, cand.a, cand.b, workers, 0, 0, prepareLocality(cols, workers));
+      const run = await startPatternsLocal(cols, cand.a, cand.b, workers, 0, 0, prepareLocality(cols));
       expect(Array.from(run.codes)).toEqual(expected);
       run.close();
     }
-    // A prep that goes unused (too few pairs for the locality order) ends its workers; the patterns are the same.
-    const unused = await startPatternsLocal(cols, cand.a, cand.b, 1, Infinity, 0, prepareLocality(cols, 1));
+    // A prep that goes unused (too few pairs for the locality order): the same patterns.
+    const unused = await startPatternsLocal(cols, cand.a, cand.b, 1, Infinity, 0, prepareLocality(cols));
     expect(Array.from(unused.codes)).toEqual(expected);
     unused.close();
   });
