@@ -23,6 +23,9 @@ interface ScoreJob {
   tf: TfCounts;
   threshold: number;
   next: Int32Array;
+  /** Write probabilities to out[order[k]] (the caller's pair order) instead of in place of the codes. */
+  order?: Uint32Array;
+  out?: Float32Array;
 }
 
 const data = workerData as { tables?: View['tables'] };
@@ -33,7 +36,8 @@ parentPort!.once('message', (job: CompareJob) => {
   data.tables = undefined;
   view.tables = Object.fromEntries(Object.keys(view.tables).map((k) => [k, { values: [] }])) as unknown as View['tables'];
   parentPort!.once('message', (s: ScoreJob) => {
-    const linked = scoreChunks(s.model, view, s.tf, job.a, job.b, job.out, s.threshold, s.next, job.chunk);
+    const to = s.order && s.out ? { order: s.order, out: s.out } : undefined;
+    const linked = scoreChunks(s.model, view, s.tf, job.a, job.b, job.out, s.threshold, s.next, job.chunk, to);
     parentPort!.postMessage(linked, [linked.j.buffer as ArrayBuffer, linked.p.buffer as ArrayBuffer]);
   });
   parentPort!.postMessage('done');

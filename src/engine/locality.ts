@@ -145,7 +145,7 @@ async function localRun(
     start[l + 1]!++;
   }
   for (let i = 0; i < buckets; i++) start[i + 1]! += start[i]!;
-  const sorted = new Uint32Array(m);
+  const sorted = sharedU32(m).subarray(0, m); // shared: the scoring threads write probabilities through it
   const sa = sharedU32(m), sb = sharedU32(m);
   for (let k = 0; k < m; k++) {
     const j = start[low[k]!]!++;
@@ -184,7 +184,7 @@ async function localRun(
     // Raw probabilities stay in the renumbered pair order; `score` maps them back.
     scoreRaw: (model, tf, threshold) => scored().scoreRaw(model, tf, threshold),
     score: async (model, tf, threshold) => {
-      const raw = await scored().scoreRaw(model, tf, threshold);
+      const raw = await scored().scoreRaw(model, tf, threshold, sorted);
       inner = undefined;
       return collectScores(raw, sorted);
     },

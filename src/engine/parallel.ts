@@ -57,7 +57,7 @@ export interface PatternRun {
   codesAnyOrder?(): Uint32Array;
   score(model: Model, tf: TfCounts, threshold: number): Promise<Scored>;
   /** Probabilities in this run's pair order (what `score` is made from). */
-  scoreRaw(model: Model, tf: TfCounts, threshold: number): Promise<RawScores>;
+  scoreRaw(model: Model, tf: TfCounts, threshold: number, order?: Uint32Array): Promise<RawScores>;
   /** Ends the workers without scoring. */
   close(): void;
 }
@@ -66,14 +66,20 @@ export interface PatternRun {
 export interface RawScores {
   probs: Float32Array;
   linked: LinkedPart[];
+  /** True when probs are already in the caller's order (the scoring threads wrote them through `order`). */
+  ordered?: boolean;
 }
 
 /** Scored from raw scores of pairs listed in `order` (order[j] = the pair's index in the caller's order; undefined = the same order). */
 export function collectScores(raw: RawScores, order?: Uint32Array): Scored {
   const m = raw.probs.length;
-  const probs = new Float32Array(m);
-  if (order) for (let j = 0; j < m; j++) probs[order[j]!] = raw.probs[j]!;
-  else probs.set(raw.probs);
+  let probs: Float32Array;
+  if (raw.ordered) probs = raw.probs;
+  else {
+    probs = new Float32Array(m);
+    if (order) for (let j = 0; j < m; j++) probs[order[j]!] = raw.probs[j]!;
+    else probs.set(raw.probs);
+  }
   let nl = 0;
   for (const part of raw.linked) nl += part.j.length;
   const hash = new Uint32Array(nl), idx = new Uint32Array(nl), p = new Float64Array(nl);
@@ -160,15 +166,20 @@ export async function startPatterns(
   const close = () => {
     for (const w of pool) void w.terminate();
   };
-  const scoreRaw = async (model: Model, tf: TfCounts, threshold: number): Promise<RawScores> => {
+  const scoreRaw = async (model: Model, tf: TfCounts, threshold: number, order?: Uint32Array): Promise<RawScores> => {
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const scored = pool.map((w) => whenDone<LinkedPart>(w));
     // The arrays only (a LiveTf has functions).
     const counts: TfCounts = { counts: tf.counts, totals: tf.totals, ...(tf.fullName ? { fullName: tf.fullName } : {}) };
-    for (const w of pool) w.postMessage({ model, tf: counts, threshold, next: counter });
+    // With an order (shared memory), the threads write each probability straight to its place in the caller's order:
+    // the scattered writes are shared out instead of a serial pass over every pair on the main thread afterwards.
+    const out = order && order.buffer instanceof SharedArrayBuffer ? new Float32Array(new SharedArrayBuffer(n * 4)) : undefined;
+    const to = out ? { order: order!, out } : undefined;
+    for (const w of pool) w.postMessage({ model, tf: counts, threshold, next: counter, ...(to ?? {}) });
     try {
-      const mine = scoreChunks(model, cols, tf, sa, sb, codes, threshold, counter, CHUNK_PAIRS);
+      const mine = scoreChunks(model, cols, tf, sa, sb, codes, threshold, counter, CHUNK_PAIRS, to);
       const theirs = await Promise.all(scored);
+      if (out) return { probs: out, linked: [mine, ...theirs], ordered: true };
       return { probs: new Float32Array(codes.buffer, codes.byteOffset, n), linked: [mine, ...theirs] };
     } finally {
       close();

@@ -58,10 +58,12 @@ export interface LinkedPart {
  */
 export function scoreChunks(
   model: Model, v: View, tf: TfCounts, a: Uint32Array, b: Uint32Array, codes: Uint32Array, threshold: number,
-  next: Int32Array, chunk: number,
+  next: Int32Array, chunk: number, to?: { order: Uint32Array; out: Float32Array },
 ): LinkedPart {
   const scorer = new Scorer(model, v, tfSourceOf(tf));
-  const probs = new Float32Array(codes.buffer, codes.byteOffset, codes.length);
+  // Probabilities in place of the codes, or (with `to`) at order[k] of `to.out`.
+  const probs = to ? to.out : new Float32Array(codes.buffer, codes.byteOffset, codes.length);
+  const order = to?.order;
   const n = a.length;
   const lj: number[] = [], lp: number[] = [];
   // Weights repeat (a pattern without TF adjustments always weighs the same): probabilities by weight in a small
@@ -77,7 +79,7 @@ export function scoreChunks(
       let p: number;
       if (cacheW[slot] === w) p = cacheP[slot]!;
       else p = cacheP[slot] = probabilityOf((cacheW[slot] = w));
-      probs[k] = p;
+      probs[order ? order[k]! : k] = p;
       if (p >= threshold) {
         lj.push(k);
         lp.push(p);
