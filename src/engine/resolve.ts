@@ -4,13 +4,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } from './columns.js';
-import { BLOCKING_RULES, candidatePairs, candidatePairsOffThread, WORKER_MIN_PROFILES, type BlockingLimits, type RuleKeys } from './blocking.js';
+import { BLOCKING_RULES, BLOCKING_THREADS, candidatePairs, candidatePairsOffThread, WORKER_MIN_PROFILES, type BlockingLimits, type RuleKeys } from './blocking.js';
 import { buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, PATTERN_CODES, trainEm, type ComparisonParams, type Model } from './model.js';
 import { fullNameCounts, fullNameTable, fullNameU, liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
-import { prepareLocality, startPatternsLocal } from './locality.js';
+import { LOCALITY_MIN_PAIRS, prepareLocality, startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
 import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
 
@@ -120,16 +120,17 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
     threshold,
     maxGroupSize: options.maxGroupSize ?? DEFAULTS.maxGroupSize,
   });
-  const pairs: LinkedPair[] = new Array<LinkedPair>(linked.length);
+  // The linked pairs' profiles, so that the candidate pairs are not kept for them.
+  const la = new Uint32Array(linked.length), lb = new Uint32Array(linked.length);
   for (let k = 0; k < linked.length; k++) {
-    pairs[k] = { a: ids[cand.a[linked[k]!]!]!, b: ids[cand.b[linked[k]!]!]!, probability: linkedP[k]! };
+    la[k] = cand.a[linked[k]!]!;
+    lb[k] = cand.b[linked[k]!]!;
   }
   lap('cluster');
   progress('done', 1);
 
-  const result: ResolveResult = {
+  const result = {
     groups,
-    pairs,
     model,
     stats: {
       profiles: ids.length,
@@ -139,9 +140,33 @@ export async function resolve(profiles: EngineProfile[], options: EngineOptions 
       cutLinks: cut,
       timingsMs: timings,
     },
-  };
+  } as Omit<ResolveResult, 'pairs'> as ResolveResult;
+  lazyPairs(result, ids, la, lb, linkedP);
   if (options.returnCandidates) result.candidates = { left: cand.a, right: cand.b };
   return result;
+}
+
+/**
+ * `result.pairs`, made on first read: a million linked pairs are a million objects (~50 MB of heap, the cluster
+ * stage's largest allocation after the groups, and more heap for the collector to mark), and a job never reads them
+ * (it keeps the groups and the model). Until then they are 16 bytes a pair of typed arrays.
+ */
+function lazyPairs(result: ResolveResult, ids: string[], a: Uint32Array, b: Uint32Array, p: Float64Array): void {
+  let pairs: LinkedPair[] | undefined;
+  Object.defineProperty(result, 'pairs', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!pairs) {
+        pairs = new Array<LinkedPair>(a.length);
+        for (let k = 0; k < a.length; k++) pairs[k] = { a: ids[a[k]!]!, b: ids[b[k]!]!, probability: p[k]! };
+      }
+      return pairs;
+    },
+    set: (value: LinkedPair[]) => {
+      pairs = value;
+    },
+  });
 }
 
 /**
@@ -173,10 +198,13 @@ export async function scoreCandidates(
   progress('block', 0);
   const limits = blockingLimitsOf(options);
   const offThread = (options.workers ?? 1) > 0 && cols.n >= WORKER_MIN_PROFILES;
-  const blocking = candidatePairsOffThread(cols, limits, keys, offThread);
+  const blocking = candidatePairsOffThread(cols, limits, keys, offThread, BLOCKING_RULES, WORKER_MIN_PROFILES, BLOCKING_THREADS, LOCALITY_MIN_PAIRS);
   // While pair generation runs on its thread, the main thread prepares the comparisons' locality order.
   let prep = offThread ? prepareLocality(cols) : undefined;
   const cand = await blocking;
+  // The pairs' processing order the blocking worker made goes with the run (dropped once scored), not with cand.
+  if (prep && cand.order) prep.order = cand.order;
+  delete cand.order;
   const nPairs = cand.a.length;
   lap('block');
 
