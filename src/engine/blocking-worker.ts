@@ -2,9 +2,12 @@
  * Worker thread: candidate pairs from the blocking keys (sort, size-aware caps, sub-blocking, de-duplication). Run off
  * the main thread because its heap holds the caller's profiles: the big temporary arrays made here would trigger
  * collections there that trace all of them (at a million profiles that doubled the stage's time).
+ * From `orderMinPairs` pairs on it also makes their processing order for the comparisons (pair-order.ts), reusing the
+ * sub-blocking order as the renumbering — the same one the main thread computes for the renumbered columns.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { pairsFromKeys, type BlockingLimits, type HoodInput, type RuleKeys, type RuleShape } from './blocking.js';
+import { neighbourhoodOrder, pairsFromKeys, type BlockingLimits, type HoodInput, type RuleKeys, type RuleShape } from './blocking.js';
+import { pairOrder } from './pair-order.js';
 
 interface Job {
   n: number;
@@ -12,8 +15,16 @@ interface Job {
   rules: RuleShape[];
   limits: BlockingLimits;
   hood: HoodInput;
+  orderMinPairs?: number;
 }
 
 const job = workerData as Job;
-const r = pairsFromKeys(job.n, job.keys, job.rules, job.limits, () => job.hood);
+const memo: { hood?: { order: Uint32Array; perm: Uint32Array } } = {};
+const r = pairsFromKeys(job.n, job.keys, job.rules, job.limits, () => job.hood, memo);
+if (r.a.length >= (job.orderMinPairs ?? Infinity)) {
+  const pos = (memo.hood ?? neighbourhoodOrder(job.hood, job.n)).order;
+  memo.hood = undefined;
+  r.order = pairOrder(r.a, r.b, pos, job.n);
+}
+// a and b are transferred; the order's arrays are shared memory.
 parentPort!.postMessage(r, [r.a.buffer as ArrayBuffer, r.b.buffer as ArrayBuffer]);

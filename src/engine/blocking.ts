@@ -7,6 +7,7 @@
 import type { View } from './compare.js';
 import { U32List } from './intern.js';
 import { startWorker } from '../util/worker.js';
+import type { PairOrder } from './pair-order.js';
 
 /** Where `hashes` pushes key hashes (an array, or ruleKeys' typed list directly). */
 export interface HashSink {
@@ -336,6 +337,8 @@ export interface CandidatePairs {
    * the blocks (and their profiles) above it, which were sub-blocked (sorted neighbourhood) instead.
    */
   rules: { name: string; pairs: number; cap: number; subBlocks: number; subBlockedProfiles: number }[];
+  /** The comparisons' processing order of these pairs, when the blocking worker was asked to make it. */
+  order?: PairOrder;
 }
 
 /** One rule's blocking keys: key hashes and the profile index of each, in ascending profile order. */
@@ -490,13 +493,16 @@ export function candidatePairs(v: View, maxBlockSize: number | BlockingLimits, r
 /** The rule properties pair generation needs (what crosses to the blocking worker). */
 export type RuleShape = Pick<BlockingRule, 'name' | 'capFactor'>;
 
-/** Candidate pairs from every rule's keys (consumed: each rule's arrays are released once its pairs are made). */
+/**
+ * Candidate pairs from every rule's keys (consumed: each rule's arrays are released once its pairs are made).
+ * `memo.hood`: the sub-blocking order, left there if it was computed (the blocking worker reuses it).
+ */
 export function pairsFromKeys(
   n: number, allKeys: RuleKeys[], rules: RuleShape[], limits: BlockingLimits, hoodInput: () => HoodInput,
+  memo: { hood?: { order: Uint32Array; perm: Uint32Array } } = {},
 ): CandidatePairs {
   const pa = new U32List(), pb = new U32List();
   const stats: CandidatePairs['rules'] = [];
-  let hood: { order: Uint32Array; perm: Uint32Array } | undefined;
   const members = new U32List();
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
@@ -538,7 +544,7 @@ export function pairsFromKeys(
       subBlocks++;
       subBlockedProfiles += size;
       if (limits.window < 2) continue;
-      hood ??= neighbourhoodOrder(hoodInput(), n);
+      const hood = (memo.hood ??= neighbourhoodOrder(hoodInput(), n));
       members.length = 0;
       for (let x = s; x < e; x++) members.push(hood.order[idx[x]!]!);
       const m = members.data.subarray(0, members.length).sort();
@@ -619,7 +625,7 @@ export const BLOCKING_THREADS = 1;
  */
 export async function candidatePairsOffThread(
   v: View, limits: BlockingLimits, keys: RuleKeys[] | undefined, useWorker: boolean, rules = BLOCKING_RULES,
-  minProfiles = WORKER_MIN_PROFILES, threads = BLOCKING_THREADS,
+  minProfiles = WORKER_MIN_PROFILES, threads = BLOCKING_THREADS, orderMinPairs = Infinity,
 ): Promise<CandidatePairs> {
   if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys);
   const allKeys = keys ?? ruleKeys(v, rules);
@@ -643,6 +649,9 @@ export async function candidatePairsOffThread(
       workerData: {
         n: v.n, keys: groupKeys, rules: group.map((r) => ({ name: rules[r]!.name, capFactor: rules[r]!.capFactor })),
         limits, hood,
+        // With one worker its pairs are the result: it also makes their processing order (pair-order.ts), from the
+        // sub-blocking order it has already computed, instead of the main thread afterwards.
+        orderMinPairs: groups.length === 1 ? orderMinPairs : Infinity,
       },
       transferList: transfer,
     });
@@ -661,7 +670,8 @@ export async function candidatePairsOffThread(
   for (const { group, result } of parts) group.forEach((r, k) => (stats[r] = result.rules[k]!));
   let merged = { a: parts[0]!.result.a, b: parts[0]!.result.b };
   for (let k = 1; k < parts.length; k++) merged = mergePairs(merged, parts[k]!.result);
-  return { a: merged.a, b: merged.b, rules: stats };
+  const order = parts.length === 1 ? parts[0]!.result.order : undefined;
+  return { a: merged.a, b: merged.b, rules: stats, ...(order ? { order } : {}) };
 }
 
 /** Union of two pair lists, each sorted by (a, b) without duplicates: the same, merged. */

@@ -11,16 +11,10 @@ import { MULTI_COLUMNS, NAME_COLUMNS, type Columns, type Multi } from './columns
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { collectScores, PARALLEL_MIN_PAIRS, startCompareWorkers, startPatterns, type PatternRun } from './parallel.js';
-
-/** Pairs are processed by buckets of 2^LOW_SHIFT consecutive renumbered profiles (see localRun). */
-const LOW_SHIFT = 5;
+import { pairOrder, type PairOrder } from './pair-order.js';
 
 /** Below this many pairs the reordering costs more than it saves. */
 export const LOCALITY_MIN_PAIRS = 200_000;
-
-function sharedU32(n: number): Uint32Array {
-  return new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
-}
 
 /** The columns with profile p of the result = profile perm[p] of `c` (shared memory, for the comparison workers). */
 function permuted(c: Columns, perm: Uint32Array): Columns {
@@ -90,6 +84,8 @@ export interface LocalityPrep {
   /** pos[i] = renumbered index of profile i. */
   pos: Uint32Array;
   view: Columns;
+  /** The pairs' processing order, when the blocking worker made it with the pairs (pairOrder over the same pos). */
+  order?: PairOrder;
 }
 
 export function prepareLocality(cols: Columns): LocalityPrep {
@@ -130,30 +126,9 @@ async function localRun(
     pos = order.order;
     view = permuted(cols, order.perm);
   }
-  // Processing order: by the lower renumbered profile's bucket of 2^LOW_SHIFT consecutive profiles, ties in
-  // candidate order — a stable counting sort (one counting pass and one scatter). Buckets rather than single profiles:
-  // the counters fit in the cache (a million of them did not: two random accesses per pair), and a pair's lower
-  // profile still lies within a few cache lines of the previous pair's.
-  const buckets = (cols.n >>> LOW_SHIFT) + 1;
-  const start = new Uint32Array(buckets + 1);
-  const low = new Uint32Array(m), posB = new Uint32Array(m);
-  for (let k = 0; k < m; k++) {
-    const x = pos[a[k]!]!, y = pos[b[k]!]!;
-    const l = (x < y ? x : y) >>> LOW_SHIFT;
-    low[k] = l;
-    posB[k] = y;
-    start[l + 1]!++;
-  }
-  for (let i = 0; i < buckets; i++) start[i + 1]! += start[i]!;
-  const sorted = sharedU32(m).subarray(0, m); // shared: the scoring threads write probabilities through it
-  const sa = sharedU32(m), sb = sharedU32(m);
-  for (let k = 0; k < m; k++) {
-    const j = start[low[k]!]!++;
-    sorted[j] = k;
-    sa[j] = pos[a[k]!]!;
-    sb[j] = posB[k]!;
-  }
-  const run = await startPatterns(view, sa.subarray(0, m), sb.subarray(0, m), workers, parallelMinPairs, started);
+  // Processing order (pair-order.ts): made by the blocking worker with the pairs when resolve has it do so.
+  const { sorted, sa, sb } = prep?.order && prep.order.sorted.length === m ? prep.order : pairOrder(a, b, pos, cols.n);
+  const run = await startPatterns(view, sa, sb, workers, parallelMinPairs, started);
   // Codes in the caller's order only when asked for: resolve counts them (any order will do) and never reads them,
   // and the scattered write-back is a serial pass over every pair.
   let codes: Uint32Array | undefined;
