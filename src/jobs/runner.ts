@@ -6,10 +6,11 @@
 import type { AutoMerging, JobStats } from '../api/generated/types.js';
 import type { EngineProfile } from '../engine/types.js';
 import type { ProfileData } from '../model/profile.js';
+import type { StoredMatchGroup } from '../store/jobs-results.js';
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
-import { exportMatches } from './export-csv.js';
+import { csvProfileCells, exportMatches } from './export-csv.js';
 import type { StartMergePlanner } from './merge-planner.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
 import { eligible, planGroup } from './planner.js';
@@ -56,8 +57,16 @@ class JobError extends Error {}
 function logMemory(p: RunParams, after: string): void {
   const m = process.memoryUsage();
   const mib = (n: number) => Math.round(n / 2 ** 20);
+  // With node --expose-gc (diagnostics only): what is still reachable, after a full collection.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let live = '';
+  if (typeof gc === 'function') {
+    gc();
+    const l = process.memoryUsage();
+    live = `; after a full GC: heap ${mib(l.heapUsed)} MiB, external ${mib(l.external)} MiB`;
+  }
   p.log?.(`job ${p.jobId}: memory after ${after}: process RSS ${mib(m.rss)} MiB; this thread's V8 heap ${mib(m.heapUsed)} of `
-    + `${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB`, 'info');
+    + `${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB${live}`, 'info');
 }
 
 export async function runJob(store: Repository, p: RunParams): Promise<JobRecord | undefined> {
@@ -75,45 +84,10 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
     await store.updateJob(domainName, jobId, { status, lastUpdatedAt: p.now(), jobStats: stats, ...extra });
   };
   try {
-    const snapshot = new Map<string, ProfileData>();
+    // Export cells of the profiles in match groups, as reviewed (the rest of PREPROCESSING's data is released).
+    let exportCells = new Map<string, string>();
     if (p.mode === 'run') {
-      // PREPROCESSING: stream every live profile (the engine normalizes its own columns).
-      let t = performance.now();
-      const profiles: EngineProfile[] = [];
-      for (let after = ''; ;) {
-        const batch = await store.scanProfileData(domainName, after, config.scanBatch);
-        for (const sp of batch) {
-          profiles.push({ id: sp.profileId, data: sp.data });
-          snapshot.set(sp.profileId, sp.data);
-        }
-        if (batch.length < config.scanBatch) break;
-        after = batch[batch.length - 1]!.profileId;
-      }
-      stats.NumberOfProfilesReviewed = profiles.length;
-      timings.PREPROCESSING = performance.now() - t;
-      logMemory(p, 'PREPROCESSING');
-
-      await transition('FIND_MATCHING');
-      if (config.testPauseAt === 'FIND_MATCHING') await pauseForever();
-      t = performance.now();
-      const engine = await loadEngine().catch((e: Error) => { throw new JobError(`The matching engine is not available: ${e.message}`); });
-      const result = await engine.resolve(profiles, {
-        seed: config.engineSeed, ...(config.engineWorkers !== undefined ? { workers: config.engineWorkers } : {}),
-      });
-      profiles.length = 0;
-      const groups = result.groups.filter((g) => g.profileIds.length >= 2);
-      // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
-      // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
-      for (let i = 0; i < groups.length || i === 0; i += SAVE_MATCHES_CHUNK) {
-        if (i > 0) await p.yieldToWriters?.();
-        await store.saveJobMatches(domainName, jobId, groups.slice(i, i + SAVE_MATCHES_CHUNK), i + 1);
-      }
-      await store.saveJobRun(domainName, jobId, { model: result.model });
-      resultsSaved = true;
-      stats.NumberOfMatchesFound = groups.length;
-      timings.FIND_MATCHING = performance.now() - t;
-      logMemory(p, 'FIND_MATCHING');
-      await store.saveJobRun(domainName, jobId, { stageTimings: timings });
+      exportCells = await preprocessAndMatch(store, p, stats, timings, transition, () => { resultsSaved = true; });
     }
 
     const problems: string[] = [];
@@ -136,7 +110,7 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
         const r = await exportMatches({
           sink: p.sink, bucket: s3.S3BucketName, keyName: s3.S3KeyName, domainName, jobId,
           groups: iterateGroups(store, domainName, jobId),
-          profileOf: (id) => snapshot.get(id),
+          profileOf: (id) => exportCells.get(id),
           partBytes: config.exportPartBytes,
         });
         exportingLocation = { S3Exporting: { S3BucketName: s3.S3BucketName, S3KeyName: r.prefix } };
@@ -170,6 +144,57 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
   }
 }
 
+/**
+ * PREPROCESSING and FIND_MATCHING. A function of its own so that the profiles, the engine's input and its result
+ * (pairs, model) are unreachable once it returns: an async function's suspended frame keeps every local it still
+ * holds, and MERGING runs for a long time after this. Returns the export cells of the profiles in match groups.
+ */
+async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobStats, timings: Record<string, number>,
+  transition: (status: JobStatus) => Promise<void>, onResultsSaved: () => void): Promise<Map<string, string>> {
+  const { domainName, jobId, config } = p;
+  // PREPROCESSING: stream every live profile (the engine normalizes its own columns).
+  let t = performance.now();
+  let profiles: EngineProfile[] = [];
+  for (let after = ''; ;) {
+    const batch = await store.scanProfileData(domainName, after, config.scanBatch);
+    for (const sp of batch) profiles.push({ id: sp.profileId, data: sp.data });
+    if (batch.length < config.scanBatch) break;
+    after = batch[batch.length - 1]!.profileId;
+  }
+  stats.NumberOfProfilesReviewed = profiles.length;
+  timings.PREPROCESSING = performance.now() - t;
+  logMemory(p, 'PREPROCESSING');
+
+  await transition('FIND_MATCHING');
+  if (config.testPauseAt === 'FIND_MATCHING') await pauseForever();
+  t = performance.now();
+  const engine = await loadEngine().catch((e: Error) => { throw new JobError(`The matching engine is not available: ${e.message}`); });
+  const result = await engine.resolve(profiles, {
+    seed: config.engineSeed, ...(config.engineWorkers !== undefined ? { workers: config.engineWorkers } : {}),
+  });
+  const groups = result.groups.filter((g) => g.profileIds.length >= 2);
+  // Only grouped profiles are exported: keep their row cells (as the export would write them now) and drop the rest.
+  const grouped = new Set<string>();
+  for (const g of groups) for (const id of g.profileIds) grouped.add(id);
+  const exportCells = new Map<string, string>();
+  for (const e of profiles) if (grouped.has(e.id)) exportCells.set(e.id, csvProfileCells(e.data));
+  grouped.clear();
+  profiles = [];
+  // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
+  // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
+  for (let i = 0; i < groups.length || i === 0; i += SAVE_MATCHES_CHUNK) {
+    if (i > 0) await p.yieldToWriters?.();
+    await store.saveJobMatches(domainName, jobId, groups.slice(i, i + SAVE_MATCHES_CHUNK), i + 1);
+  }
+  await store.saveJobRun(domainName, jobId, { model: result.model });
+  onResultsSaved();
+  stats.NumberOfMatchesFound = groups.length;
+  timings.FIND_MATCHING = performance.now() - t;
+  logMemory(p, 'FIND_MATCHING');
+  await store.saveJobRun(domainName, jobId, { stageTimings: timings });
+  return exportCells;
+}
+
 async function* iterateGroups(store: Repository, domainName: string, jobId: string) {
   for (let after = 0; ;) {
     const page = await store.listJobMatches(domainName, jobId, after, 5000);
@@ -186,7 +211,7 @@ async function* iterateGroups(store: Repository, domainName: string, jobId: stri
 async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, stats: JobStats): Promise<number> {
   const { domainName, jobId } = p;
   const performer = jobPerformer(jobId);
-  const pending = [];
+  const pending: StoredMatchGroup[] = [];
   for (let after = 0; ;) {
     const page = await store.listJobMatches(domainName, jobId, after, 5000, 0);
     if (page.length === 0) break;
@@ -290,6 +315,9 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
         }
         await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
       }
+      // The group is done: its entry is not needed any more (the planner was sent it chunks ago), so a large job's
+      // list shrinks as MERGING goes.
+      pending[i] = DONE;
       const last = i + 1 === pending.length;
       if (batching) {
         if (i + 1 === pauseOpenAt) {
@@ -330,6 +358,9 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   }
   return failed;
 }
+
+/** What replaces a merged group in MERGING's list. */
+const DONE: StoredMatchGroup = Object.freeze({ matchId: '', profileIds: [], confidenceScore: 0, seq: -1, mergeState: 1 });
 
 function pauseForever(): Promise<never> {
   return new Promise(() => { setInterval(() => undefined, 60_000); });

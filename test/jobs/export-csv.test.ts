@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { exportMatches, csvRow, CSV_HEADER, PROFILE_COLUMNS } from '../../src/jobs/export-csv.js';
+import { exportMatches, csvProfileCells, csvRow, CSV_HEADER, PROFILE_COLUMNS } from '../../src/jobs/export-csv.js';
 import { getPath, type ProfileData } from '../../src/model/profile.js';
 import { localSink } from '../../src/jobs/sinks.js';
 
@@ -62,6 +62,25 @@ describe('CSV export', () => {
       { AccountNumber: 'A1', AdditionalInformation: '"quoted"', ProfileType: 'T', BusinessEmailAddress: 'b@x.io', Address: { Address4: 'x' } },
     ];
     odd.forEach((d, i) => expect(csvRow(`m,${i}`, i / 7, `p"${i}`, d)).toBe(reference(`m,${i}`, i / 7, `p"${i}`, d)));
+  });
+
+  // A job keeps each grouped profile's row cells (csvProfileCells) instead of the parsed profile: same files.
+  it('writes the same files from kept row cells as from the parsed profiles', async () => {
+    const profiles: Record<string, any> = {
+      a: { FirstName: 'Ann, "the" first', Address: { City: 'Paris' }, Attributes: { tier: 'gold' } },
+      b: {}, c: { LastName: 'é😀\nx', BillingAddress: { Country: 'FR', Extra: 'ignored' } },
+    };
+    const groups = Array.from({ length: 12 }, (_, i) => ({ matchId: `g,${i}`, confidenceScore: i / 3, profileIds: ['a', 'b', 'c', 'missing'] }));
+    const cells = new Map(Object.entries(profiles).map(([id, d]) => [id, csvProfileCells(d)]));
+    const files = async (profileOf: (id: string) => any, jobId: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'coalesce-export-cells-'));
+      const r = await exportMatches({ sink: localSink(dir), bucket: 'my-bucket', domainName: 'dom', jobId, groups, profileOf, partBytes: 700 });
+      return r.keys.map((k) => readFileSync(join(dir, 's3', 'my-bucket', k), 'utf8'));
+    };
+    const parsed = await files((id) => profiles[id], 'j');
+    expect(parsed.length).toBeGreaterThan(2);
+    expect(await files((id) => cells.get(id), 'j')).toEqual(parsed);
+    expect(parsed.join('')).toContain(reference('g,0', 0, 'missing', undefined));
   });
 
   it('bounds parts by bytes with multi-byte rows (a row is never split)', async () => {
