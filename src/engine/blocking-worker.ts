@@ -6,7 +6,10 @@
  * sub-blocking order as the renumbering — the same one the main thread computes for the renumbered columns.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { neighbourhoodOrder, pairsFromKeys, type BlockingLimits, type HoodInput, type RuleKeys, type RuleShape } from './blocking.js';
+import {
+  neighbourhoodOrder, pairsFromKeys, readyHoodOrder, type BlockingLimits, type HoodInput, type HoodMemo, type RuleKeys,
+  type RuleShape, type SharedHoodOrder,
+} from './blocking.js';
 import { pairOrder } from './pair-order.js';
 
 interface Job {
@@ -15,14 +18,16 @@ interface Job {
   rules: RuleShape[];
   limits: BlockingLimits;
   hood: HoodInput;
+  /** The sub-blocking order once the main thread has computed it (see SharedHoodOrder). */
+  hoodOrder?: SharedHoodOrder;
   orderMinPairs?: number;
 }
 
 const job = workerData as Job;
-const memo: { hood?: { order: Uint32Array; perm: Uint32Array } } = {};
+const memo: HoodMemo = { published: () => readyHoodOrder(job.hoodOrder) };
 const r = pairsFromKeys(job.n, job.keys, job.rules, job.limits, () => job.hood, memo);
 if (r.a.length >= (job.orderMinPairs ?? Infinity)) {
-  const pos = (memo.hood ?? neighbourhoodOrder(job.hood, job.n)).order;
+  const pos = (memo.hood ?? memo.published!() ?? neighbourhoodOrder(job.hood, job.n)).order;
   memo.hood = undefined;
   r.order = pairOrder(r.a, r.b, pos, job.n);
 }

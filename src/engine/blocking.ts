@@ -454,6 +454,46 @@ export function neighbourhoodOrder(h: HoodInput, n: number): { order: Uint32Arra
   return { order, perm };
 }
 
+/**
+ * The sub-blocking order in shared memory, for a view whose pairs are made on the blocking worker: resolve's main
+ * thread computes it first thing while the worker starts (the comparisons' renumbering is the same order) and the
+ * worker uses it from then on instead of computing it again; before it is ready the worker computes its own.
+ */
+export interface SharedHoodOrder {
+  /** 1 once order and perm are written. */
+  ready: Int32Array;
+  order: Uint32Array;
+  perm: Uint32Array;
+}
+
+const sharedHoodOrders = new WeakMap<View, SharedHoodOrder>();
+
+function sharedHoodOrderOf(v: View): SharedHoodOrder {
+  let s = sharedHoodOrders.get(v);
+  if (!s) {
+    const u32 = () => new Uint32Array(new SharedArrayBuffer(Math.max(4, v.n * 4))).subarray(0, v.n);
+    sharedHoodOrders.set(v, (s = { ready: new Int32Array(new SharedArrayBuffer(4)), order: u32(), perm: u32() }));
+  }
+  return s;
+}
+
+/** The published order, if ready. */
+export function readyHoodOrder(s: SharedHoodOrder | undefined): { order: Uint32Array; perm: Uint32Array } | undefined {
+  return s && Atomics.load(s.ready, 0) === 1 ? { order: s.order, perm: s.perm } : undefined;
+}
+
+/** neighbourhoodOrder of the view, published to a blocking worker making its pairs (see SharedHoodOrder). */
+export function publishedHoodOrder(v: View): { order: Uint32Array; perm: Uint32Array } {
+  const s = sharedHoodOrderOf(v);
+  const ready = readyHoodOrder(s);
+  if (ready) return ready;
+  const h = neighbourhoodOrder(hoodInputOf(v), v.n);
+  s.order.set(h.order);
+  s.perm.set(h.perm);
+  Atomics.store(s.ready, 0, 1);
+  return { order: s.order, perm: s.perm };
+}
+
 export interface BlockingLimits {
   /** Largest block compared in full (broad rules: times their capFactor). */
   maxBlockSize: number;
@@ -490,16 +530,22 @@ export function candidatePairs(v: View, maxBlockSize: number | BlockingLimits, r
   return pairsFromKeys(v.n, keys ?? ruleKeys(v, rules), rules, limits, () => hoodInputOf(v));
 }
 
+export interface HoodMemo {
+  hood?: { order: Uint32Array; perm: Uint32Array };
+  published?: () => { order: Uint32Array; perm: Uint32Array } | undefined;
+}
+
 /** The rule properties pair generation needs (what crosses to the blocking worker). */
 export type RuleShape = Pick<BlockingRule, 'name' | 'capFactor'>;
 
 /**
  * Candidate pairs from every rule's keys (consumed: each rule's arrays are released once its pairs are made).
- * `memo.hood`: the sub-blocking order, left there if it was computed (the blocking worker reuses it).
+ * `memo.hood`: the sub-blocking order, left there if it was computed (the blocking worker reuses it); `memo.published`:
+ * where to look for it first (the blocking worker: the main thread's, see SharedHoodOrder).
  */
 export function pairsFromKeys(
   n: number, allKeys: RuleKeys[], rules: RuleShape[], limits: BlockingLimits, hoodInput: () => HoodInput,
-  memo: { hood?: { order: Uint32Array; perm: Uint32Array } } = {},
+  memo: HoodMemo = {},
 ): CandidatePairs {
   const pa = new U32List(), pb = new U32List();
   const stats: CandidatePairs['rules'] = [];
@@ -544,7 +590,7 @@ export function pairsFromKeys(
       subBlocks++;
       subBlockedProfiles += size;
       if (limits.window < 2) continue;
-      const hood = (memo.hood ??= neighbourhoodOrder(hoodInput(), n));
+      const hood = (memo.hood ??= memo.published?.() ?? neighbourhoodOrder(hoodInput(), n));
       members.length = 0;
       for (let x = s; x < e; x++) members.push(hood.order[idx[x]!]!);
       const m = members.data.subarray(0, members.length).sort();
@@ -630,6 +676,7 @@ export async function candidatePairsOffThread(
   if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys);
   const allKeys = keys ?? ruleKeys(v, rules);
   const hood = hoodInputOf(v);
+  const hoodOrder = sharedHoodOrderOf(v);
   // Greedy split: largest rules first, each to the group with fewer keys so far.
   const groups: number[][] = Array.from({ length: Math.max(1, Math.min(threads, rules.length)) }, () => []);
   const load = new Float64Array(groups.length);
@@ -648,7 +695,7 @@ export async function candidatePairsOffThread(
     const worker = startWorker(import.meta.url, './blocking-worker.js', {
       workerData: {
         n: v.n, keys: groupKeys, rules: group.map((r) => ({ name: rules[r]!.name, capFactor: rules[r]!.capFactor })),
-        limits, hood,
+        limits, hood, hoodOrder,
         // With one worker its pairs are the result: it also makes their processing order (pair-order.ts), from the
         // sub-blocking order it has already computed, instead of the main thread afterwards.
         orderMinPairs: groups.length === 1 ? orderMinPairs : Infinity,
@@ -665,7 +712,7 @@ export async function candidatePairsOffThread(
     } finally {
       void worker.terminate();
     }
-  }));
+  })).finally(() => sharedHoodOrders.delete(v));
   const stats: CandidatePairs['rules'] = new Array(rules.length);
   for (const { group, result } of parts) group.forEach((r, k) => (stats[r] = result.rules[k]!));
   let merged = { a: parts[0]!.result.a, b: parts[0]!.result.b };

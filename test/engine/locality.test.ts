@@ -33,7 +33,10 @@ describe('comparisons over renumbered profiles', () => {
     const lim = { maxBlockSize: 12, pairsPerProfile: 0.3, minFullBlock: 3, window: 3 };
     // Sub-blocking in the worker (its order reused) and not (computed there for the pair order).
     for (const limits of [lim, { ...lim, window: 0 }]) {
-      const cand = await candidatePairsOffThread(cols, limits, undefined, true, BLOCKING_RULES, 0, 1, 0);
+      // As resolve does: the main thread prepares the renumbering (published to the worker) while the worker runs.
+      const pending = candidatePairsOffThread(cols, limits, undefined, true, BLOCKING_RULES, 0, 1, 0);
+      const early = prepareLocality(cols);
+      const cand = await pending;
       const inline = candidatePairs(cols, limits);
       expect(limits.window === 0 || cand.rules.some((r) => r.subBlocks > 0)).toBe(true);
       expect(Array.from(cand.a)).toEqual(Array.from(inline.a));
@@ -42,8 +45,9 @@ describe('comparisons over renumbered profiles', () => {
       for (const k of ['sorted', 'sa', 'sb'] as const) expect(Array.from(cand.order![k])).toEqual(Array.from(mine[k]));
       expect(cand.order!.sorted.buffer).toBeInstanceOf(SharedArrayBuffer);
       const expected = Array.from(await computePatternsParallel(cols, cand.a, cand.b, 0));
+      expect(Array.from(early.pos)).toEqual(Array.from(neighbourhoodOrder(hoodInputOf(cols), cols.n).order));
       for (const workers of [0, 1]) {
-        const prep = { ...prepareLocality(cols), order: cand.order! };
+        const prep = { ...(workers ? early : prepareLocality(cols)), order: cand.order! };
         const run = await startPatternsLocal(cols, cand.a, cand.b, workers, 0, 0, prep);
         expect(Array.from(run.codes)).toEqual(expected);
         run.close();
