@@ -21,9 +21,8 @@ function sharedU32(n: number): Uint32Array {
  * By the lower renumbered profile's bucket of 2^LOW_SHIFT consecutive profiles, ties in candidate order — a stable
  * counting sort (one counting pass and one scatter). Buckets rather than single profiles: the counters fit in the
  * cache (a million of them did not: two random accesses per pair), and a pair's lower profile still lies within a few
- * cache lines of the previous pair's. pos[i] = renumbered index of profile i; b[k] is renumbered above a[k]'s bucket
- * or not, either way (x, y) keep the candidate pair's sides. The results are shared memory (the scoring threads write
- * probabilities through `sorted`).
+ * cache lines of the previous pair's. pos[i] = renumbered index of profile i; (sa[j], sb[j]) keep the candidate pair's
+ * sides. The results are shared memory (the scoring threads write probabilities through `sorted`).
  */
 export function pairOrder(a: Uint32Array, b: Uint32Array, pos: Uint32Array, n: number): PairOrder {
   const m = a.length;
