@@ -119,37 +119,14 @@ export function damerauLevenshtein(a: string, b: string, max = 1 << 30): number 
     row1 = new Int32Array((lb + 2) * 2);
     row2 = new Int32Array((lb + 2) * 2);
   }
-  if (2 * max + 1 < lb) return bandedOsa(a, b, max);
-  let prev2 = row0;
-  let prev = row1;
-  let cur = row2;
-  for (let j = 0; j <= lb; j++) prev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
-      const cb = b.charCodeAt(j - 1);
-      const cost = ca === cb ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    const t = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = t;
-  }
-  return Math.min(prev[lb]!, max + 1);
+  return bandedOsa(a, b, max);
 }
 
 /**
- * damerauLevenshtein for a small `max` (la, lb ≥ 1, |la − lb| ≤ max): only cells with |i − j| ≤ max are computed —
- * an alignment through any other cell costs more than max already. Each computed cell is the full matrix's value
- * when that is ≤ max and more than max otherwise, so the result (capped at max + 1) and the early exit are the same;
- * for two 26-character emails and max 2, 5 cells a row instead of 26.
+ * damerauLevenshtein's matrix (la, lb ≥ 1, |la − lb| ≤ max): only cells with |i − j| ≤ max are computed — an
+ * alignment through any other cell costs more than max already; for a large max the band is the whole matrix. Each
+ * computed cell is the full matrix's value when that is ≤ max and more than max otherwise, so the result (capped at
+ * max + 1) and the early exit are the same; for two 26-character emails and max 2, 5 cells a row instead of 26.
  */
 function bandedOsa(a: string, b: string, max: number): number {
   const la = a.length, lb = b.length;

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editSignature, signaturesFar, withinOneEdit } from '../../src/engine/metrics.js';
-
-/** Seeded xorshift, so a failure can be replayed. */
-function rand(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import { rng as rand } from '../../src/engine/random.js';
 
 describe('edit signatures (quick reject before withinOneEdit)', () => {
   const r = rand(7);

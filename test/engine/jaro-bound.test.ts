@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   charBuckets, damerauLevenshtein, jaroWinkler, jaroWinklerReaches, mayReachJaroWinkler, sharedBound,
 } from '../../src/engine/metrics.js';
-
-/** Seeded xorshift, so a failure can be replayed. */
-function rand(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import { rng as rand } from '../../src/engine/random.js';
 
 /** What the comparisons do with two summaries (compare.ts summariesFar), from the strings. */
 function mayReach(a: string, b: string, min: number, slack = 0): boolean {
