@@ -14,14 +14,15 @@ import type { RuleKeys } from './blocking.js';
 import { chunkRuleKeys } from './chunk-keys.js';
 import type { View } from './compare.js';
 import { ChunkWriter, encodeProfile } from './profile-codec.js';
+import { JsonProfileEncoder } from './profile-json.js';
 import { HashedInterner, valueHashes } from './hashed-interner.js';
+import { normalizeChunk } from './normalize-encoded.js';
 import { startWorker } from '../util/worker.js';
-import type { EngineProfile } from './types.js';
+import type { ProfileData } from '../model/profile.js';
+import type { EngineProfile, ProfileTexts } from './types.js';
 
-export interface ChunkRequest {
-  seq: number;
-  encoded: Uint16Array;
-}
+/** A chunk for a worker: encoded by the main thread, or its profiles' JSON texts (the worker encodes them). */
+export type ChunkRequest = { seq: number; encoded: Uint16Array } | { seq: number; texts: string[] };
 
 export interface ChunkResult {
   seq: number;
@@ -55,28 +56,37 @@ export function chunkStarts(n: number, threads: number): number[] {
 }
 
 export async function buildColumnsParallel(
-  profiles: EngineProfile[],
+  input: EngineProfile[] | ProfileTexts,
   opts: NormalizeOptions,
   threads: number,
   onProgress?: (f: number) => void,
 ): Promise<{ cols: Columns; keys: RuleKeys[] }> {
-  const n = profiles.length;
+  const texts = Array.isArray(input) ? undefined : input;
+  const profiles = Array.isArray(input) ? input : undefined;
+  const n = texts ? texts.ids.length : profiles!.length;
+  if (texts && texts.data.length !== n) throw new Error(`resolve: ${texts.ids.length} ids but ${texts.data.length} texts`);
   const starts = chunkStarts(n, threads);
   const nChunks = starts.length - 1;
   const idKeys = new ColumnBuilder(opts); // only for its identifier-key verdicts
   const isIdKey = (k: string) => idKeys.isIdKey(k);
-  const ids: string[] = new Array(n);
+  const ids: string[] = texts ? texts.ids : new Array(n);
   const writer = new ChunkWriter();
+  // JSON texts go to the workers as they are (they encode them); profile objects are encoded here.
   const encode = (seq: number): ChunkRequest => {
-    encodeRange(profiles, starts[seq]!, starts[seq + 1]!, ids, isIdKey, writer);
+    if (texts) return { seq, texts: texts.data.slice(starts[seq]!, starts[seq + 1]!) };
+    encodeRange(profiles!, starts[seq]!, starts[seq + 1]!, ids, isIdKey, writer);
     return { seq, encoded: writer.take() };
   };
 
-  /** A chunk normalized on the main thread, straight from the profile objects. */
+  /** A chunk normalized on the main thread, straight from the profile objects (or their texts). */
   const normalizeHere = (seq: number): ChunkResult => {
+    if (texts) {
+      encodeTexts(texts.data, starts[seq]!, starts[seq + 1]!, new JsonProfileEncoder(isIdKey), isIdKey, writer);
+      return chunkResult(seq, normalizeChunk(writer.take(), opts));
+    }
     const b = new ColumnBuilder(opts);
     for (let i = starts[seq]!, end = starts[seq + 1]!; i < end; i++) {
-      const p = profiles[i]!;
+      const p = profiles![i]!;
       ids[i] = p.id;
       b.add(p.data);
     }
@@ -93,7 +103,7 @@ export async function buildColumnsParallel(
   const send = (w: Worker) => {
     if (next >= nChunks) return;
     const req = encode(next++);
-    w.postMessage(req, [req.encoded.buffer as ArrayBuffer]);
+    w.postMessage(req, 'encoded' in req ? [req.encoded.buffer as ArrayBuffer] : []);
   };
   try {
     for (let k = 0; k < Math.min(threads, nChunks); k++) {
@@ -164,6 +174,19 @@ function encodeRange(
     const p = profiles[i]!;
     ids[i] = p.id;
     encodeProfile(p.data, isIdKey, w);
+  }
+}
+
+/**
+ * Encodes the profiles of JSON texts[from, end) (a worker's chunk, or the main thread's own): read straight from
+ * the text where profile-json.ts can, else parsed.
+ */
+export function encodeTexts(
+  texts: string[], from: number, end: number, enc: JsonProfileEncoder, isIdKey: (k: string) => boolean, w: ChunkWriter,
+): void {
+  for (let i = from; i < end; i++) {
+    const t = texts[i]!;
+    if (!enc.encode(t, w)) encodeProfile(JSON.parse(t) as ProfileData, isIdKey, w);
   }
 }
 

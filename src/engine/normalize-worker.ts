@@ -4,14 +4,25 @@
  * thread. Each chunk starts from empty tables and caches, so a worker holds nothing between chunks.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { NormalizeOptions } from './columns.js';
+import { ColumnBuilder, type NormalizeOptions } from './columns.js';
 import { normalizeChunk } from './normalize-encoded.js';
-import { chunkBuffers, chunkResult, type ChunkRequest } from './normalize-parallel.js';
+import { chunkBuffers, chunkResult, encodeTexts, type ChunkRequest } from './normalize-parallel.js';
+import { ChunkWriter } from './profile-codec.js';
+import { JsonProfileEncoder } from './profile-json.js';
 
 const opts = (workerData as { normalize: NormalizeOptions }).normalize;
+const idKeys = new ColumnBuilder(opts); // only for its identifier-key verdicts
+const isIdKey = (k: string) => idKeys.isIdKey(k);
+const json = new JsonProfileEncoder(isIdKey);
+const writer = new ChunkWriter();
 
 parentPort!.on('message', (req: ChunkRequest | { release: true }) => {
   if ('release' in req) return; // a merged chunk's arrays, handed back only to be dropped here
-  const res = chunkResult(req.seq, normalizeChunk(req.encoded, opts));
+  let encoded: Uint16Array;
+  if ('texts' in req) {
+    encodeTexts(req.texts, 0, req.texts.length, json, isIdKey, writer);
+    encoded = writer.take();
+  } else encoded = req.encoded;
+  const res = chunkResult(req.seq, normalizeChunk(encoded, opts));
   parentPort!.postMessage(res, chunkBuffers(res));
 });

@@ -7,24 +7,25 @@
  */
 import { ADDRESS_FIELDS, type Address, type ProfileData } from '../model/profile.js';
 
-const TOP = [
+export const TOP_FIELDS = [
   'FirstName', 'MiddleName', 'LastName', 'BirthDate', 'EmailAddress', 'PersonalEmailAddress', 'BusinessEmailAddress',
   'PhoneNumber', 'MobilePhoneNumber', 'HomePhoneNumber', 'BusinessPhoneNumber', 'AccountNumber',
 ] as const;
-const ADDRESS_PARTS = ['Address1', 'Address2', 'Address3', 'Address4', 'PostalCode', 'City'] as const; // see ADDRESS_PART_COUNT
-export const ADDRESS_TAG = TOP.length;
-// TOP[t] has tag t, part p of ADDRESS_FIELDS[a] has ADDRESS_TAG + a × 6 + p.
+export const ADDRESS_PARTS = ['Address1', 'Address2', 'Address3', 'Address4', 'PostalCode', 'City'] as const; // see ADDRESS_PART_COUNT
+export const ADDRESS_TAG = TOP_FIELDS.length;
+// TOP_FIELDS[t] has tag t, part p of ADDRESS_FIELDS[a] has ADDRESS_TAG + a × 6 + p.
 export const ATTRIBUTE_TAG = ADDRESS_TAG + ADDRESS_FIELDS.length * ADDRESS_PARTS.length; // then key and value
 export const END_TAG = ATTRIBUTE_TAG + 1;
 /** Parts of an encoded address, in tag order after its field's first tag. */
 export const ADDRESS_PART_COUNT = 6;
-const MAX_LEN = 0xffff;
+export const MAX_LEN = 0xffff;
 
 /** A growable UTF-16 buffer the encoded chunk is written into (transferred to the worker without a copy). */
 export class ChunkWriter {
   buf = new Uint16Array(1 << 16);
   length = 0;
-  private room(k: number): void {
+  /** Room for k more code units. */
+  room(k: number): void {
     if (this.length + k <= this.buf.length) return;
     const b = new Uint16Array(Math.max(this.buf.length * 2, this.length + k));
     b.set(this.buf.subarray(0, this.length));
@@ -57,7 +58,7 @@ export class ChunkWriter {
 }
 
 /** Tag of each encoded top-level field, of each address field's first part, and of each address part's offset. */
-const TOP_TAG = new Map<string, number>(TOP.map((k, t) => [k, t]));
+const TOP_TAG = new Map<string, number>(TOP_FIELDS.map((k, t) => [k, t]));
 const ADDRESS_FIELD_TAG = new Map<string, number>(ADDRESS_FIELDS.map((k, a) => [k, ADDRESS_TAG + a * ADDRESS_PARTS.length]));
 const ADDRESS_PART_OFFSET = new Map<string, number>(ADDRESS_PARTS.map((k, i) => [k, i]));
 
@@ -138,7 +139,7 @@ export function decodeProfiles(s: string, each: (d: ProfileData) => void): void 
     const v = s.slice(p + 2, p + 2 + len);
     p += 2 + len;
     if (tag < ADDRESS_TAG) {
-      d[TOP[tag]!] = v;
+      d[TOP_FIELDS[tag]!] = v;
     } else if (tag < ATTRIBUTE_TAG) {
       const a = Math.floor((tag - ADDRESS_TAG) / ADDRESS_PARTS.length);
       const field = ADDRESS_FIELDS[a]!;

@@ -12,7 +12,8 @@ import { fullNameCounts, fullNameTable, fullNameU, liveTf, tfTableOf, type LiveT
 import { cluster } from './cluster.js';
 import { LOCALITY_MIN_PAIRS, prepareLocality, startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
-import type { CandidateSet, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
+import type { CandidateSet, EngineInput, EngineOptions, EngineProfile, LinkedPair, ProfileTexts, ResolveResult } from './types.js';
+import type { ProfileData } from '../model/profile.js';
 
 export const DEFAULTS = {
   seed: 42,
@@ -102,7 +103,17 @@ export function candidatePairsOf(profiles: EngineProfile[], options: EngineOptio
   return { left: cand.a, right: cand.b };
 }
 
-export async function resolve(profiles: EngineProfile[], options: EngineOptions = {}): Promise<ResolveResult> {
+/** Profiles parsed from their JSON texts (the inline path's input). */
+function parsedProfiles(t: ProfileTexts): EngineProfile[] {
+  if (t.data.length !== t.ids.length) throw new Error(`resolve: ${t.ids.length} ids but ${t.data.length} texts`);
+  return t.ids.map((id, i) => ({ id, data: JSON.parse(t.data[i]!) as ProfileData }));
+}
+
+/**
+ * Profiles as objects or as JSON texts (ProfileTexts: the normalize workers then read the texts, so the caller never
+ * builds the objects — what a job does with the rows of its store).
+ */
+export async function resolve(profiles: EngineInput, options: EngineOptions = {}): Promise<ResolveResult> {
   const timings: Record<string, number> = {};
   let t0 = performance.now();
   const lap = (name: string) => {
@@ -174,7 +185,7 @@ function lazyPairs(result: ResolveResult, ids: string[], a: Uint32Array, b: Uint
  * codes become garbage before clustering allocates its adjacency (peak memory at a million profiles).
  */
 export async function scoreCandidates(
-  profiles: EngineProfile[],
+  profiles: EngineInput,
   options: EngineOptions,
   lap: (stage: string) => void,
   progress: (stage: string, fraction: number) => void,
@@ -185,13 +196,15 @@ export async function scoreCandidates(
   const normalize = normalizeOptionsOf(options);
 
   progress('normalize', 0);
-  const threads = normalizeThreads(profiles.length, options.workers);
+  const n = Array.isArray(profiles) ? profiles.length : profiles.ids.length;
+  const threads = normalizeThreads(n, options.workers);
   let cols: Columns;
   let keys: RuleKeys[] | undefined;
   if (threads > 0) {
     ({ cols, keys } = await buildColumnsParallel(profiles, normalize, threads, (f) => progress('normalize', f)));
   } else {
-    cols = buildColumns(profiles, normalize, (f) => progress('normalize', f));
+    const objects = Array.isArray(profiles) ? profiles : parsedProfiles(profiles);
+    cols = buildColumns(objects, normalize, (f) => progress('normalize', f));
   }
   lap('normalize');
 

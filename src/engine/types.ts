@@ -14,6 +14,20 @@ export interface EngineProfile {
   meta?: Record<string, FieldMeta>;
 }
 
+/**
+ * Profiles given as the JSON text of each one's ProfileData (what a store keeps), ids alongside: resolve() then never
+ * builds profile objects on the caller's thread — from 200,000 profiles the normalize workers read the texts
+ * themselves (profile-json.ts), below that they are parsed one by one. Same result as the parsed profiles.
+ */
+export interface ProfileTexts {
+  ids: string[];
+  /** data[i]: JSON text of profile ids[i]'s ProfileData. */
+  data: string[];
+}
+
+/** What resolve() takes: profile objects, or their JSON texts. */
+export type EngineInput = EngineProfile[] | ProfileTexts;
+
 export interface EngineOptions {
   /** Seed for every random choice (u sampling): same input + seed → same output (default 42). */
   seed?: number;
@@ -114,6 +128,6 @@ export interface ResolveResult {
   candidates?: CandidateSet;
 }
 
-export type Resolve = (profiles: EngineProfile[], options?: EngineOptions) => Promise<ResolveResult>;
+export type Resolve = (profiles: EngineInput, options?: EngineOptions) => Promise<ResolveResult>;
 /** Per-pair, per-attribute evidence for the profiles of one group, from a saved model. */
 export type ExplainGroup = (model: unknown, profiles: EngineProfile[]) => PairEvidence[];

@@ -38,6 +38,26 @@ describe('parallel normalization', () => {
     expect(Array.from(b.b)).toEqual(Array.from(a.b));
   });
 
+  it('gives the same columns and keys from the profiles\' JSON texts (workers read the texts)', async () => {
+    const { profiles } = generateProfiles(7000, 7, { meta: false });
+    const opts = normalizeOptionsOf({});
+    const fromObjects = await buildColumnsParallel(profiles, opts, 2);
+    const texts = { ids: profiles.map((p) => p.id), data: profiles.map((p) => JSON.stringify(p.data)) };
+    // A few texts the workers' reader leaves to JSON.parse (a number, a repeated key): same result.
+    texts.data[5] = texts.data[5]!.replace(/^\{/, '{"Extra":1,"FirstName":7,');
+    profiles[5] = { id: profiles[5]!.id, data: JSON.parse(texts.data[5]!) as ProfileData };
+    texts.data[6000] = texts.data[6000]!.replace(/^\{/, '{"LastName":"x",').replace(/\}$/, ',"LastName":"Zed"}');
+    profiles[6000] = { id: profiles[6000]!.id, data: JSON.parse(texts.data[6000]!) as ProfileData };
+    const expected = await buildColumnsParallel(profiles, opts, 2);
+    const { cols, keys } = await buildColumnsParallel(texts, opts, 2);
+    expect(plain(cols)).toEqual(plain(expected.cols));
+    expect(plain(cols)).not.toEqual(plain(fromObjects.cols)); // the edits changed something
+    for (let r = 0; r < keys.length; r++) {
+      expect(Array.from(keys[r]!.hash), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected.keys[r]!.hash));
+      expect(Array.from(keys[r]!.idx), BLOCKING_RULES[r]!.name).toEqual(Array.from(expected.keys[r]!.idx));
+    }
+  });
+
   it('stays exact when later chunks carry far more values than the first (run-sized buffers outgrown)', async () => {
     const { profiles } = generateProfiles(7000, 6, { meta: false });
     // The first chunk (2,048 profiles at this size) has names only but for every 256th profile: every estimate taken
