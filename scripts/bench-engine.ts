@@ -1,5 +1,7 @@
 /**
- * Engine benchmark: `npm run bench:engine [-- sizes… --seed S --workers N --no-accuracy --default-malloc]` (default sizes 100000 1000000).
+ * Engine benchmark: `npm run bench:engine [-- sizes… --seed S --workers N --no-accuracy --default-malloc --texts]` (default sizes 100000 1000000).
+ * `--texts`: resolve() gets the profiles as JSON texts (ProfileTexts, what a job hands it since 2026-11-23) instead of
+ * objects; the objects are dropped before resolve starts, so the heap holds what a job's would.
  * Each size runs in its own child process so that peak RSS is that run's alone. Prints generation time, resolve
  * (normalize → groups) time and per-stage timings, candidate pairs, pairs/s, profiles/s, peak RSS, blocking recall
  * and pairwise / B-cubed accuracy against the generator's truth; then the accuracy table on every labelled set.
@@ -10,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { resolve } from '../src/engine/index.js';
+import { resolve, type EngineInput } from '../src/engine/index.js';
 import { generateProfiles } from '../src/engine/generate/index.js';
 import { blockingMetrics, clusterMetrics, labelsFromGroups } from '../src/engine/eval/metrics.js';
 import { evaluateDataset } from '../src/engine/eval/evaluate.js';
@@ -31,6 +33,7 @@ const seed = Number(flag('--seed') ?? 1);
 const workersArg = flag('--workers');
 const noAccuracy = args.includes('--no-accuracy');
 const defaultMalloc = args.includes('--default-malloc');
+const asTexts = args.includes('--texts');
 const childEnv = defaultMalloc ? process.env : { ...process.env, MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' };
 const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -39,25 +42,29 @@ async function runOne(n: number): Promise<void> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
   let t = performance.now();
-  const { profiles, truth } = generateProfiles(n, seed, { meta: false });
+  const generated = generateProfiles(n, seed, { meta: false });
+  const truth = generated.truth;
+  const ids = generated.profiles.map((p) => p.id);
+  const input: EngineInput = asTexts ? { ids, data: generated.profiles.map((p) => JSON.stringify(p.data)) } : generated.profiles;
+  generated.profiles = [];
   const genMs = performance.now() - t;
   (globalThis as { gc?: () => void }).gc?.();
   const rssInput = process.memoryUsage().rss;
   peak = rssInput;
   t = performance.now();
-  const result = await resolve(profiles, {
+  const result = await resolve(input, {
     seed, returnCandidates: true, workers: workersArg === undefined ? undefined : Number(workersArg),
   });
   const resolveMs = performance.now() - t;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  const index = new Map(profiles.map((p, i) => [p.id, i]));
+  const index = new Map(ids.map((id, i) => [id, i]));
   const pred = labelsFromGroups(n, result.groups.map((g) => g.profileIds.map((id) => index.get(id)!)));
   const m = clusterMetrics(truth, pred);
   const b = result.candidates ? blockingMetrics(truth, result.candidates.left, result.candidates.right) : null;
   const s = result.stats;
   const out = {
-    profiles: n, generateS: genMs / 1000, resolveS: resolveMs / 1000, profilesPerS: n / (resolveMs / 1000),
+    profiles: n, input: asTexts ? 'JSON texts' : 'objects', generateS: genMs / 1000, resolveS: resolveMs / 1000, profilesPerS: n / (resolveMs / 1000),
     candidatePairs: s.candidatePairs, pairsPerS: s.candidatePairs / (resolveMs / 1000), linkedPairs: s.linkedPairs,
     groups: s.groups, timingsMs: s.timingsMs, rssInputMiB: mib(rssInput), peakRssMiB: mib(peak),
     maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -69,7 +76,7 @@ async function runOne(n: number): Promise<void> {
 
 function printRun(r: Record<string, any>): void {
   const f = (x: number, d = 2) => x.toFixed(d);
-  console.log(`\n### ${r.profiles.toLocaleString('en-US')} generated profiles (seed ${seed})`);
+  console.log(`\n### ${r.profiles.toLocaleString('en-US')} generated profiles (seed ${seed}), given to resolve() as ${r.input}`);
   console.log(`generate ${f(r.generateS)} s (not part of matching)`);
   console.log(`resolve (normalize → groups) ${f(r.resolveS)} s — ${Math.round(r.profilesPerS).toLocaleString('en-US')} profiles/s`);
   console.log(`candidate pairs ${r.candidatePairs.toLocaleString('en-US')} — ${Math.round(r.pairsPerS).toLocaleString('en-US')} pairs/s over the whole resolve; linked ${r.linkedPairs.toLocaleString('en-US')}, groups ${r.groups.toLocaleString('en-US')}`);
@@ -105,7 +112,7 @@ if (child) {
   console.log(`child process: MALLOC_MMAP_THRESHOLD_=${childEnv.MALLOC_MMAP_THRESHOLD_ ?? '(unset: glibc dynamic threshold)'}`);
   const self = fileURLToPath(import.meta.url);
   for (const n of list) {
-    const extra = workersArg === undefined ? [] : ['--workers', workersArg];
+    const extra = [...(workersArg === undefined ? [] : ['--workers', workersArg]), ...(asTexts ? ['--texts'] : [])];
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', self, '--child', String(n), '--seed', String(seed), ...extra], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env: childEnv,
     });

@@ -4,7 +4,6 @@
  * own store connection (or inline); every state change is written to the store, so a crash can be recovered.
  */
 import type { AutoMerging, JobStats } from '../api/generated/types.js';
-import type { EngineProfile } from '../engine/types.js';
 import type { ProfileData } from '../model/profile.js';
 import type { StoredMatchGroup } from '../store/jobs-results.js';
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
@@ -152,16 +151,21 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
 async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobStats, timings: Record<string, number>,
   transition: (status: JobStatus) => Promise<void>, onResultsSaved: () => void): Promise<Map<string, string>> {
   const { domainName, jobId, config } = p;
-  // PREPROCESSING: stream every live profile (the engine normalizes its own columns).
+  // PREPROCESSING: stream every live profile's stored JSON text, unparsed: the engine's normalize workers read the
+  // texts (docs/jobs.md, "PREPROCESSING"), so this thread neither parses a million profiles nor holds their objects.
   let t = performance.now();
-  let profiles: EngineProfile[] = [];
+  let ids: string[] = [];
+  let texts: string[] = [];
   for (let after = ''; ;) {
-    const batch = await store.scanProfileData(domainName, after, config.scanBatch);
-    for (const sp of batch) profiles.push({ id: sp.profileId, data: sp.data });
+    const batch = await store.scanProfileTexts(domainName, after, config.scanBatch);
+    for (const sp of batch) {
+      ids.push(sp.profileId);
+      texts.push(sp.data);
+    }
     if (batch.length < config.scanBatch) break;
     after = batch[batch.length - 1]!.profileId;
   }
-  stats.NumberOfProfilesReviewed = profiles.length;
+  stats.NumberOfProfilesReviewed = ids.length;
   timings.PREPROCESSING = performance.now() - t;
   logMemory(p, 'PREPROCESSING');
 
@@ -169,7 +173,7 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   if (config.testPauseAt === 'FIND_MATCHING') await pauseForever();
   t = performance.now();
   const engine = await loadEngine().catch((e: Error) => { throw new JobError(`The matching engine is not available: ${e.message}`); });
-  const result = await engine.resolve(profiles, {
+  const result = await engine.resolve({ ids, data: texts }, {
     seed: config.engineSeed, ...(config.engineWorkers !== undefined ? { workers: config.engineWorkers } : {}),
   });
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
@@ -177,9 +181,12 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   const grouped = new Set<string>();
   for (const g of groups) for (const id of g.profileIds) grouped.add(id);
   const exportCells = new Map<string, string>();
-  for (const e of profiles) if (grouped.has(e.id)) exportCells.set(e.id, csvProfileCells(e.data));
+  for (let i = 0; i < ids.length; i++) {
+    if (grouped.has(ids[i]!)) exportCells.set(ids[i]!, csvProfileCells(JSON.parse(texts[i]!) as ProfileData));
+  }
   grouped.clear();
-  profiles = [];
+  ids = [];
+  texts = [];
   // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
   // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
   for (let i = 0; i < groups.length || i === 0; i += SAVE_MATCHES_CHUNK) {

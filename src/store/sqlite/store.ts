@@ -26,6 +26,7 @@ import * as domains from './domains.js';
 import * as history from './history.js';
 import * as jobs from './jobs.js';
 import * as jobResults from './job-results.js';
+import * as profileTexts from './profile-texts.js';
 import * as uploads from './uploads.js';
 import * as keyBacklog from './key-backlog.js';
 import * as objects from './objects.js';
@@ -133,6 +134,7 @@ export class SqliteStore implements Repository {
 
   // ---- Identity resolution jobs: results, merges, schedule queries (jobs area, src/store/sqlite/job-results.ts)
   async scanProfileData(domain: string, afterId: string, limit: number) { return jobResults.scanProfileData(this.context, domain, afterId, limit); }
+  async scanProfileTexts(domain: string, afterId: string, limit: number) { return profileTexts.scanProfileTexts(this.context, domain, afterId, limit); }
   async saveJobRun(domain: string, jobId: string, patch: Parameters<typeof jobResults.saveJobRun>[3]) { jobResults.saveJobRun(this.context, domain, jobId, patch); }
   async getJobRun(domain: string, jobId: string) { return jobResults.getJobRun(this.context, domain, jobId); }
   async getJobModel(domain: string, jobId: string) { return jobResults.getJobModel(this.context, domain, jobId); }
