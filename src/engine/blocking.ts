@@ -18,6 +18,13 @@ export interface BlockingRule {
   name: string;
   /** Broad rules (names, cities) get a fraction of the block-size cap, so they stay cheap at millions of profiles. */
   capFactor?: number;
+  /**
+   * Share of the size-aware pair budget (`blockPairsPerProfile` × profiles) this rule's fully compared blocks may use
+   * (default 1); blocks over the resulting cap are sub-blocked as usual.
+   */
+  budgetFactor?: number;
+  /** Sub-blocking window of this rule's blocks over its cap (default: the limits' `window`; under 2 = skipped). */
+  window?: number;
   keys(v: View, i: number, out: string[]): void;
   /**
    * The same keys as `keys`, pushed directly as hash32(key), computed from the key's parts without building the
@@ -536,7 +543,7 @@ export interface HoodMemo {
 }
 
 /** The rule properties pair generation needs (what crosses to the blocking worker). */
-export type RuleShape = Pick<BlockingRule, 'name' | 'capFactor'>;
+export type RuleShape = Pick<BlockingRule, 'name' | 'capFactor' | 'budgetFactor' | 'window'>;
 
 /**
  * Candidate pairs from every rule's keys (consumed: each rule's arrays are released once its pairs are made).
@@ -568,7 +575,7 @@ export function pairsFromKeys(
     const sizes = new Uint32Array(nb);
     for (let k = 0; k < nb; k++) sizes[k] = starts.data[k + 1]! - starts.data[k]!;
     const hardCap = Math.max(2, Math.floor(limits.maxBlockSize * (rule.capFactor ?? 1)));
-    const cap = sizeAwareCap(sizes, nb, hardCap, limits.minFullBlock, limits.pairsPerProfile * n);
+    const cap = sizeAwareCap(sizes, nb, hardCap, limits.minFullBlock, limits.pairsPerProfile * (rule.budgetFactor ?? 1) * n);
     let rulePairs = 0, subBlocks = 0, subBlockedProfiles = 0;
     for (let k = 0; k < nb; k++) {
       const s = starts.data[k]!, e = starts.data[k + 1]!;
@@ -589,14 +596,15 @@ export function pairsFromKeys(
       }
       subBlocks++;
       subBlockedProfiles += size;
-      if (limits.window < 2) continue;
+      const window = rule.window ?? limits.window;
+      if (window < 2) continue;
       const hood = (memo.hood ??= memo.published?.() ?? neighbourhoodOrder(hoodInput(), n));
       members.length = 0;
       for (let x = s; x < e; x++) members.push(hood.order[idx[x]!]!);
       const m = members.data.subarray(0, members.length).sort();
       for (let x = 0; x < m.length; x++) {
         const i = hood.perm[m[x]!]!;
-        for (let y = x + 1; y < m.length && y < x + limits.window; y++) {
+        for (let y = x + 1; y < m.length && y < x + window; y++) {
           const j = hood.perm[m[y]!]!;
           if (i === j) continue;
           pa.push(i < j ? i : j);
@@ -694,7 +702,7 @@ export async function candidatePairsOffThread(
     for (const k of groupKeys) transfer.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
     const worker = startWorker(import.meta.url, './blocking-worker.js', {
       workerData: {
-        n: v.n, keys: groupKeys, rules: group.map((r) => ({ name: rules[r]!.name, capFactor: rules[r]!.capFactor })),
+        n: v.n, keys: groupKeys, rules: group.map((r) => ({ name: rules[r]!.name, capFactor: rules[r]!.capFactor, budgetFactor: rules[r]!.budgetFactor, window: rules[r]!.window })),
         limits, hood, hoodOrder,
         // With one worker its pairs are the result: it also makes their processing order (pair-order.ts), from the
         // sub-blocking order it has already computed, instead of the main thread afterwards.

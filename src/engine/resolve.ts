@@ -181,6 +181,21 @@ function lazyPairs(result: ResolveResult, ids: string[], a: Uint32Array, b: Uint
 }
 
 /**
+ * What training needs besides the comparison patterns: value counts, u from random pairs (exact agreement computed
+ * from the counts), the model's term-frequency tables and the full-name counts. Pure functions of the columns and the
+ * seed, so they are made while the blocking worker makes the pairs.
+ */
+function trainingInputs(cols: Columns, samples: number, seed: number) {
+  const tf = liveTf(cols);
+  const u = exactAgreementU(estimateU(cols, samples, seed), tf);
+  const tfTables = COMPARISONS.map((c, k) =>
+    c.tfLevel > 0 && c.tfTable ? tfTableOf(cols.tables[c.tfTable].values, tf.counts[k]!, tf.totals[k]!, DEFAULTS.tfTableLimit) : undefined);
+  const fullName = fullNameCounts(cols.first, cols.last, cols.tables.name.values.length);
+  const fullNameParams = { uRandom: fullNameU(fullName), tf: fullNameTable(fullName, cols.tables.name.values, DEFAULTS.tfTableLimit) };
+  return { tf, u, tfTables, fullName, fullNameParams };
+}
+
+/**
  * normalize → block → compare → train → score. A function of its own so that the columns, value counts and pattern
  * codes become garbage before clustering allocates its adjacency (peak memory at a million profiles).
  */
@@ -212,8 +227,12 @@ export async function scoreCandidates(
   const limits = blockingLimitsOf(options);
   const offThread = (options.workers ?? 1) > 0 && cols.n >= WORKER_MIN_PROFILES;
   const blocking = candidatePairsOffThread(cols, limits, keys, offThread, BLOCKING_RULES, WORKER_MIN_PROFILES, BLOCKING_THREADS, LOCALITY_MIN_PAIRS);
-  // While pair generation runs on its thread, the main thread prepares the comparisons' locality order.
+  // While pair generation runs on its thread, the main thread prepares the comparisons' locality order, then what
+  // training needs that does not depend on the comparison patterns (it would otherwise wait for the blocking worker,
+  // and in the train stage the comparison worker waits for it).
   let prep = offThread ? prepareLocality(cols) : undefined;
+  const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
+  const inputs = trainingInputs(cols, samples, seed);
   const cand = await blocking;
   // The pairs' processing order the blocking worker made goes with the run (dropped once scored), not with cand.
   if (prep && cand.order) prep.order = cand.order;
@@ -229,9 +248,7 @@ export async function scoreCandidates(
   // The comparison workers wait for the model to score with: end them if training fails.
   try {
     progress('train', 0);
-    const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
-    const tf = liveTf(cols);
-    const u = exactAgreementU(estimateU(cols, samples, seed), tf);
+    const { tf, u, tfTables, fullName, fullNameParams } = inputs;
     const { patterns, counts } = patternHistogram(run.codesAnyOrder?.() ?? run.codes);
     // Scoring reads the codes the comparison threads wrote (their own order): this copy is no longer needed.
     run.codes = new Uint32Array(0);
@@ -248,19 +265,16 @@ export async function scoreCandidates(
           uRandom: l === 0 ? 1 : u[k]![l]!,
         })),
       };
-      if (c.tfLevel > 0 && c.tfTable) {
-        params.tf = tfTableOf(cols.tables[c.tfTable].values, tf.counts[k]!, tf.totals[k]!, DEFAULTS.tfTableLimit);
-      }
+      if (tfTables[k]) params.tf = tfTables[k];
       return params;
     });
-    const fullName = fullNameCounts(cols.first, cols.last, cols.tables.name.values.length);
     const model: Model = {
       kind: 'coalesce-fellegi-sunter',
       version: 1,
       seed,
       normalize,
       comparisons,
-      fullName: { uRandom: fullNameU(fullName), tf: fullNameTable(fullName, cols.tables.name.values, DEFAULTS.tfTableLimit) },
+      fullName: fullNameParams,
       lambda: em.lambda,
       threshold,
       tfClamp: DEFAULTS.tfClamp,
