@@ -5,7 +5,7 @@
  */
 import type { AutoMerging, JobStats } from '../api/generated/types.js';
 import type { ProfileData } from '../model/profile.js';
-import type { StoredMatchGroup } from '../store/jobs-results.js';
+import { MergeBatchBroken, type PreparedGroup, type StoredMatchGroup } from '../store/jobs-results.js';
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
@@ -250,6 +250,43 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
   let open = false;
   let batchMerges = 0;
   let batchStart = 0;
+  // The open batch's groups (with their plans): merged again one transaction each if the batch breaks.
+  let batchGroups: Array<{ g: StoredMatchGroup; prep: PreparedGroup | undefined }> = [];
+  const mergeGroup = async (g: StoredMatchGroup, prep: PreparedGroup | undefined, alsoProcessed: readonly number[]) => {
+    const plan = (live: Parameters<typeof planGroup>[1]) => planGroup(g, live, settings);
+    if (prep?.seq !== g.seq) return store.mergeJobGroup(domainName, jobId, g.seq, plan, p.now(), performer, alsoProcessed);
+    const r = await store.mergePreparedJobGroup(domainName, jobId, prep, plan, p.now(), performer, alsoProcessed);
+    if (r.replanned) replanned++;
+    return r.merges;
+  };
+  // A merge failed after its first write inside the batch (no savepoints in a batch: docs/jobs.md, "Speed of
+  // MERGING"): the whole batch is rolled back, then its groups are merged again one transaction each (strict mode),
+  // so that a group failing again fails alone and the others are kept.
+  const redoBatch = async (broken: Error) => {
+    p.log?.(`job ${jobId}: ${broken.message}; the open batch (${batchGroups.length} group(s)) was rolled back and is merged again one group per transaction`);
+    await store.rollbackMergeBatch();
+    open = false;
+    stats.NumberOfMergesDone = committed;
+    batchMerges = 0;
+    unmarked = [];
+    for (const { g, prep } of batchGroups) {
+      await p.yieldToWriters?.();
+      try {
+        const out = await mergeGroup(g, prep, []);
+        stats.NumberOfMergesDone! += out.length;
+        if (out.length === 0) unmarked.push(g.seq);
+      } catch (err) {
+        failed++;
+        p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
+        await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
+      }
+    }
+    batchGroups = [];
+    await store.markJobMatchesProcessed(domainName, jobId, unmarked);
+    unmarked = [];
+    await store.updateJob(domainName, jobId, { jobStats: { ...stats }, lastUpdatedAt: p.now() });
+    committed = stats.NumberOfMergesDone!;
+  };
   const commit = async () => {
     const patch = { jobStats: { ...stats }, lastUpdatedAt: p.now() };
     try {
@@ -265,6 +302,7 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
     committed = stats.NumberOfMergesDone!;
     unmarked = [];
     batchMerges = 0;
+    batchGroups = [];
     // Readers (the planner thread, API reads) keep the WAL from restarting after the automatic checkpoints, so that
     // it grows and every commit checkpoints (and syncs) again: a checkpoint that waits for them resets it. With a
     // background checkpointer, most pages are copied by it first (requested, then the restart once it is done).
@@ -292,15 +330,10 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
         open = true;
         batchStart = performance.now();
       }
+      if (batching) batchGroups.push({ g, prep });
       try {
-        // In a batch: a savepoint, rolled back alone on an error.
-        const plan = (live: Parameters<typeof planGroup>[1]) => planGroup(g, live, settings);
-        let out;
-        if (prep?.seq === g.seq) {
-          const r = await store.mergePreparedJobGroup(domainName, jobId, prep, plan, p.now(), performer, batching ? [] : unmarked);
-          out = r.merges;
-          if (r.replanned) replanned++;
-        } else out = await store.mergeJobGroup(domainName, jobId, g.seq, plan, p.now(), performer, batching ? [] : unmarked);
+        // In a batch: no savepoint; a failure before the group's first write leaves the batch as it was.
+        const out = await mergeGroup(g, prep, batching ? [] : unmarked);
         stats.NumberOfMergesDone! += out.length;
         batchMerges += out.length;
         if (out.length === 0) unmarked.push(g.seq);
@@ -312,15 +345,18 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
           }
         }
       } catch (err) {
-        failed++;
-        p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
-        if (batching && !(await store.inMergeBatch())) {
-          // SQLite rolled back the whole transaction (I/O error, disk full): the batch's merges are gone.
-          open = false;
-          stats.NumberOfMergesDone = committed;
-          throw new Error(`merging group ${g.matchId} failed and the open batch of merges was rolled back: ${(err as Error).message}`);
+        if (batching && err instanceof MergeBatchBroken) await redoBatch(err);
+        else {
+          failed++;
+          p.log?.(`job ${jobId}: merging group ${g.matchId} failed: ${(err as Error).message}`);
+          if (batching && !(await store.inMergeBatch())) {
+            // SQLite rolled back the whole transaction (I/O error, disk full): the batch's merges are gone.
+            open = false;
+            stats.NumberOfMergesDone = committed;
+            throw new Error(`merging group ${g.matchId} failed and the open batch of merges was rolled back: ${(err as Error).message}`);
+          }
+          await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
         }
-        await store.markJobMatchFailed(domainName, jobId, g.seq).catch(() => undefined);
       }
       // The group is done: its entry is not needed any more (the planner was sent it chunks ago), so a large job's
       // list shrinks as MERGING goes.
@@ -332,8 +368,9 @@ async function mergeAll(store: Repository, p: RunParams, settings: AutoMerging, 
           p.log?.(`test pause in MERGING: ${committed} merges committed, ${batchMerges} in the open batch`);
           await pauseForever();
         }
-        if (batchMerges >= every || performance.now() - batchStart >= maxMs || last || i + 1 === pauseAfter
-          || p.writersWaiting?.() === true) {
+        // (A batch redone after it broke is already committed: open is false.)
+        if (open && (batchMerges >= every || performance.now() - batchStart >= maxMs || last || i + 1 === pauseAfter
+          || p.writersWaiting?.() === true)) {
           await commit();
           // Let other work on this thread (the API, when inline) run between batches.
           await new Promise((r) => setImmediate(r));

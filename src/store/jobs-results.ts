@@ -55,6 +55,18 @@ export interface PreparedGroup {
   error?: string;
 }
 
+/**
+ * A merge applied straight into an open merge batch (no savepoint) failed after its first write: the batch holds a
+ * partial merge and must be rolled back whole (rollbackMergeBatch); its groups can then be merged again, each in its
+ * own transaction (docs/jobs.md, "Speed of MERGING").
+ */
+export class MergeBatchBroken extends Error {
+  constructor(readonly seq: number, readonly cause: unknown) {
+    super(`a write of group ${seq}'s merge failed inside the merge batch: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'MergeBatchBroken';
+  }
+}
+
 export interface MergeOutcome {
   mainProfileId: string;
   mergedProfileIds: string[];
@@ -86,6 +98,8 @@ export interface JobsResultsRepository {
    * group processed with its number of merges. Idempotent per group: a processed group is skipped (returns []).
    * A group that merges nothing writes nothing and returns []: pass its seq in `alsoProcessed` of a later call (marked
    * in that transaction) or to markJobMatchesProcessed; until then a resumed job plans it again (harmless).
+   * Inside an open merge batch (beginMergeBatch) it runs with no savepoint: it reads and plans before its first write
+   * (an error there has written nothing) and an error after its first write throws MergeBatchBroken.
    */
   mergeJobGroup(domainName: string, jobId: string, seq: number, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string, alsoProcessed?: readonly number[]): Promise<MergeOutcome[]>;
   /**
@@ -95,16 +109,19 @@ export interface JobsResultsRepository {
   prepareJobGroups(domainName: string, groups: Array<{ seq: number; profileIds: string[] }>, plan: (group: { seq: number; profileIds: string[] }, profiles: StoredProfile[]) => GroupMergePlan[]): Promise<PreparedGroup[]>;
   /**
    * mergeJobGroup for a group prepared by prepareJobGroups (possibly on another connection): applied if every profile
-   * of the group is still exactly as it was read (each write checks its row); otherwise its transaction (savepoint)
-   * is rolled back and the group is planned again from the live profiles (replanned: true).
+   * of the group is still exactly as it was read; otherwise nothing of it is written and the group is planned again
+   * from the live profiles (replanned: true). Alone, the merge's writes check its rows and its transaction is rolled
+   * back on a change; inside an open merge batch, reads check every row and the group's flag before the first write
+   * (no savepoint) and an error after that throws MergeBatchBroken.
    */
   mergePreparedJobGroup(domainName: string, jobId: string, prep: PreparedGroup, plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string, alsoProcessed?: readonly number[]): Promise<{ merges: MergeOutcome[]; replanned: boolean }>;
   /** Marks not yet processed groups processed (groups that merged nothing, see mergeJobGroup). */
   markJobMatchesProcessed(domainName: string, jobId: string, seqs: readonly number[]): Promise<void>;
   /**
    * Group commit of MERGING (docs/jobs.md, "Commits of MERGING"): opens an outer write transaction; every
-   * mergeJobGroup / markJobMatchFailed until commitMergeBatch runs inside it as its own savepoint (a failing merge is
-   * rolled back alone). Not for connections shared with other writers between the calls.
+   * mergeJobGroup / mergePreparedJobGroup / markJobMatchFailed until commitMergeBatch writes into it (a merge that
+   * fails before its first write leaves the batch as it was; after it, MergeBatchBroken: roll the batch back). Not for
+   * connections shared with other writers between the calls.
    */
   beginMergeBatch(): Promise<void>;
   /** Marks `alsoProcessed` groups processed, patches the job (JobStats of committed merges only) and commits. */

@@ -1,6 +1,7 @@
 /** SQLite implementation of the jobs area's store methods (src/store/jobs-results.ts); tables in migration 010. */
 import { notFound } from '../../errors.js';
 import type { ProfileData, StoredProfile } from '../../model/profile.js';
+import { MergeBatchBroken } from '../jobs-results.js';
 import type {
   GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, MergeRow, PreparedGroup, PreparedMerge, StoredMatchGroup,
 } from '../jobs-results.js';
@@ -124,32 +125,54 @@ function contentOf(p: MergeRow): string {
 }
 
 /**
+ * A merge's undo-ready snapshot (merge log `before`), the profiles with explicit keys or objects to move and each
+ * profile's key rows as read (key name, value, derived).
+ */
+interface Snapshot { json: string; holders: Set<string>; keyRows: Map<string, Array<[string, string, number]>> }
+
+// Positional parameters: binding an object of named ones cost more than the index lookups.
+const REFS = `SELECT 0 AS k, key_name AS a, value AS b, derived AS c FROM profile_keys WHERE domain_name = ? AND profile_id = ?
+    UNION ALL SELECT 1, object_type_name, unique_key, NULL FROM profile_objects WHERE domain_name = ? AND profile_id = ?`;
+// The same, led by a row (k = 2) when the profile is exactly as planned: the check and the snapshot in one statement.
+const CHECKED_REFS = `SELECT 2 AS k, NULL AS a, NULL AS b, NULL AS c FROM profiles
+    WHERE domain_name = ? AND profile_id = ? AND data = ? AND meta = ? AND created_at = ? AND updated_at = ?
+    UNION ALL ${REFS}`;
+type RefRow = [k: 0 | 1 | 2, a: string, b: string, c: number | null];
+
+/**
  * Undo-ready snapshot of the profiles of one merge (JSON array text): per profile its content, provenance in the
  * stored form of the meta column (decodeMeta(meta, data) gives the per-path FieldMeta), times, every key row and
- * which objects it held (one statement per profile for both).
+ * which objects it held (one statement per profile for both). With `check`, the same statement also checks that the
+ * profile's row is exactly as planned (StaleMergePlan otherwise).
  */
-function snapshot(c: SqliteContext, domainName: string, profiles: MergeRow[]): { json: string; holders: Set<string> } {
-  // Positional parameters: binding an object of named ones cost more than the index lookups.
-  const refs = c.stmt<[string, string, string, string], { k: 0 | 1; a: string; b: string; c: number | null }>(
-    `SELECT 0 AS k, key_name AS a, value AS b, derived AS c FROM profile_keys WHERE domain_name = ? AND profile_id = ?
-      UNION ALL SELECT 1, object_type_name, unique_key, NULL FROM profile_objects WHERE domain_name = ? AND profile_id = ?`,
-  );
+function snapshot(c: SqliteContext, domainName: string, profiles: MergeRow[], check: boolean): Snapshot {
+  const refs = c.stmt<unknown[], RefRow>(check ? CHECKED_REFS : REFS).raw(true);
   const parts: string[] = [];
   // Profiles with explicit keys or objects (the others have nothing to move to the main profile).
   const holders = new Set<string>();
+  const keyRows = new Map<string, Array<[string, string, number]>>();
   for (const p of profiles) {
     const keys: Array<{ key_name: string; value: string; derived: number }> = [];
+    const own: Array<[string, string, number]> = [];
     const objects: Array<{ object_type_name: string; unique_key: string }> = [];
-    for (const r of refs.all(domainName, p.profileId, domainName, p.profileId)) {
-      if (r.k === 0) keys.push({ key_name: r.a, value: r.b, derived: r.c! });
-      else objects.push({ object_type_name: r.a, unique_key: r.b });
-      if (r.k === 1 || r.c === 0) holders.add(p.profileId);
+    const rows = check ? refs.all(...rowArgs(domainName, p), domainName, p.profileId, domainName, p.profileId)
+      : refs.all(domainName, p.profileId, domainName, p.profileId);
+    if (check && rows[0]?.[0] !== 2) throw new StaleMergePlan(p.profileId);
+    for (const [k, a, b, d] of rows) {
+      if (k === 0) {
+        keys.push({ key_name: a, value: b, derived: d! });
+        own.push([a, b, d!]);
+      }
+      else if (k === 1) objects.push({ object_type_name: a, unique_key: b });
+      else continue;
+      if (k === 1 || d === 0) holders.add(p.profileId);
     }
     parts.push(`{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(domainName)},`
       + `"data":${p.dataText},"meta":${p.metaText},"createdAt":${p.createdAt},"updatedAt":${p.updatedAt},`
       + `"keys":${JSON.stringify(keys)},"objects":${JSON.stringify(objects)}}`);
+    keyRows.set(p.profileId, own);
   }
-  return { json: `[${parts.join(',')}]`, holders };
+  return { json: `[${parts.join(',')}]`, holders, keyRows };
 }
 
 function prepareMerge(main: MergeInput, mergedIds: string[], result: MergedContent): PreparedMerge {
@@ -206,11 +229,10 @@ export class StaleMergePlan extends Error {
 const SAME_ROW = 'domain_name = ? AND profile_id = ? AND data = ? AND meta = ? AND created_at = ? AND updated_at = ?';
 const rowArgs = (domainName: string, r: MergeRow) => [domainName, r.profileId, r.dataText, r.metaText, r.createdAt, r.updatedAt];
 
-/** Applies one prepared merge inside the caller's transaction (throws StaleMergePlan when a row changed). */
-function applyMerge(c: SqliteContext, domainName: string, main: MergeRow, merged: MergeRow[], m: PreparedMerge,
-  now: number, performedBy: string | undefined, jobId: string | null): MergeOutcome {
+/** Writes one merge (snapshot taken before) inside the caller's transaction; a row not as planned: StaleMergePlan. */
+function writeMerge(c: SqliteContext, domainName: string, main: MergeRow, merged: MergeRow[], m: PreparedMerge,
+  before: Snapshot, now: number, performedBy: string | undefined, jobId: string | null): MergeOutcome {
   const mergeId = newId();
-  const before = snapshot(c, domainName, [main, ...merged]);
   for (const p of merged) {
     // Explicit keys and objects move to the main profile (predefined keys follow the main profile's new fields).
     if (before.holders.has(p.profileId)) {
@@ -220,6 +242,11 @@ function applyMerge(c: SqliteContext, domainName: string, main: MergeRow, merged
       c.stmt('UPDATE profile_objects SET profile_id = ? WHERE domain_name = ? AND profile_id = ?')
         .run(main.profileId, domainName, p.profileId);
     }
+    // The profile's key rows, one by one, before its row (whose trigger would delete them otherwise): a statement
+    // that fires a trigger inside a merge batch keeps a statement journal — a copy of every page it changes (16 KiB
+    // each) — and the trigger's key deletions were most of those pages. Point deletes by primary key keep none.
+    const delKey = c.stmt('DELETE FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? AND profile_id = ? AND derived = ?');
+    for (const [k, v, d] of before.keyRows.get(p.profileId)!) delKey.run(domainName, k, v, p.profileId, d);
     if (c.stmt(`DELETE FROM profiles WHERE ${SAME_ROW}`).run(...rowArgs(domainName, p)).changes !== 1) throw new StaleMergePlan(p.profileId);
     c.stmt(`INSERT OR REPLACE INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)`)
       .run(domainName, p.profileId, main.profileId, now);
@@ -243,63 +270,99 @@ function applyMerge(c: SqliteContext, domainName: string, main: MergeRow, merged
 
 const MARK_PROCESSED = 'UPDATE job_matches SET merge_state = 1 WHERE domain_name = ? AND job_id = ? AND seq = ? AND merge_state = 0';
 
-/** Applies a prepared group inside the caller's transaction; see mergeJobGroup. */
+/**
+ * Applies a prepared group inside the caller's transaction; see mergeJobGroup.
+ * - `planned`: the rows were read elsewhere (prepareJobGroups), so they are checked; otherwise they were read and
+ *   planned in this same transaction.
+ * - `unguarded`: no transaction or savepoint of its own — straight into an open merge batch (docs/jobs.md, "Speed of
+ *   MERGING"): every check is a read made before the first write (a StaleMergePlan then has written nothing), and an
+ *   error after the first write is a MergeBatchBroken (the caller must roll the batch back). Guarded, the writes of
+ *   the merging rows are their own checks and the caller's savepoint undoes the group on a StaleMergePlan.
+ */
 function applyGroup(c: SqliteContext, domainName: string, jobId: string, prep: PreparedGroup, now: number,
-  performedBy: string, alsoProcessed: readonly number[]): MergeOutcome[] {
+  performedBy: string, alsoProcessed: readonly number[], planned: boolean, unguarded: boolean): MergeOutcome[] {
   // A group that merges nothing writes nothing (its commit would cost a page write for a flag): the caller passes
   // it back with its next merge (alsoProcessed), or to markJobMatchesProcessed. Until then a resumed job re-plans
   // it, which changes nothing either.
   if (prep.merges.length === 0) return [];
   const rowOf = new Map<string, MergeRow | null>();
   prep.profileIds.forEach((id, i) => rowOf.set(id, prep.rows[i] ?? null));
-  const involved = new Set<string>();
-  for (const m of prep.merges) {
-    involved.add(m.mainProfileId);
-    for (const id of m.mergedProfileIds) involved.add(id);
+  const check = planned && unguarded;
+  if (check) {
+    const g = c.stmt<[string, string, number], { merge_state: number }>(
+      'SELECT merge_state FROM job_matches WHERE domain_name = ? AND job_id = ? AND seq = ?').get(domainName, jobId, prep.seq);
+    if (g?.merge_state !== 0) throw new StaleMergePlan(`group ${prep.seq}`);
   }
-  // The group's other profiles count too (a changed one might now take part): each must be as it was planned.
-  for (const [id, r] of rowOf) {
-    if (involved.has(id)) continue;
-    const found = c.stmt<unknown[], { x: number }>(r ? `SELECT 1 AS x FROM profiles WHERE ${SAME_ROW}`
-      : 'SELECT 1 AS x FROM profiles WHERE domain_name = ? AND profile_id = ?').get(...(r ? rowArgs(domainName, r) : [domainName, id]));
-    if ((found !== undefined) !== (r !== null)) throw new StaleMergePlan(id);
+  if (planned) {
+    const involved = new Set<string>();
+    for (const m of prep.merges) {
+      involved.add(m.mainProfileId);
+      for (const id of m.mergedProfileIds) involved.add(id);
+    }
+    // The group's other profiles count too (a changed one might now take part): each must be as it was planned.
+    for (const [id, r] of rowOf) {
+      if (involved.has(id)) continue;
+      const found = c.stmt<unknown[], { x: number }>(r ? `SELECT 1 AS x FROM profiles WHERE ${SAME_ROW}`
+        : 'SELECT 1 AS x FROM profiles WHERE domain_name = ? AND profile_id = ?').get(...(r ? rowArgs(domainName, r) : [domainName, id]));
+      if ((found !== undefined) !== (r !== null)) throw new StaleMergePlan(id);
+    }
   }
-  const out: MergeOutcome[] = [];
-  for (const m of prep.merges) {
+  // Every merge's rows read (and, unguarded, checked) before anything is written.
+  const merges = prep.merges.map((m) => {
     const main = rowOf.get(m.mainProfileId)!;
     const merged = m.mergedProfileIds.map((id) => rowOf.get(id)!);
-    out.push(applyMerge(c, domainName, main, merged, m, now, performedBy, jobId));
+    return { m, main, merged, before: snapshot(c, domainName, [main, ...merged], check) };
+  });
+  const write = () => {
+    const out = merges.map(({ m, main, merged, before }) => writeMerge(c, domainName, main, merged, m, before, now, performedBy, jobId));
+    // Only a group not processed yet (else everything above is rolled back and mergeJobGroup finds it processed).
+    if (c.stmt('UPDATE job_matches SET merge_state = 1, merges = ? WHERE domain_name = ? AND job_id = ? AND seq = ? AND merge_state = 0')
+      .run(out.length, domainName, jobId, prep.seq).changes !== 1) throw new StaleMergePlan(`group ${prep.seq}`);
+    for (const s of alsoProcessed) c.stmt(MARK_PROCESSED).run(domainName, jobId, s);
+    return out;
+  };
+  if (!unguarded) return write();
+  try {
+    return write();
+  } catch (err) {
+    throw new MergeBatchBroken(prep.seq, err);
   }
-  // Only a group not processed yet (else everything above is rolled back and mergeJobGroup finds it processed).
-  if (c.stmt('UPDATE job_matches SET merge_state = 1, merges = ? WHERE domain_name = ? AND job_id = ? AND seq = ? AND merge_state = 0')
-    .run(out.length, domainName, jobId, prep.seq).changes !== 1) throw new StaleMergePlan(`group ${prep.seq}`);
-  for (const s of alsoProcessed) c.stmt(MARK_PROCESSED).run(domainName, jobId, s);
-  return out;
 }
 
+/**
+ * Auto-merges one group (see JobsResultsRepository.mergeJobGroup): in its own transaction, or — inside an open merge
+ * batch — straight into it: the group is read and planned before its first write, and an error after that is a
+ * MergeBatchBroken.
+ */
 export function mergeJobGroup(c: SqliteContext, domainName: string, jobId: string, seq: number,
   plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string,
   alsoProcessed: readonly number[] = []): MergeOutcome[] {
-  return c.tx(() => {
+  const run = () => {
     const g = c.stmt<[string, string, number], { profile_ids: string; merge_state: number }>(`SELECT profile_ids, merge_state
         FROM job_matches WHERE domain_name = ? AND job_id = ? AND seq = ?`).get(domainName, jobId, seq);
     if (!g || g.merge_state !== 0) return [];
     const prep = readAndPrepareGroup(c, domainName, seq, JSON.parse(g.profile_ids) as string[], plan);
-    return applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed);
-  });
+    return applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed, false, unguarded);
+  };
+  const unguarded = c.db.inTransaction;
+  return unguarded ? run() : c.tx(run);
 }
 
 /**
- * A group prepared ahead (readAndPrepareGroup on another connection): applied in its own transaction / savepoint if
- * every profile of the group is still exactly as planned; otherwise that savepoint is rolled back and the group is
- * planned again here, from the profiles as they are now (mergeJobGroup).
+ * A group prepared ahead (readAndPrepareGroup on another connection): applied if every profile of the group is still
+ * exactly as planned; otherwise nothing is written (its own transaction / savepoint rolled back, or — inside an open
+ * merge batch — the check reads fail before any write) and the group is planned again here, from the profiles as
+ * they are now (mergeJobGroup).
  */
 export function mergePreparedJobGroup(c: SqliteContext, domainName: string, jobId: string, prep: PreparedGroup,
   plan: (profiles: StoredProfile[]) => GroupMergePlan[], now: number, performedBy: string,
   alsoProcessed: readonly number[] = []): { merges: MergeOutcome[]; replanned: boolean } {
   if (prep.error === undefined) {
     try {
-      return { merges: c.tx(() => applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed)), replanned: false };
+      const merges = c.db.inTransaction
+        ? applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed, true, true)
+        : c.tx(() => applyGroup(c, domainName, jobId, prep, now, performedBy, alsoProcessed, true, false));
+      return { merges, replanned: false };
     } catch (err) {
       if (!(err instanceof StaleMergePlan)) throw err;
     }
@@ -349,7 +412,7 @@ export function mergeProfiles(c: SqliteContext, domainName: string, mainProfileI
     const main = load(mainProfileId);
     const merged = mergedProfileIds.map(load);
     const m = prepareMerge(main, mergedProfileIds, resolve(main, merged));
-    return applyMerge(c, domainName, main, merged, m, now, performedBy, null);
+    return writeMerge(c, domainName, main, merged, m, snapshot(c, domainName, [main, ...merged], false), now, performedBy, null);
   });
 }
 
