@@ -1,6 +1,7 @@
 /**
  * Wall time and per-thread CPU of the parallel normalize stage alone (normalize + blocking keys, as resolve runs it):
- * `node --import tsx scripts/normalize-stage.ts [profiles=1000000] [--inline]`. Per-thread CPU comes from
+ * `node --import tsx scripts/normalize-stage.ts [profiles=1000000] [--inline] [--texts]` (--texts: the profiles as JSON
+ * texts, ProfileTexts, as a job hands them; the objects are dropped first). Per-thread CPU comes from
  * /proc/self/task (Linux): the main thread, the worker threads and V8's helper threads (GC, compiler) apart.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +12,11 @@ import { generateProfiles } from '../src/engine/generate/index.js';
 
 const args = process.argv.slice(2);
 const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
-const { profiles } = generateProfiles(n, 1, { meta: false });
+const generated = generateProfiles(n, 1, { meta: false });
+const profiles = generated.profiles;
+const texts = args.includes('--texts')
+  ? { ids: profiles.map((p) => p.id), data: profiles.map((p) => JSON.stringify(p.data)) } : undefined;
+if (texts) profiles.length = 0; // the heap then holds the texts only, as a job's does
 (globalThis as { gc?: () => void }).gc?.();
 
 /** CPU ms per thread id (utime + stime from /proc/self/task/<tid>/stat, 100 ticks a second). */
@@ -37,7 +42,7 @@ const c = process.cpuUsage();
 const elu0 = performance.eventLoopUtilization();
 const t = performance.now();
 if (args.includes('--inline')) buildColumns(profiles, opts);
-else await buildColumnsParallel(profiles, opts, threads);
+else await buildColumnsParallel(texts ?? profiles, opts, threads);
 const wall = performance.now() - t;
 const elu = performance.eventLoopUtilization(elu0);
 const cpu = process.cpuUsage(c);

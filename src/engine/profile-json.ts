@@ -12,20 +12,54 @@ import { ADDRESS_PARTS, ADDRESS_TAG, ATTRIBUTE_TAG, type ChunkWriter, END_TAG, M
 
 const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, OPEN = 123, CLOSE = 125, OPEN_ARRAY = 91, CLOSE_ARRAY = 93;
 const ATTRIBUTES = -2;
+const FNV0 = 0x811c9dc5 | 0, FNV_PRIME = 0x01000193;
+
+/**
+ * Known keys by the FNV-1a hash of their characters (computed while a key is scanned), verified character by
+ * character: matching a key costs one probe, not a comparison with every known key of its length.
+ */
+class KeyTable {
+  private readonly slots = new Int32Array(256); // entry + 1, 0 = free
+  private readonly hashes: number[] = [];
+  private readonly chars: Uint16Array[] = [];
+  private readonly codes: number[] = [];
+
+  constructor(entries: ReadonlyArray<readonly [string, number]>) {
+    for (const [k, code] of entries) {
+      const c = Uint16Array.from(k, (ch) => ch.charCodeAt(0));
+      let h = FNV0;
+      for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c[i]!, FNV_PRIME);
+      let p = h & 255;
+      while (this.slots[p] !== 0) p = (p + 1) & 255;
+      this.slots[p] = this.codes.length + 1;
+      this.hashes.push(h);
+      this.chars.push(c);
+      this.codes.push(code);
+    }
+  }
+
+  /** Code of the key b[from, from + len) whose hash is h, or -1. */
+  find(b: Uint16Array, from: number, len: number, h: number): number {
+    for (let p = h & 255; ; p = (p + 1) & 255) {
+      const e = this.slots[p]! - 1;
+      if (e < 0) return -1;
+      if (this.hashes[e] !== h) continue;
+      const c = this.chars[e]!;
+      if (c.length !== len) continue;
+      let i = 0;
+      while (i < len && c[i] === b[from + i]) i++;
+      if (i === len) return this.codes[e]!;
+    }
+  }
+}
 
 /** Top-level keys read: TOP_FIELDS (their tags), the address fields (their first tags) and Attributes, by length. */
-const TOP_KEYS = byLength([
+const TOP_KEYS = new KeyTable([
   ...TOP_FIELDS.map((k, t) => [k, t] as const),
   ...ADDRESS_FIELDS.map((k, a) => [k, ADDRESS_TAG + a * ADDRESS_PARTS.length] as const),
   ['Attributes', ATTRIBUTES] as const,
 ]);
-const PART_KEYS = byLength(ADDRESS_PARTS.map((k, i) => [k, i] as const));
-
-function byLength(entries: ReadonlyArray<readonly [string, number]>): Array<Array<readonly [string, number]>> {
-  const out: Array<Array<readonly [string, number]>> = [];
-  for (const e of entries) (out[e[0].length] ??= []).push(e);
-  return out;
-}
+const PART_KEYS = new KeyTable(ADDRESS_PARTS.map((k, i) => [k, i] as const));
 
 /** Thrown inside encode() to give up on a profile (caught there; the caller takes the JSON.parse path). */
 class GiveUp extends Error {}
@@ -33,11 +67,17 @@ const GIVE_UP = new GiveUp();
 
 export class JsonProfileEncoder {
   private s = '';
+  /** The text's UTF-16 code units, then a 0 (no JSON token contains one: every scan stops there), in scratch memory. */
+  private b = new Uint16Array(1024);
+  private bytes = Buffer.from(this.b.buffer);
+  /** The text's length. */
+  private n = 0;
   private p = 0;
   private w!: ChunkWriter;
   /** End of the last key read (exclusive) — the key is s[keyFrom, keyEnd). */
   private keyFrom = 0;
   private keyEnd = 0;
+  private keyHash = 0;
   /** The current profile's Attribute keys (a repeated one means: JSON.parse decides which value and place). */
   private attrKeys: string[] = [];
 
@@ -47,6 +87,16 @@ export class JsonProfileEncoder {
   encode(text: string, w: ChunkWriter): boolean {
     const start = w.length;
     this.s = text;
+    // One native copy of the code units: typed-array reads then stay fast whatever the string's representation
+    // (charCodeAt over texts both one- and two-byte was a generic call a character, ~5x slower).
+    const n = text.length;
+    if (n + 1 > this.b.length) {
+      this.b = new Uint16Array(Math.max(n + 1, this.b.length * 2));
+      this.bytes = Buffer.from(this.b.buffer);
+    }
+    this.bytes.write(text, 0, 'utf16le');
+    this.b[n] = 0;
+    this.n = n;
     this.p = 0;
     this.w = w;
     this.attrKeys.length = 0;
@@ -61,10 +111,10 @@ export class JsonProfileEncoder {
   }
 
   private ws(): void {
-    const s = this.s;
+    const b = this.b;
     let p = this.p;
     for (;;) {
-      const c = s.charCodeAt(p);
+      const c = b[p]!;
       if (c === 32 || c === 10 || c === 13 || c === 9) p++;
       else break;
     }
@@ -74,14 +124,14 @@ export class JsonProfileEncoder {
   /** Skips whitespace and expects `c` next. */
   private expect(c: number): void {
     this.ws();
-    if (this.s.charCodeAt(this.p) !== c) throw GIVE_UP;
+    if (this.b[this.p]! !== c) throw GIVE_UP;
     this.p++;
   }
 
   /** After '{': true when the object is empty (and consumed). */
   private emptyObject(): boolean {
     this.ws();
-    if (this.s.charCodeAt(this.p) !== CLOSE) return false;
+    if (this.b[this.p]! !== CLOSE) return false;
     this.p++;
     return true;
   }
@@ -89,7 +139,7 @@ export class JsonProfileEncoder {
   /** After a member: true when another follows (',' consumed), false at '}' (consumed). */
   private more(): boolean {
     this.ws();
-    const c = this.s.charCodeAt(this.p++);
+    const c = this.b[this.p++]!;
     if (c === COMMA) return true;
     if (c === CLOSE) return false;
     throw GIVE_UP;
@@ -98,14 +148,16 @@ export class JsonProfileEncoder {
   /** Reads a key (no escapes, else give up) and the ':' after it. */
   private key(): void {
     this.expect(QUOTE);
-    const s = this.s, from = this.p;
-    let p = from;
+    const b = this.b, from = this.p;
+    let p = from, h = FNV0;
     for (;;) {
-      const c = s.charCodeAt(p);
+      const c = b[p]!;
       if (c === QUOTE) break;
-      if (c === BACKSLASH || c < 32 || c !== c) throw GIVE_UP; // NaN: end of text
+      if (c === BACKSLASH || c < 32) throw GIVE_UP; // 0: end of text
+      h = Math.imul(h ^ c, FNV_PRIME);
       p++;
     }
+    this.keyHash = h;
     this.keyFrom = from;
     this.keyEnd = p;
     this.p = p + 1;
@@ -113,10 +165,15 @@ export class JsonProfileEncoder {
   }
 
   /** Code of the last key in a by-length table, or -1. */
-  private known(table: Array<Array<readonly [string, number]>>): number {
-    const list = table[this.keyEnd - this.keyFrom];
-    if (list) for (const [k, code] of list) if (this.s.startsWith(k, this.keyFrom)) return code;
-    return -1;
+  private known(table: KeyTable): number {
+    return table.find(this.b, this.keyFrom, this.keyEnd - this.keyFrom, this.keyHash);
+  }
+
+  /** True when the text has `word` at p. */
+  private at(word: string, p: number): boolean {
+    const b = this.b;
+    for (let i = 0; i < word.length; i++) if (b[p + i] !== word.charCodeAt(i)) return false;
+    return true;
   }
 
   private profile(): void {
@@ -145,21 +202,21 @@ export class JsonProfileEncoder {
       } while (this.more());
     }
     this.ws();
-    if (this.p !== this.s.length) throw GIVE_UP;
+    if (this.p !== this.n) throw GIVE_UP;
     this.w.code(END_TAG);
   }
 
   /** A string value (encoded under `tag` unless empty) or null (nothing); anything else: give up. */
   private value(tag: number): void {
     this.ws();
-    const c = this.s.charCodeAt(this.p);
+    const c = this.b[this.p]!;
     if (c === QUOTE) this.string(tag);
     else if (!this.literal('null')) throw GIVE_UP;
   }
 
   /** `word` (null, true, false) next: consumed, true. */
   private literal(word: string): boolean {
-    if (!this.s.startsWith(word, this.p)) return false;
+    if (!this.at(word, this.p)) return false;
     this.p += word.length;
     return true;
   }
@@ -167,10 +224,10 @@ export class JsonProfileEncoder {
   /** An address: null or false (nothing), an object (its parts), anything else give up (encodeProfile would read a truthy non-object). */
   private address(tag: number): void {
     this.ws();
-    const c = this.s.charCodeAt(this.p);
+    const c = this.b[this.p]!;
     if (c !== OPEN) {
       if (this.literal('null') || this.literal('false')) return;
-      if (c === QUOTE && this.s.charCodeAt(this.p + 1) === QUOTE) { // ''
+      if (c === QUOTE && this.b[this.p + 1]! === QUOTE) { // ''
         this.p += 2;
         return;
       }
@@ -195,12 +252,12 @@ export class JsonProfileEncoder {
 
   /** Number 0 (falsy) next: consumed, true. */
   private zero(): boolean {
-    const s = this.s;
+    const b = this.b;
     let p = this.p;
-    if (s.charCodeAt(p) === 45) p++; // -0
-    if (s.charCodeAt(p) !== 48) return false;
+    if (b[p]! === 45) p++; // -0
+    if (b[p]! !== 48) return false;
     const end = this.numberEnd(this.p);
-    if (end < 0 || Number(s.slice(this.p, end)) !== 0) return false;
+    if (end < 0 || Number(this.s.slice(this.p, end)) !== 0) return false;
     this.p = end;
     return true;
   }
@@ -208,10 +265,10 @@ export class JsonProfileEncoder {
   /** Identifier Attributes with a string value, in order; other keys and falsy values skipped. */
   private attributes(): void {
     this.ws();
-    const c = this.s.charCodeAt(this.p);
+    const c = this.b[this.p]!;
     if (c !== OPEN) {
       if (this.literal('null') || this.literal('false')) return;
-      if (c === QUOTE && this.s.charCodeAt(this.p + 1) === QUOTE) {
+      if (c === QUOTE && this.b[this.p + 1]! === QUOTE) {
         this.p += 2;
         return;
       }
@@ -227,9 +284,9 @@ export class JsonProfileEncoder {
       if (this.attrKeys.includes(key)) throw GIVE_UP;
       this.attrKeys.push(key);
       this.ws();
-      const v = this.s.charCodeAt(this.p);
+      const v = this.b[this.p]!;
       // Falsy values are skipped before the key is looked at (as encodeProfile does).
-      if (v === QUOTE && this.s.charCodeAt(this.p + 1) === QUOTE) {
+      if (v === QUOTE && this.b[this.p + 1]! === QUOTE) {
         this.p += 2;
         continue;
       }
@@ -248,7 +305,7 @@ export class JsonProfileEncoder {
       w.room(2 + len);
       w.buf[w.length++] = ATTRIBUTE_TAG;
       w.buf[w.length++] = len;
-      for (let i = 0; i < len; i++) w.buf[w.length++] = this.s.charCodeAt(from + i);
+      for (let i = 0; i < len; i++) w.buf[w.length++] = this.b[from + i]!;
       this.string(0);
     } while (this.more());
   }
@@ -258,20 +315,20 @@ export class JsonProfileEncoder {
    * when empty. Values longer than MAX_LEN give up (encodeProfile cuts them).
    */
   private string(tag: number): void {
-    const s = this.s, w = this.w;
+    const b = this.b, w = this.w;
     let p = this.p + 1;
     const head = w.length;
-    w.room(2 + Math.min(s.length - p, MAX_LEN + 1));
+    w.room(2 + Math.min(this.n - p, MAX_LEN + 1));
     const buf = w.buf;
     let o = head + 2;
     const limit = head + 2 + MAX_LEN;
     for (;;) {
-      let c = s.charCodeAt(p++);
+      let c = b[p++]!;
       if (c === QUOTE) break;
       if (c < 32 || c !== c) throw GIVE_UP;
       if (c === BACKSLASH) {
         c = this.escape(p);
-        p += s.charCodeAt(p) === 117 ? 5 : 1;
+        p += b[p]! === 117 ? 5 : 1;
       }
       if (o === limit) throw GIVE_UP;
       buf[o++] = c;
@@ -286,8 +343,8 @@ export class JsonProfileEncoder {
 
   /** The character of the escape whose letter is at p. */
   private escape(p: number): number {
-    const s = this.s;
-    switch (s.charCodeAt(p)) {
+    const b = this.b;
+    switch (b[p]!) {
       case 34: return 34;
       case 92: return 92;
       case 47: return 47;
@@ -299,7 +356,7 @@ export class JsonProfileEncoder {
       case 117: {
         let v = 0;
         for (let i = 1; i <= 4; i++) {
-          const h = s.charCodeAt(p + i);
+          const h = b[p + i]!;
           const d = h >= 48 && h <= 57 ? h - 48 : h >= 97 && h <= 102 ? h - 87 : h >= 65 && h <= 70 ? h - 55 : -1;
           if (d < 0) throw GIVE_UP;
           v = v * 16 + d;
@@ -313,17 +370,17 @@ export class JsonProfileEncoder {
   /** Skips any JSON value (strictly: what JSON.parse would reject gives up). */
   private skipValue(): void {
     this.ws();
-    const s = this.s;
-    const c = s.charCodeAt(this.p);
+    const b = this.b;
+    const c = b[this.p]!;
     if (c === QUOTE) {
       let p = this.p + 1;
       for (;;) {
-        const d = s.charCodeAt(p++);
+        const d = b[p++]!;
         if (d === QUOTE) break;
         if (d < 32 || d !== d) throw GIVE_UP;
         if (d === BACKSLASH) {
           this.escape(p);
-          p += s.charCodeAt(p) === 117 ? 5 : 1;
+          p += b[p]! === 117 ? 5 : 1;
         }
       }
       this.p = p;
@@ -340,14 +397,14 @@ export class JsonProfileEncoder {
     } else if (c === OPEN_ARRAY) {
       this.p++;
       this.ws();
-      if (s.charCodeAt(this.p) === CLOSE_ARRAY) {
+      if (b[this.p]! === CLOSE_ARRAY) {
         this.p++;
         return;
       }
       for (;;) {
         this.skipValue();
         this.ws();
-        const d = s.charCodeAt(this.p++);
+        const d = b[this.p++]!;
         if (d === CLOSE_ARRAY) return;
         if (d !== COMMA) throw GIVE_UP;
       }
@@ -360,23 +417,23 @@ export class JsonProfileEncoder {
 
   /** End of the JSON number starting at p, or -1 when there is none. */
   private numberEnd(p: number): number {
-    const s = this.s;
-    if (s.charCodeAt(p) === 45) p++;
+    const b = this.b;
+    if (b[p]! === 45) p++;
     const digits = (): boolean => {
       const from = p;
-      while (s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+      while (b[p]! >= 48 && b[p]! <= 57) p++;
       return p > from;
     };
-    if (s.charCodeAt(p) === 48) p++;
+    if (b[p]! === 48) p++;
     else if (!digits()) return -1;
-    if (s.charCodeAt(p) === 46) {
+    if (b[p]! === 46) {
       p++;
       if (!digits()) return -1;
     }
-    const e = s.charCodeAt(p);
+    const e = b[p]!;
     if (e === 101 || e === 69) {
       p++;
-      const sign = s.charCodeAt(p);
+      const sign = b[p]!;
       if (sign === 43 || sign === 45) p++;
       if (!digits()) return -1;
     }
