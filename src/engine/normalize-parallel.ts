@@ -14,15 +14,18 @@ import type { RuleKeys } from './blocking.js';
 import { chunkRuleKeys } from './chunk-keys.js';
 import type { View } from './compare.js';
 import { ChunkWriter, encodeProfile } from './profile-codec.js';
-import { JsonProfileEncoder } from './profile-json.js';
+import { JsonProfileEncoder, packTexts, packedText, type PackedTexts } from './profile-json.js';
 import { HashedInterner, valueHashes } from './hashed-interner.js';
 import { normalizeChunk } from './normalize-encoded.js';
 import { startWorker } from '../util/worker.js';
 import type { ProfileData } from '../model/profile.js';
 import type { EngineProfile, ProfileTexts } from './types.js';
 
-/** A chunk for a worker: encoded by the main thread, or its profiles' JSON texts (the worker encodes them). */
-export type ChunkRequest = { seq: number; encoded: Uint16Array } | { seq: number; texts: string[] };
+/**
+ * A chunk for a worker: encoded by the main thread, or its profiles' JSON texts packed into one transferred buffer
+ * (the worker encodes them; as strings they would be cloned into its heap and copied by its scavenges).
+ */
+export type ChunkRequest = { seq: number; encoded: Uint16Array } | { seq: number; texts: PackedTexts };
 
 export interface ChunkResult {
   seq: number;
@@ -73,7 +76,7 @@ export async function buildColumnsParallel(
   const writer = new ChunkWriter();
   // JSON texts go to the workers as they are (they encode them); profile objects are encoded here.
   const encode = (seq: number): ChunkRequest => {
-    if (texts) return { seq, texts: texts.data.slice(starts[seq]!, starts[seq + 1]!) };
+    if (texts) return { seq, texts: packTexts(texts.data, starts[seq]!, starts[seq + 1]!) };
     encodeRange(profiles!, starts[seq]!, starts[seq + 1]!, ids, isIdKey, writer);
     return { seq, encoded: writer.take() };
   };
@@ -81,7 +84,7 @@ export async function buildColumnsParallel(
   /** A chunk normalized on the main thread, straight from the profile objects (or their texts). */
   const normalizeHere = (seq: number): ChunkResult => {
     if (texts) {
-      encodeTexts(texts.data, starts[seq]!, starts[seq + 1]!, new JsonProfileEncoder(isIdKey), isIdKey, writer);
+      encodeTexts(packTexts(texts.data, starts[seq]!, starts[seq + 1]!), new JsonProfileEncoder(isIdKey), isIdKey, writer);
       return chunkResult(seq, normalizeChunk(writer.take(), opts));
     }
     const b = new ColumnBuilder(opts);
@@ -103,7 +106,8 @@ export async function buildColumnsParallel(
   const send = (w: Worker) => {
     if (next >= nChunks) return;
     const req = encode(next++);
-    w.postMessage(req, 'encoded' in req ? [req.encoded.buffer as ArrayBuffer] : []);
+    w.postMessage(req, 'encoded' in req ? [req.encoded.buffer as ArrayBuffer]
+      : [req.texts.chars.buffer as ArrayBuffer, req.texts.off.buffer as ArrayBuffer]);
   };
   try {
     for (let k = 0; k < Math.min(threads, nChunks); k++) {
@@ -178,15 +182,12 @@ function encodeRange(
 }
 
 /**
- * Encodes the profiles of JSON texts[from, end) (a worker's chunk, or the main thread's own): read straight from
- * the text where profile-json.ts can, else parsed.
+ * Encodes the profiles of packed JSON texts (a worker's chunk, or the main thread's own): read straight from the
+ * characters where profile-json.ts can, else parsed.
  */
-export function encodeTexts(
-  texts: string[], from: number, end: number, enc: JsonProfileEncoder, isIdKey: (k: string) => boolean, w: ChunkWriter,
-): void {
-  for (let i = from; i < end; i++) {
-    const t = texts[i]!;
-    if (!enc.encode(t, w)) encodeProfile(JSON.parse(t) as ProfileData, isIdKey, w);
+export function encodeTexts(texts: PackedTexts, enc: JsonProfileEncoder, isIdKey: (k: string) => boolean, w: ChunkWriter): void {
+  for (let i = 0, n = texts.off.length - 1; i < n; i++) {
+    if (!enc.encodePacked(texts, i, w)) encodeProfile(JSON.parse(packedText(texts, i)) as ProfileData, isIdKey, w);
   }
 }
 

@@ -20,7 +20,7 @@ parentPort!.on('message', (req: ChunkRequest | { release: true }) => {
   if ('release' in req) return; // a merged chunk's arrays, handed back only to be dropped here
   let encoded: Uint16Array;
   if ('texts' in req) {
-    encodeTexts(req.texts, 0, req.texts.length, json, isIdKey, writer);
+    encodeTexts(req.texts, json, isIdKey, writer);
     encoded = writer.take();
   } else encoded = req.encoded;
   const res = chunkResult(req.seq, normalizeChunk(encoded, opts));

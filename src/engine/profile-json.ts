@@ -65,12 +65,43 @@ const PART_KEYS = new KeyTable(ADDRESS_PARTS.map((k, i) => [k, i] as const));
 class GiveUp extends Error {}
 const GIVE_UP = new GiveUp();
 
+/**
+ * Texts packed into one buffer for a worker (transferred, so no string reaches the worker's heap): each text's code
+ * units followed by a 0, text i at [off[i], off[i + 1] − 1).
+ */
+export interface PackedTexts { chars: Uint16Array; off: Uint32Array }
+
+/** texts[from, end) packed (one native copy a text). */
+export function packTexts(texts: string[], from: number, end: number): PackedTexts {
+  let total = 0;
+  for (let i = from; i < end; i++) total += texts[i]!.length + 1;
+  const chars = new Uint16Array(total);
+  const bytes = Buffer.from(chars.buffer);
+  const off = new Uint32Array(end - from + 1);
+  let o = 0;
+  for (let i = from; i < end; i++) {
+    const t = texts[i]!;
+    off[i - from] = o;
+    bytes.write(t, o * 2, 'utf16le');
+    o += t.length;
+    chars[o++] = 0;
+  }
+  off[end - from] = o;
+  return { chars, off };
+}
+
+/** Text i of a packed set, as a string (for JSON.parse when the encoder gives up). */
+export function packedText(p: PackedTexts, i: number): string {
+  const c = p.chars, from = p.off[i]!, end = p.off[i + 1]! - 1;
+  return Buffer.from(c.buffer, c.byteOffset + from * 2, (end - from) * 2).toString('utf16le');
+}
+
 export class JsonProfileEncoder {
-  private s = '';
-  /** The text's UTF-16 code units, then a 0 (no JSON token contains one: every scan stops there), in scratch memory. */
-  private b = new Uint16Array(1024);
+  /** The text's UTF-16 code units, then a 0 (no JSON token contains one: every scan stops there). */
+  private b: Uint16Array = new Uint16Array(1024);
+  private scratch = this.b;
   private bytes = Buffer.from(this.b.buffer);
-  /** The text's length. */
+  /** End of the text in b (where its 0 is). */
   private n = 0;
   private p = 0;
   private w!: ChunkWriter;
@@ -85,19 +116,29 @@ export class JsonProfileEncoder {
 
   /** Appends the profile whose ProfileData is the JSON text `text`; false = nothing written, use JSON.parse. */
   encode(text: string, w: ChunkWriter): boolean {
-    const start = w.length;
-    this.s = text;
     // One native copy of the code units: typed-array reads then stay fast whatever the string's representation
     // (charCodeAt over texts both one- and two-byte was a generic call a character, ~5x slower).
     const n = text.length;
-    if (n + 1 > this.b.length) {
-      this.b = new Uint16Array(Math.max(n + 1, this.b.length * 2));
-      this.bytes = Buffer.from(this.b.buffer);
+    if (n + 1 > this.scratch.length) {
+      this.scratch = new Uint16Array(Math.max(n + 1, this.scratch.length * 2));
+      this.bytes = Buffer.from(this.scratch.buffer);
     }
     this.bytes.write(text, 0, 'utf16le');
-    this.b[n] = 0;
-    this.n = n;
-    this.p = 0;
+    this.scratch[n] = 0;
+    return this.encodeAt(this.scratch, 0, n, w);
+  }
+
+  /** encode() of packed text i. */
+  encodePacked(p: PackedTexts, i: number, w: ChunkWriter): boolean {
+    return this.encodeAt(p.chars, p.off[i]!, p.off[i + 1]! - 1, w);
+  }
+
+  /** The text b[from, end), with b[end] = 0. */
+  private encodeAt(b: Uint16Array, from: number, end: number, w: ChunkWriter): boolean {
+    const start = w.length;
+    this.b = b;
+    this.n = end;
+    this.p = from;
     this.w = w;
     this.attrKeys.length = 0;
     try {
@@ -108,6 +149,12 @@ export class JsonProfileEncoder {
       w.length = start;
       return false;
     }
+  }
+
+  /** The text's characters [from, end) as a string. */
+  private str(from: number, end: number): string {
+    const b = this.b;
+    return Buffer.from(b.buffer, b.byteOffset + from * 2, (end - from) * 2).toString('utf16le');
   }
 
   private ws(): void {
@@ -257,7 +304,7 @@ export class JsonProfileEncoder {
     if (b[p]! === 45) p++; // -0
     if (b[p]! !== 48) return false;
     const end = this.numberEnd(this.p);
-    if (end < 0 || Number(this.s.slice(this.p, end)) !== 0) return false;
+    if (end < 0 || Number(this.str(this.p, end)) !== 0) return false;
     this.p = end;
     return true;
   }
@@ -280,7 +327,7 @@ export class JsonProfileEncoder {
     do {
       this.key();
       const from = this.keyFrom, len = this.keyEnd - from;
-      const key = this.s.slice(from, from + len);
+      const key = this.str(from, from + len);
       if (this.attrKeys.includes(key)) throw GIVE_UP;
       this.attrKeys.push(key);
       this.ws();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnBuilder } from '../../src/engine/columns.js';
 import { ChunkWriter, encodeProfile } from '../../src/engine/profile-codec.js';
-import { JsonProfileEncoder } from '../../src/engine/profile-json.js';
+import { JsonProfileEncoder, packedText, packTexts } from '../../src/engine/profile-json.js';
 import { normalizeOptionsOf } from '../../src/engine/resolve.js';
 import { generateProfiles } from '../../src/engine/generate/index.js';
 import type { ProfileData } from '../../src/model/profile.js';
@@ -33,9 +33,17 @@ function parsed(text: string): number[] {
 describe('JSON profile encoder', () => {
   it('encodes generated profiles exactly as JSON.parse + encodeProfile, without giving up', () => {
     const { profiles } = generateProfiles(3000, 3, { meta: false });
-    for (const p of profiles) {
-      const text = JSON.stringify(p.data);
-      expect(scanned(text), text).toEqual(parsed(text));
+    const texts = profiles.map((p) => JSON.stringify(p.data));
+    for (const text of texts) expect(scanned(text), text).toEqual(parsed(text));
+    // Packed as the workers get them (one buffer, each text followed by a 0): the same encoding, the same texts back.
+    texts.push('{"FirstName":"lone \ud800 surrogate","LastName":"\u4e2d"}', '{"FirstName":7}');
+    const packed = packTexts(texts, 0, texts.length);
+    const enc = new JsonProfileEncoder(isIdKey);
+    for (let i = 0; i < texts.length; i++) {
+      expect(packedText(packed, i)).toBe(texts[i]);
+      const w = new ChunkWriter();
+      if (enc.encodePacked(packed, i, w)) expect(Array.from(w.take()), texts[i]).toEqual(parsed(texts[i]!));
+      else expect(i).toBe(texts.length - 1);
     }
   });
 
