@@ -228,6 +228,11 @@ export class StaleMergePlan extends Error {
 // The row must be exactly as planned (every column): the conditions make the writes themselves the check.
 const SAME_ROW = 'domain_name = ? AND profile_id = ? AND data = ? AND meta = ? AND created_at = ? AND updated_at = ?';
 const rowArgs = (domainName: string, r: MergeRow) => [domainName, r.profileId, r.dataText, r.metaText, r.createdAt, r.updatedAt];
+// Statement texts as constants: a template literal built per call is a new string to flatten and hash for the
+// statement cache every time.
+const DELETE_SAME_ROW = `DELETE FROM profiles WHERE ${SAME_ROW}`;
+const UPDATE_SAME_ROW = `UPDATE profiles SET data = ?, meta = ?, updated_at = ? WHERE ${SAME_ROW}`;
+const EXISTS_SAME_ROW = `SELECT 1 AS x FROM profiles WHERE ${SAME_ROW}`;
 
 /** Writes one merge (snapshot taken before) inside the caller's transaction; a row not as planned: StaleMergePlan. */
 function writeMerge(c: SqliteContext, domainName: string, main: MergeRow, merged: MergeRow[], m: PreparedMerge,
@@ -247,7 +252,7 @@ function writeMerge(c: SqliteContext, domainName: string, main: MergeRow, merged
     // each) — and the trigger's key deletions were most of those pages. Point deletes by primary key keep none.
     const delKey = c.stmt('DELETE FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? AND profile_id = ? AND derived = ?');
     for (const [k, v, d] of before.keyRows.get(p.profileId)!) delKey.run(domainName, k, v, p.profileId, d);
-    if (c.stmt(`DELETE FROM profiles WHERE ${SAME_ROW}`).run(...rowArgs(domainName, p)).changes !== 1) throw new StaleMergePlan(p.profileId);
+    if (c.stmt(DELETE_SAME_ROW).run(...rowArgs(domainName, p)).changes !== 1) throw new StaleMergePlan(p.profileId);
     c.stmt(`INSERT OR REPLACE INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)`)
       .run(domainName, p.profileId, main.profileId, now);
     writeHistory(c, {
@@ -255,7 +260,7 @@ function writeMerge(c: SqliteContext, domainName: string, main: MergeRow, merged
       createdAt: now, performedBy, content: contentOf(p),
     });
   }
-  if (c.stmt(`UPDATE profiles SET data = ?, meta = ?, updated_at = ? WHERE ${SAME_ROW}`)
+  if (c.stmt(UPDATE_SAME_ROW)
     .run(m.dataText, m.metaText, now, ...rowArgs(domainName, main)).changes !== 1) throw new StaleMergePlan(main.profileId);
   applyDerivedKeyChanges(c, domainName, main.profileId, m.keyChanges);
   writeHistory(c, {
@@ -302,7 +307,7 @@ function applyGroup(c: SqliteContext, domainName: string, jobId: string, prep: P
     // The group's other profiles count too (a changed one might now take part): each must be as it was planned.
     for (const [id, r] of rowOf) {
       if (involved.has(id)) continue;
-      const found = c.stmt<unknown[], { x: number }>(r ? `SELECT 1 AS x FROM profiles WHERE ${SAME_ROW}`
+      const found = c.stmt<unknown[], { x: number }>(r ? EXISTS_SAME_ROW
         : 'SELECT 1 AS x FROM profiles WHERE domain_name = ? AND profile_id = ?').get(...(r ? rowArgs(domainName, r) : [domainName, id]));
       if ((found !== undefined) !== (r !== null)) throw new StaleMergePlan(id);
     }
