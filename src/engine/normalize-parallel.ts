@@ -191,6 +191,24 @@ export function encodeTexts(texts: PackedTexts, enc: JsonProfileEncoder, isIdKey
   }
 }
 
+/**
+ * The inline path for JSON texts (under PARALLEL_MIN_PROFILES): every text encoded into one chunk (profile-json.ts)
+ * and normalized by the chunk path — the same columns as parsing the texts and ColumnBuilder.add, without building
+ * the profile objects (test/engine/profile-json.test.ts).
+ */
+export function buildColumnsFromTexts(texts: ProfileTexts, opts: NormalizeOptions): Columns {
+  const n = texts.ids.length;
+  if (texts.data.length !== n) throw new Error(`resolve: ${n} ids but ${texts.data.length} texts`);
+  const idKeys = new ColumnBuilder(opts); // only for its identifier-key verdicts
+  const isIdKey = (k: string) => idKeys.isIdKey(k);
+  const writer = new ChunkWriter();
+  encodeTexts(packTexts(texts.data, 0, n), new JsonProfileEncoder(isIdKey), isIdKey, writer);
+  const b = normalizeChunk(writer.take(), opts);
+  const d = b.data();
+  fillCounts(d, b.t);
+  return { ...d, ids: texts.ids, tables: b.t };
+}
+
 /** dst[base + k] = map[src[k]] (-1 stays -1). */
 function mapInto(dst: Int32Array, base: number, src: Int32Array, map: Int32Array): void {
   for (let k = 0; k < src.length; k++) dst[base + k] = src[k]! >= 0 ? map[src[k]!]! : -1;

@@ -5,15 +5,14 @@
 import { availableParallelism } from 'node:os';
 import { buildColumns, DEFAULT_NORMALIZE, type Columns, type NormalizeOptions } from './columns.js';
 import { BLOCKING_RULES, BLOCKING_THREADS, candidatePairs, candidatePairsOffThread, WORKER_MIN_PROFILES, type BlockingLimits, type RuleKeys } from './blocking.js';
-import { buildColumnsParallel } from './normalize-parallel.js';
+import { buildColumnsFromTexts, buildColumnsParallel } from './normalize-parallel.js';
 import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, PATTERN_CODES, trainEm, type ComparisonParams, type Model } from './model.js';
 import { fullNameCounts, fullNameTable, fullNameU, liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
 import { LOCALITY_MIN_PAIRS, prepareLocality, startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
-import type { CandidateSet, EngineInput, EngineOptions, EngineProfile, LinkedPair, ProfileTexts, ResolveResult } from './types.js';
-import type { ProfileData } from '../model/profile.js';
+import type { CandidateSet, EngineInput, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
 
 export const DEFAULTS = {
   seed: 42,
@@ -101,12 +100,6 @@ export function candidatePairsOf(profiles: EngineProfile[], options: EngineOptio
   const cols = buildColumns(profiles, normalizeOptionsOf(options));
   const cand = candidatePairs(cols, blockingLimitsOf(options));
   return { left: cand.a, right: cand.b };
-}
-
-/** Profiles parsed from their JSON texts (the inline path's input). */
-function parsedProfiles(t: ProfileTexts): EngineProfile[] {
-  if (t.data.length !== t.ids.length) throw new Error(`resolve: ${t.ids.length} ids but ${t.data.length} texts`);
-  return t.ids.map((id, i) => ({ id, data: JSON.parse(t.data[i]!) as ProfileData }));
 }
 
 /**
@@ -218,8 +211,8 @@ export async function scoreCandidates(
   if (threads > 0) {
     ({ cols, keys } = await buildColumnsParallel(profiles, normalize, threads, (f) => progress('normalize', f)));
   } else {
-    const objects = Array.isArray(profiles) ? profiles : parsedProfiles(profiles);
-    cols = buildColumns(objects, normalize, (f) => progress('normalize', f));
+    cols = Array.isArray(profiles)
+      ? buildColumns(profiles, normalize, (f) => progress('normalize', f)) : buildColumnsFromTexts(profiles, normalize);
   }
   lap('normalize');
 

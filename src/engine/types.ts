@@ -17,7 +17,7 @@ export interface EngineProfile {
 /**
  * Profiles given as the JSON text of each one's ProfileData (what a store keeps), ids alongside: resolve() then never
  * builds profile objects on the caller's thread — from 200,000 profiles the normalize workers read the texts
- * themselves (profile-json.ts), below that they are parsed one by one. Same result as the parsed profiles.
+ * themselves (profile-json.ts), below that the calling thread reads them the same way. Same result as the parsed profiles.
  */
 export interface ProfileTexts {
   ids: string[];

@@ -6,6 +6,8 @@ import { normalizeOptionsOf } from '../../src/engine/resolve.js';
 import { generateProfiles } from '../../src/engine/generate/index.js';
 import type { ProfileData } from '../../src/model/profile.js';
 import { resolve } from '../../src/engine/resolve.js';
+import { buildColumns } from '../../src/engine/columns.js';
+import { buildColumnsFromTexts } from '../../src/engine/normalize-parallel.js';
 
 const idk = new ColumnBuilder(normalizeOptionsOf({ identifierAttributes: ['loyaltyId', 'memberNo', '7', '', 'x'] }));
 const isIdKey = (k: string) => idk.isIdKey(k);
@@ -77,6 +79,25 @@ describe('JSON profile encoder', () => {
       `{"FirstName":"${'z'.repeat(70000)}"}`,
     ];
     for (const text of texts) expect(scanned(text), text).toBe('parse');
+  });
+
+  it('normalizes texts inline to exactly the columns of the parsed profiles', () => {
+    const { profiles } = generateProfiles(3000, 13, { meta: false });
+    const data = profiles.map((p) => JSON.stringify(p.data));
+    data[10] = '{"FirstName":"A","LastName":"Parsed","FirstName":"Bo"}'; // left to JSON.parse (repeated key)
+    const parsedProfiles = profiles.map((p, i) => ({ id: p.id, data: JSON.parse(data[i]!) as ProfileData }));
+    const opts = normalizeOptionsOf({});
+    const a = buildColumns(parsedProfiles, opts);
+    const b = buildColumnsFromTexts({ ids: profiles.map((p) => p.id), data }, opts);
+    for (const k of Object.keys(a) as Array<keyof typeof a>) {
+      if (k === 'tables') {
+        for (const [t, table] of Object.entries(a.tables)) {
+          const other = b.tables[t as keyof typeof a.tables];
+          expect(other.values, t).toEqual(table.values);
+          expect(Array.from(other.counts.subarray(0, other.values.length)), t).toEqual(Array.from(table.counts.subarray(0, table.values.length)));
+        }
+      } else expect(b[k], k).toEqual(a[k]);
+    }
   });
 
   it('resolve() gives the same groups, pairs and model from JSON texts as from objects', async () => {
