@@ -1,7 +1,7 @@
 /**
  * Engine benchmark: `npm run bench:engine [-- sizes… --seed S --workers N --no-accuracy --default-malloc --texts]` (default sizes 100000 1000000).
  * `--texts`: resolve() gets the profiles as JSON texts (ProfileTexts, what a job hands it since 2026-11-23) instead of
- * objects; the objects are dropped before resolve starts, so the heap holds what a job's would.
+ * objects; each profile's text is made as it is generated (no object outlives it), so the heap holds what a job's would.
  * Each size runs in its own child process so that peak RSS is that run's alone. Prints generation time, resolve
  * (normalize → groups) time and per-stage timings, candidate pairs, pairs/s, profiles/s, peak RSS, blocking recall
  * and pairwise / B-cubed accuracy against the generator's truth; then the accuracy table on every labelled set.
@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve, type EngineInput } from '../src/engine/index.js';
-import { generateProfiles } from '../src/engine/generate/index.js';
+import { generateProfiles, generateRecords } from '../src/engine/generate/index.js';
 import { blockingMetrics, clusterMetrics, labelsFromGroups } from '../src/engine/eval/metrics.js';
 import { evaluateDataset } from '../src/engine/eval/evaluate.js';
 import { loadDataset } from '../src/engine/eval/registry.js';
@@ -42,11 +42,25 @@ async function runOne(n: number): Promise<void> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
   let t = performance.now();
-  const generated = generateProfiles(n, seed, { meta: false });
-  const truth = generated.truth;
-  const ids = generated.profiles.map((p) => p.id);
-  const input: EngineInput = asTexts ? { ids, data: generated.profiles.map((p) => JSON.stringify(p.data)) } : generated.profiles;
-  generated.profiles = [];
+  let input: EngineInput, truth: string[], ids: string[];
+  if (asTexts) {
+    // Streamed: each profile becomes its JSON text as it is generated, so no profile object outlives a young
+    // collection and the heap (and RSS) holds what a job's would.
+    ids = [];
+    truth = [];
+    const data: string[] = [];
+    for (const r of generateRecords(n, seed, { meta: false })) {
+      ids.push(r.profile.id);
+      data.push(JSON.stringify(r.profile.data));
+      truth.push(r.entityId);
+    }
+    input = { ids, data };
+  } else {
+    const generated = generateProfiles(n, seed, { meta: false });
+    truth = generated.truth;
+    ids = generated.profiles.map((p) => p.id);
+    input = generated.profiles;
+  }
   const genMs = performance.now() - t;
   (globalThis as { gc?: () => void }).gc?.();
   const rssInput = process.memoryUsage().rss;
