@@ -124,11 +124,8 @@ function contentOf(p: MergeRow): string {
   return `{"ProfileId":${JSON.stringify(p.profileId)}${body.startsWith('}') ? '' : ','}${body}`;
 }
 
-/**
- * A merge's undo-ready snapshot (merge log `before`), the profiles with explicit keys or objects to move and each
- * profile's key rows as read (key name, value, derived).
- */
-interface Snapshot { json: string; holders: Set<string>; keyRows: Map<string, Array<[string, string, number]>> }
+/** A merge's undo-ready snapshot (merge log `before`) and the profiles with explicit keys or objects to move. */
+interface Snapshot { json: string; holders: Set<string> }
 
 // Positional parameters: binding an object of named ones cost more than the index lookups.
 const REFS = `SELECT 0 AS k, key_name AS a, value AS b, derived AS c FROM profile_keys WHERE domain_name = ? AND profile_id = ?
@@ -150,19 +147,14 @@ function snapshot(c: SqliteContext, domainName: string, profiles: MergeRow[], ch
   const parts: string[] = [];
   // Profiles with explicit keys or objects (the others have nothing to move to the main profile).
   const holders = new Set<string>();
-  const keyRows = new Map<string, Array<[string, string, number]>>();
   for (const p of profiles) {
     const keys: Array<{ key_name: string; value: string; derived: number }> = [];
-    const own: Array<[string, string, number]> = [];
     const objects: Array<{ object_type_name: string; unique_key: string }> = [];
     const rows = check ? refs.all(...rowArgs(domainName, p), domainName, p.profileId, domainName, p.profileId)
       : refs.all(domainName, p.profileId, domainName, p.profileId);
     if (check && rows[0]?.[0] !== 2) throw new StaleMergePlan(p.profileId);
     for (const [k, a, b, d] of rows) {
-      if (k === 0) {
-        keys.push({ key_name: a, value: b, derived: d! });
-        own.push([a, b, d!]);
-      }
+      if (k === 0) keys.push({ key_name: a, value: b, derived: d! });
       else if (k === 1) objects.push({ object_type_name: a, unique_key: b });
       else continue;
       if (k === 1 || d === 0) holders.add(p.profileId);
@@ -170,9 +162,8 @@ function snapshot(c: SqliteContext, domainName: string, profiles: MergeRow[], ch
     parts.push(`{"profileId":${JSON.stringify(p.profileId)},"domainName":${JSON.stringify(domainName)},`
       + `"data":${p.dataText},"meta":${p.metaText},"createdAt":${p.createdAt},"updatedAt":${p.updatedAt},`
       + `"keys":${JSON.stringify(keys)},"objects":${JSON.stringify(objects)}}`);
-    keyRows.set(p.profileId, own);
   }
-  return { json: `[${parts.join(',')}]`, holders, keyRows };
+  return { json: `[${parts.join(',')}]`, holders };
 }
 
 function prepareMerge(main: MergeInput, mergedIds: string[], result: MergedContent): PreparedMerge {
@@ -247,13 +238,15 @@ function writeMerge(c: SqliteContext, domainName: string, main: MergeRow, merged
       c.stmt('UPDATE profile_objects SET profile_id = ? WHERE domain_name = ? AND profile_id = ?')
         .run(main.profileId, domainName, p.profileId);
     }
-    // The profile's key rows, one by one, before its row (whose trigger would delete them otherwise): a statement
-    // that fires a trigger inside a merge batch keeps a statement journal — a copy of every page it changes (16 KiB
-    // each) — and the trigger's key deletions were most of those pages. Point deletes by primary key keep none.
-    const delKey = c.stmt('DELETE FROM profile_keys WHERE domain_name = ? AND key_name = ? AND value = ? AND profile_id = ? AND derived = ?');
-    for (const [k, v, d] of before.keyRows.get(p.profileId)!) delKey.run(domainName, k, v, p.profileId, d);
+    // The profile's key rows go before its row (whose trigger would delete them otherwise): inside a transaction,
+    // SQLite gives a statement that fires a trigger with a possible constraint abort (the trigger's domain_stats
+    // update) a statement journal — a copy of every page it changes, 16 KiB each — and the trigger's key deletions
+    // were most of those pages. A DELETE that fires no trigger and checks no constraint keeps none.
+    c.stmt('DELETE FROM profile_keys WHERE domain_name = ? AND profile_id = ?').run(domainName, p.profileId);
     if (c.stmt(DELETE_SAME_ROW).run(...rowArgs(domainName, p)).changes !== 1) throw new StaleMergePlan(p.profileId);
-    c.stmt(`INSERT OR REPLACE INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)`)
+    // (An upsert rather than INSERT OR REPLACE, whose possible row deletion also takes a statement journal.)
+    c.stmt(`INSERT INTO merged_into (domain_name, profile_id, main_profile_id, merged_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (domain_name, profile_id) DO UPDATE SET main_profile_id = excluded.main_profile_id, merged_at = excluded.merged_at`)
       .run(domainName, p.profileId, main.profileId, now);
     writeHistory(c, {
       domainName, profileId: p.profileId, objectTypeName: PROFILE_HISTORY_TYPE, actionType: 'DELETED_BY_MERGE',
