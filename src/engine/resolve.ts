@@ -185,6 +185,9 @@ function trainingInputs(cols: Columns, samples: number, seed: number) {
     c.tfLevel > 0 && c.tfTable ? tfTableOf(cols.tables[c.tfTable].values, tf.counts[k]!, tf.totals[k]!, DEFAULTS.tfTableLimit) : undefined);
   const fullName = fullNameCounts(cols.first, cols.last, cols.tables.name.values.length);
   const fullNameParams = { uRandom: fullNameU(fullName), tf: fullNameTable(fullName, cols.tables.name.values, DEFAULTS.tfTableLimit) };
+  // estimateU's comparisons made compare.ts's per-view caches (name and email memos, ~6 MB) for these columns: let
+  // them go before the compare stage, where memory peaks, as the comparison and scoring loops do after theirs.
+  releaseViewCaches();
   return { tf, u, tfTables, fullName, fullNameParams };
 }
 
