@@ -5,6 +5,7 @@
  */
 import type { EngineProfile } from './types.js';
 import { Interner, IntList } from './intern.js';
+import { encodesVerbatim, viaCodec } from './profile-codec.js';
 import type { Address, ProfileData } from '../model/profile.js';
 import { nameTokens, normalizeName } from './normalize/name.js';
 import {
@@ -443,7 +444,7 @@ export function buildColumns(profiles: EngineProfile[], opts: NormalizeOptions, 
   for (let i = 0; i < n; i++) {
     const p = profiles[i]!;
     ids[i] = p.id;
-    b.add(p.data);
+    b.add(encodesVerbatim(p.data) ? p.data : viaCodec(p.data, (k) => b.isIdKey(k)));
     if (onProgress && (i & 0xffff) === 0) onProgress(i / n);
   }
   const d = b.data();

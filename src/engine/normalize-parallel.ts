@@ -13,7 +13,7 @@ import {
 import type { RuleKeys } from './blocking.js';
 import { chunkRuleKeys } from './chunk-keys.js';
 import type { View } from './compare.js';
-import { ChunkWriter, encodeProfile } from './profile-codec.js';
+import { ChunkWriter, encodeProfile, encodesVerbatim, viaCodec } from './profile-codec.js';
 import { JsonProfileEncoder, packTexts, packedText, type PackedTexts } from './profile-json.js';
 import { HashedInterner, valueHashes } from './hashed-interner.js';
 import { normalizeChunk } from './normalize-encoded.js';
@@ -91,7 +91,7 @@ export async function buildColumnsParallel(
     for (let i = starts[seq]!, end = starts[seq + 1]!; i < end; i++) {
       const p = profiles![i]!;
       ids[i] = p.id;
-      b.add(p.data);
+      b.add(encodesVerbatim(p.data) ? p.data : viaCodec(p.data, isIdKey));
     }
     return chunkResult(seq, b);
   };

@@ -153,3 +153,36 @@ export function decodeProfiles(s: string, each: (d: ProfileData) => void): void 
     }
   }
 }
+
+/**
+ * Whether `encodeProfile` would pass every value of `d` through unchanged (strings of at most MAX_LEN characters).
+ * The inline path reads profile objects directly; a profile with another kind of value (a number, a boolean, an
+ * over-long string: not what the store or the API produce) goes through the codec there too, so that small and
+ * large inputs normalize it alike.
+ */
+export function encodesVerbatim(d: ProfileData): boolean {
+  const rec = d as Record<string, unknown>;
+  for (const k in rec) {
+    const v = rec[k];
+    if (TOP_TAG.has(k)) {
+      if (!verbatim(v)) return false;
+    } else if (ADDRESS_FIELD_TAG.has(k) || k === 'Attributes') {
+      if (!v) continue;
+      if (typeof v !== 'object') return false;
+      const inner = v as Record<string, unknown>;
+      for (const ik in inner) if (!verbatim(inner[ik]) || ik.length > MAX_LEN) return false;
+    }
+  }
+  return true;
+}
+
+const verbatim = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.length <= MAX_LEN);
+
+/** `d` as the workers see it: encoded and decoded again (see encodesVerbatim). */
+export function viaCodec(d: ProfileData, isIdKey: (key: string) => boolean): ProfileData {
+  const w = new ChunkWriter();
+  encodeProfile(d, isIdKey, w);
+  let out: ProfileData | undefined;
+  decodeProfiles(chunkText(w.take()), (p) => { out = p; });
+  return out!;
+}

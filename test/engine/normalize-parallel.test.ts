@@ -38,6 +38,22 @@ describe('parallel normalization', () => {
     expect(Array.from(b.b)).toEqual(Array.from(a.b));
   });
 
+  it('normalizes values that are not strings alike inline and in the workers (the inline path goes through the codec)', async () => {
+    const { profiles } = generateProfiles(3000, 9, { meta: false });
+    const odd = (i: number, patch: Record<string, unknown>) => {
+      profiles[i] = { id: profiles[i]!.id, data: { ...profiles[i]!.data, ...patch } as ProfileData };
+    };
+    odd(3, { FirstName: 7, LastName: true }); // in the first chunk, which the main thread may normalize itself
+    odd(40, { PhoneNumber: 5550100000, BirthDate: 19800101 });
+    odd(500, { Address: { Address1: 12, City: 'Springfield', PostalCode: 62704 }, AccountNumber: 123456 });
+    odd(2999, { EmailAddress: 'x'.repeat(70_000) });
+    const opts = normalizeOptionsOf({});
+    const inline = buildColumns(profiles, opts);
+    const { cols } = await buildColumnsParallel(profiles, opts, 2);
+    expect(plain(cols)).toEqual(plain(inline));
+    expect(inline.tables.name.values).toContain('7');
+  });
+
   it('gives the same columns and keys from the profiles\' JSON texts (workers read the texts)', async () => {
     const { profiles } = generateProfiles(7000, 7, { meta: false });
     const opts = normalizeOptionsOf({});
