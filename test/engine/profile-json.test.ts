@@ -6,6 +6,7 @@ import { normalizeOptionsOf } from '../../src/engine/resolve.js';
 import { generateProfiles } from '../../src/engine/generate/index.js';
 import type { ProfileData } from '../../src/model/profile.js';
 import { resolve } from '../../src/engine/resolve.js';
+import { rng } from '../../src/engine/random.js';
 import { buildColumns } from '../../src/engine/columns.js';
 import { buildColumnsFromTexts } from '../../src/engine/normalize-parallel.js';
 
@@ -79,6 +80,39 @@ describe('JSON profile encoder', () => {
       `{"FirstName":"${'z'.repeat(70000)}"}`,
     ];
     for (const text of texts) expect(scanned(text), text).toBe('parse');
+  });
+
+  it('never disagrees with JSON.parse on mutated texts (random edits of generated profiles)', () => {
+    const { profiles } = generateProfiles(400, 17, { meta: false });
+    const rand = rng(5);
+    const alphabet = '{}[]:,"\\ \t\n0123456789.-+eEtrufalsn\u00e9\ud83d\ude00aZ';
+    let readItself = 0, invalid = 0;
+    for (let i = 0; i < 4000; i++) {
+      let text = JSON.stringify(profiles[i % profiles.length]!.data);
+      for (let e = 1 + Math.floor(rand() * 3); e > 0; e--) {
+        const at = Math.floor(rand() * (text.length + 1));
+        const r = rand();
+        const ch = alphabet[Math.floor(rand() * alphabet.length)]!;
+        if (r < 0.4) text = text.slice(0, at) + ch + text.slice(at); // insert
+        else if (r < 0.7) text = text.slice(0, at) + text.slice(at + 1); // delete
+        else text = text.slice(0, at) + ch + text.slice(at + 1); // replace
+      }
+      let expected: number[] | undefined;
+      try {
+        expected = parsed(text);
+      } catch {
+        invalid++;
+      }
+      const got = scanned(text);
+      if (expected === undefined) expect(got, text).toBe('parse');
+      else if (got !== 'parse') {
+        readItself++;
+        expect(got, text).toEqual(expected);
+      }
+    }
+    // Both kinds were exercised: texts the scanner read itself and texts JSON.parse rejects.
+    expect(readItself).toBeGreaterThan(500);
+    expect(invalid).toBeGreaterThan(500);
   });
 
   it('normalizes texts inline to exactly the columns of the parsed profiles', () => {
