@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that open databases with better-sqlite3 directly get the same Node 24 guard as the product.
+    setupFiles: ['./src/store/sqlite/native-lifetime.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

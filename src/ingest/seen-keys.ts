@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import '../store/sqlite/native-lifetime.js'; // Node 24: see there
 import type { Statement } from 'better-sqlite3';
 
 /** Keys written per transaction (the file is scratch: no journal, no sync; a transaction only batches page writes). */

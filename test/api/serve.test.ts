@@ -33,7 +33,9 @@ describe('coalesce serve', () => {
 
   it('--no-auth starts with a warning and accepts unsigned requests', async () => {
     const s = await spawnTracked({ dataDir: dir(), env: NO_CREDS, args: ['--no-auth'] });
-    expect(s.output()).toMatch(/authentication is OFF \(--no-auth\)/);
+    expect(s.output()).toMatch(/WARNING: authentication is off \(--no-auth\)/);
+    // The log's warning goes through the asynchronous log destination: it may arrive after the listening line.
+    await expect.poll(() => s.output(), { timeout: 10_000 }).toMatch(/authentication is OFF \(--no-auth\)/);
     const res = await fetch(`${s.url}/domains`);
     expect(res.status).toBe(200);
   });

@@ -4,6 +4,7 @@
  * and the pagination-token codec.
  */
 import Database from 'better-sqlite3';
+import './native-lifetime.js'; // before any database is opened: see there (Node 24)
 import type { Statement } from 'better-sqlite3';
 import type { TokenCodec } from '../tokens.js';
 

@@ -439,7 +439,8 @@ export function latestCompletedJobId(c: SqliteContext, domainName: string): stri
 }
 
 export function listJobsByStatus(c: SqliteContext, statuses: JobStatus[]) {
-  return c.db.prepare(`SELECT domain_name, job_id, status, job_start_time FROM jobs
+  // A cached statement per list length (the scheduler calls this in a loop; see native-lifetime.ts).
+  return c.stmt(`SELECT domain_name, job_id, status, job_start_time FROM jobs
       WHERE status IN (${statuses.map(() => '?').join(',')}) ORDER BY job_start_time`)
     .all(...statuses)
     .map((r: any) => ({ domainName: r.domain_name as string, jobId: r.job_id as string, status: r.status as JobStatus, jobStartTime: r.job_start_time as number }));

@@ -141,17 +141,25 @@ export function listProfileObjects(
   const after = page.nextToken
     ? c.tokens.decode<{ t: number; k: string }>(scope, page.nextToken)
     : { t: -1, k: '' };
-  const rows = c.stmt<[string, string, string, number, number, string], ObjectRow>(`SELECT * FROM profile_objects
+  // Pages of rows with .all(), not .iterate(): an iterator is a native object per call, and such objects are kept
+  // for the thread's lifetime (native-lifetime.ts).
+  const stmt = c.stmt<[string, string, string, number, number, string, number], ObjectRow>(`SELECT * FROM profile_objects
       WHERE domain_name = ? AND profile_id = ? AND object_type_name = ? AND (created_at > ? OR (created_at = ? AND unique_key > ?))
-      ORDER BY created_at, unique_key`,
-  ).iterate(domainName, profileId, objectTypeName, after.t, after.t, after.k);
+      ORDER BY created_at, unique_key LIMIT ?`);
+  const batch = filter ? Math.max(100, limit + 1) : limit + 1;
   const items: ProfileObjectRecord[] = [];
   let more = false;
-  for (const r of rows) {
-    const o = objFromRow(r);
-    if (filter && !(o.keys[filter.keyName] ?? []).some((v) => filter.values.includes(v))) continue;
-    if (items.length === limit) { more = true; break; }
-    items.push(o);
+  for (let cur = after; ;) {
+    const rows = stmt.all(domainName, profileId, objectTypeName, cur.t, cur.t, cur.k, batch);
+    for (const r of rows) {
+      const o = objFromRow(r);
+      if (filter && !(o.keys[filter.keyName] ?? []).some((v) => filter.values.includes(v))) continue;
+      if (items.length === limit) { more = true; break; }
+      items.push(o);
+    }
+    if (more || rows.length < batch) break;
+    const lastRow = rows[rows.length - 1]!;
+    cur = { t: lastRow.created_at, k: lastRow.unique_key };
   }
   const last = items[items.length - 1];
   const nextToken = more ? c.tokens.encode(scope, { t: last.createdAt, k: last.uniqueKey }) : undefined;
