@@ -270,19 +270,7 @@ export class JsonProfileEncoder {
 
   /** An address: null or false (nothing), an object (its parts), anything else give up (encodeProfile would read a truthy non-object). */
   private address(tag: number): void {
-    this.ws();
-    const c = this.b[this.p]!;
-    if (c !== OPEN) {
-      if (this.literal('null') || this.literal('false')) return;
-      if (c === QUOTE && this.b[this.p + 1]! === QUOTE) { // ''
-        this.p += 2;
-        return;
-      }
-      if (this.zero()) return;
-      throw GIVE_UP;
-    }
-    this.p++;
-    if (this.emptyObject()) return;
+    if (!this.openObject()) return;
     let seen = 0;
     do {
       this.key();
@@ -295,6 +283,26 @@ export class JsonProfileEncoder {
       seen |= 1 << part;
       this.value(tag + part);
     } while (this.more());
+  }
+
+  /**
+   * A value read as an object (an address, Attributes): true after its '{' when it has members; false when it is
+   * falsy (null, false, '', 0: encodeProfile skips it) or empty, consumed; anything else gives up.
+   */
+  private openObject(): boolean {
+    this.ws();
+    const c = this.b[this.p]!;
+    if (c !== OPEN) {
+      if (this.literal('null') || this.literal('false')) return false;
+      if (c === QUOTE && this.b[this.p + 1]! === QUOTE) { // ''
+        this.p += 2;
+        return false;
+      }
+      if (this.zero()) return false;
+      throw GIVE_UP;
+    }
+    this.p++;
+    return !this.emptyObject();
   }
 
   /** Number 0 (falsy) next: consumed, true. */
@@ -311,19 +319,7 @@ export class JsonProfileEncoder {
 
   /** Identifier Attributes with a string value, in order; other keys and falsy values skipped. */
   private attributes(): void {
-    this.ws();
-    const c = this.b[this.p]!;
-    if (c !== OPEN) {
-      if (this.literal('null') || this.literal('false')) return;
-      if (c === QUOTE && this.b[this.p + 1]! === QUOTE) {
-        this.p += 2;
-        return;
-      }
-      if (this.zero()) return;
-      throw GIVE_UP;
-    }
-    this.p++;
-    if (this.emptyObject()) return;
+    if (!this.openObject()) return;
     do {
       this.key();
       const from = this.keyFrom, len = this.keyEnd - from;

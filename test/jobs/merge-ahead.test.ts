@@ -5,7 +5,7 @@
  * a job run with the real planner thread must equal a job run without it.
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AutoMerging } from '../../src/api/generated/types.js';
@@ -15,10 +15,10 @@ import { planGroup } from '../../src/jobs/planner.js';
 import { runJob } from '../../src/jobs/runner.js';
 import { startWalCheckpointer } from '../../src/jobs/wal-checkpointer.js';
 import { localSink } from '../../src/jobs/sinks.js';
-import type { ProfileData } from '../../src/model/profile.js';
 import { DB_FILE, openSqliteStore } from '../../src/store/index.js';
 import type { StoredMatchGroup } from '../../src/store/jobs-results.js';
 import type { SqliteStore } from '../../src/store/sqlite/store.js';
+import { copyDataDir, dumpMergeTables, mergingFixture } from '../helpers/merge-fixture.js';
 import { makeTempDir } from '../helpers/server.js';
 
 const dirs: string[] = [];
@@ -38,72 +38,19 @@ const settings: AutoMerging = {
 };
 const NOW = 9_000_000;
 
-/** Every table a merge writes, without the random ids (history id, merge id) and the autoincrement counters. */
-function dump(dir: string) {
-  const db = new Database(join(dir, DB_FILE), { readonly: true });
-  try {
-    const q = (sql: string) => db.prepare(sql).all();
-    return {
-      profiles: q('SELECT profile_id, data, meta, created_at, updated_at FROM profiles ORDER BY profile_id'),
-      keys: q('SELECT key_name, value, profile_id, derived FROM profile_keys ORDER BY 1, 2, 3, 4'),
-      objects: q('SELECT object_type_name, unique_key, profile_id FROM profile_objects ORDER BY 1, 2'),
-      // Per profile in order (API writes racing with a job interleave with the merges' records).
-      history: q('SELECT profile_id, object_type_name, action_type, created_at, performed_by, content FROM history ORDER BY profile_id, seq'),
-      mergeLog: q('SELECT job_id, main_profile_id, merged_profile_ids, before, created_at FROM merge_log ORDER BY main_profile_id, seq'),
-      mergedInto: q('SELECT profile_id, main_profile_id, merged_at FROM merged_into ORDER BY 1'),
-      matches: q('SELECT seq, merge_state, merges FROM job_matches ORDER BY seq'),
-      stats: q('SELECT profile_count, object_count, total_size FROM domain_stats'),
-    };
-  } finally {
-    db.close();
-  }
-}
+const dump = (dir: string) => dumpMergeTables(dir, { byProfile: true });
 
-/** A data dir with a domain, `n` groups of 2–3 profiles (some with keys and objects) and a job left in MERGING. */
+/**
+ * A data dir with a domain, `n` groups of 2–3 profiles (every fifth with a key and an object; member 2 of odd groups
+ * matches nobody, so it takes part in no merge) and a job left in MERGING.
+ */
 async function fixture(n: number) {
   const dir = tempDir();
-  const store = openSqliteStore(dir);
-  await store.createDomain({ domainName: D, defaultExpirationDays: 1, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
-  const groups: Array<{ matchId: string; profileIds: string[]; confidenceScore: number }> = [];
-  let t = 1000;
-  for (let g = 0; g < n; g++) {
-    const ids: string[] = [];
-    const size = 2 + (g % 2);
-    for (let i = 0; i < size; i++) {
-      // Member 2 of odd groups matches nobody (other email and name): it takes part in no merge.
-      const odd = i === 2;
-      const data: ProfileData = {
-        FirstName: odd ? `Zed${g}` : i === 0 ? `Ann${g}` : `Anne${g}`,
-        LastName: `Lee${g}`,
-        EmailAddress: odd ? `z${g}@y.org` : `a${g}@x.org`,
-        ...(i === 1 ? { PhoneNumber: `+1555010${String(g).padStart(4, '0')}`, Address: { City: `C${g}` } } : {}),
-        Attributes: { n: String(i) },
-      };
-      const p = await store.createProfile(D, { data, source: i === 1 ? 'crm' : '_api', sourceUpdatedAt: t }, t);
-      t += 1;
-      if (g % 5 === 0 && i === 1) {
-        await store.addProfileKey(D, p.profileId, { keyName: 'loyalty', value: `L-${g}` }, t);
-        await store.putProfileObject({ domainName: D, objectTypeName: 'orders', uniqueKey: `o-${g}`, object: '{"n":1}', keys: {}, createdAt: t, profileId: p.profileId },
-          { data: {}, source: 'orders' }, t);
-      }
-      ids.push(p.profileId);
-    }
-    groups.push({ matchId: `m${g}`, profileIds: ids, confidenceScore: 0.99 });
-  }
-  await store.createJob({ domainName: D, jobId: JOB, status: 'MERGING', jobStartTime: 1, lastUpdatedAt: 1, autoMerging: settings });
-  await store.saveJobRun(D, JOB, { kind: 'ON_DEMAND' });
-  await store.saveJobMatches(D, JOB, groups);
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  await store.close();
+  await mergingFixture({ dir, domainName: D, jobId: JOB, settings, groups: n, keyEvery: 5, strangers: true });
   return dir;
 }
 
-function copyOf(dir: string): string {
-  const out = tempDir();
-  mkdirSync(out, { recursive: true });
-  copyFileSync(join(dir, DB_FILE), join(out, DB_FILE));
-  return out;
-}
+const copyOf = (dir: string) => copyDataDir(dir, tempDir());
 
 async function groupsOf(store: SqliteStore): Promise<StoredMatchGroup[]> {
   return store.listJobMatches(D, JOB, 0, 10_000);

@@ -6,17 +6,15 @@
  * (one transaction per group) meeting the same failure. The failure is real SQLite: a TEMP trigger on the writer's
  * connection aborts the `merged_into` insert of a chosen profile — after that profile's row was deleted.
  */
-import Database from 'better-sqlite3';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AutoMerging } from '../../src/api/generated/types.js';
 import { DEFAULT_JOBS_CONFIG } from '../../src/jobs/config.js';
 import { mergePlannerThread } from '../../src/jobs/merge-planner.js';
 import { runJob } from '../../src/jobs/runner.js';
 import { localSink } from '../../src/jobs/sinks.js';
-import type { ProfileData } from '../../src/model/profile.js';
-import { DB_FILE, openSqliteStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { copyDataDir, dumpMergeTables, mergingFixture } from '../helpers/merge-fixture.js';
 import { makeTempDir } from '../helpers/server.js';
 
 const dirs: string[] = [];
@@ -36,66 +34,16 @@ const settings: AutoMerging = {
   ConflictResolution: { ConflictResolvingModel: 'RECENCY' },
 };
 
-/** Every table a merge writes, without random ids and autoincrement counters. */
-function dump(dir: string) {
-  const db = new Database(join(dir, DB_FILE), { readonly: true });
-  try {
-    const q = (sql: string) => db.prepare(sql).all();
-    return {
-      profiles: q('SELECT profile_id, data, meta, created_at, updated_at FROM profiles ORDER BY profile_id'),
-      keys: q('SELECT key_name, value, profile_id, derived FROM profile_keys ORDER BY 1, 2, 3, 4'),
-      objects: q('SELECT object_type_name, unique_key, profile_id FROM profile_objects ORDER BY 1, 2'),
-      history: q('SELECT profile_id, object_type_name, action_type, created_at, performed_by, content FROM history ORDER BY seq'),
-      mergeLog: q('SELECT job_id, main_profile_id, merged_profile_ids, before, created_at FROM merge_log ORDER BY seq'),
-      mergedInto: q('SELECT profile_id, main_profile_id, merged_at FROM merged_into ORDER BY 1'),
-      matches: q('SELECT seq, merge_state, merges FROM job_matches ORDER BY seq'),
-      stats: q('SELECT profile_count, object_count, total_size FROM domain_stats'),
-      integrity: db.pragma('integrity_check', { simple: true }),
-    };
-  } finally {
-    db.close();
-  }
-}
+const dump = (dir: string) => dumpMergeTables(dir, { integrity: true });
 
 /** A domain with `n` groups of 2–3 profiles (every third with an explicit key and an object) and a job in MERGING. */
 async function fixture(n: number) {
   const dir = tempDir();
-  const store = openSqliteStore(dir);
-  await store.createDomain({ domainName: D, defaultExpirationDays: 1, tags: {}, createdAt: 1, lastUpdatedAt: 1 });
-  const groups: Array<{ matchId: string; profileIds: string[]; confidenceScore: number }> = [];
-  let t = 1000;
-  for (let g = 0; g < n; g++) {
-    const ids: string[] = [];
-    for (let i = 0; i < 2 + (g % 2); i++) {
-      const data: ProfileData = {
-        FirstName: i === 0 ? `Ann${g}` : `Anne${g}`, LastName: `Lee${g}`, EmailAddress: `a${g}@x.org`,
-        ...(i === 1 ? { PhoneNumber: `+1555010${String(g).padStart(4, '0')}`, Address: { City: `C${g}` } } : {}),
-      };
-      const p = await store.createProfile(D, { data, source: i === 1 ? 'crm' : '_api', sourceUpdatedAt: t }, t);
-      t += 1;
-      if (g % 3 === 0 && i === 1) {
-        await store.addProfileKey(D, p.profileId, { keyName: 'loyalty', value: `L-${g}` }, t);
-        await store.putProfileObject({ domainName: D, objectTypeName: 'orders', uniqueKey: `o-${g}`, object: '{"n":1}', keys: {}, createdAt: t, profileId: p.profileId },
-          { data: {}, source: 'orders' }, t);
-      }
-      ids.push(p.profileId);
-    }
-    groups.push({ matchId: `m${g}`, profileIds: ids, confidenceScore: 0.99 });
-  }
-  await store.createJob({ domainName: D, jobId: JOB, status: 'MERGING', jobStartTime: 1, lastUpdatedAt: 1, autoMerging: settings });
-  await store.saveJobRun(D, JOB, { kind: 'ON_DEMAND' });
-  await store.saveJobMatches(D, JOB, groups);
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  await store.close();
+  const groups = await mergingFixture({ dir, domainName: D, jobId: JOB, settings, groups: n, keyEvery: 3 });
   return { dir, groups };
 }
 
-function copyOf(dir: string): string {
-  const out = tempDir();
-  mkdirSync(out, { recursive: true });
-  copyFileSync(join(dir, DB_FILE), join(out, DB_FILE));
-  return out;
-}
+const copyOf = (dir: string) => copyDataDir(dir, tempDir());
 
 /**
  * Resumes the job. `failOn`: the profile whose merged_into insert fails (`times` times; Infinity: always) on the
