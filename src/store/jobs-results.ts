@@ -75,9 +75,10 @@ export interface MergeOutcome {
 
 export interface JobsResultsRepository {
   // ---- Identity resolution jobs area (src/store/sqlite/job-results.ts) ----
-  /** One batch of live profiles' content (no provenance: cheaper for PREPROCESSING) in profileId order after `afterId`. */
-  scanProfileData(domainName: string, afterId: string, limit: number): Promise<Array<{ profileId: string; data: ProfileData }>>;
-  /** The same batch as the JSON texts stored (PREPROCESSING hands them to the engine unparsed; src/store/sqlite/profile-texts.ts). */
+  /**
+   * One batch of live profiles' content as the JSON texts stored (no provenance), in profileId order after `afterId`:
+   * PREPROCESSING hands them to the engine unparsed.
+   */
   scanProfileTexts(domainName: string, afterId: string, limit: number): Promise<Array<{ profileId: string; data: string }>>;
   /** Creates or patches a job's run info (kind, stage timings, model, export error). */
   saveJobRun(domainName: string, jobId: string, patch: Partial<Omit<JobRunInfo, 'hasModel'>> & { model?: unknown }): Promise<void>;

@@ -1,6 +1,6 @@
 /** SQLite implementation of the jobs area's store methods (src/store/jobs-results.ts); tables in migration 010. */
 import { notFound } from '../../errors.js';
-import type { ProfileData, StoredProfile } from '../../model/profile.js';
+import type { StoredProfile } from '../../model/profile.js';
 import { MergeBatchBroken } from '../jobs-results.js';
 import type {
   GroupMergePlan, JobRunInfo, MergedContent, MergeOutcome, MergeRow, PreparedGroup, PreparedMerge, StoredMatchGroup,
@@ -12,10 +12,14 @@ import { newId, writeHistory } from './history.js';
 import { decodeMeta, encodeMeta } from './meta-codec.js';
 import { applyDerivedKeyChanges, derivedKeyChanges, PROFILE_HISTORY_TYPE } from './profiles.js';
 
-export function scanProfileData(c: SqliteContext, domainName: string, afterId: string, limit: number) {
-  return c.stmt<[string, string, number], { profile_id: string; data: string }>(
-    'SELECT profile_id, data FROM profiles WHERE domain_name = ? AND profile_id > ? ORDER BY profile_id LIMIT ?',
-  ).all(domainName, afterId, limit).map((r) => ({ profileId: r.profile_id, data: JSON.parse(r.data) as ProfileData }));
+/**
+ * One batch of live profiles' JSON texts in profileId order after `afterId` (PREPROCESSING: the engine's normalize
+ * workers read the texts, so the job thread never parses them all).
+ */
+export function scanProfileTexts(c: SqliteContext, domainName: string, afterId: string, limit: number) {
+  return c.stmt<[string, string, number], { profileId: string; data: string }>(
+    'SELECT profile_id AS profileId, data FROM profiles WHERE domain_name = ? AND profile_id > ? ORDER BY profile_id LIMIT ?',
+  ).all(domainName, afterId, limit);
 }
 
 export function saveJobRun(c: SqliteContext, domainName: string, jobId: string,

@@ -33,8 +33,8 @@ function keepDatabase(native: object): void {
   kept.push(native);
 }
 
-/** Keeps `obj` (a Database, or anything holding native objects) until the thread ends. */
-export function keepNative(obj: object): void {
+/** Keeps `obj` until the thread ends. */
+function keepNative(obj: object): void {
   kept.push(obj);
 }
 

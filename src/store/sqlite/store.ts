@@ -26,7 +26,6 @@ import * as domains from './domains.js';
 import * as history from './history.js';
 import * as jobs from './jobs.js';
 import * as jobResults from './job-results.js';
-import * as profileTexts from './profile-texts.js';
 import * as uploads from './uploads.js';
 import * as keyBacklog from './key-backlog.js';
 import * as objects from './objects.js';
@@ -133,8 +132,7 @@ export class SqliteStore implements Repository {
   async deleteJob(domain: string, jobId: string) { jobs.deleteJob(this.context, domain, jobId); }
 
   // ---- Identity resolution jobs: results, merges, schedule queries (jobs area, src/store/sqlite/job-results.ts)
-  async scanProfileData(domain: string, afterId: string, limit: number) { return jobResults.scanProfileData(this.context, domain, afterId, limit); }
-  async scanProfileTexts(domain: string, afterId: string, limit: number) { return profileTexts.scanProfileTexts(this.context, domain, afterId, limit); }
+  async scanProfileTexts(domain: string, afterId: string, limit: number) { return jobResults.scanProfileTexts(this.context, domain, afterId, limit); }
   async saveJobRun(domain: string, jobId: string, patch: Parameters<typeof jobResults.saveJobRun>[3]) { jobResults.saveJobRun(this.context, domain, jobId, patch); }
   async getJobRun(domain: string, jobId: string) { return jobResults.getJobRun(this.context, domain, jobId); }
   async getJobModel(domain: string, jobId: string) { return jobResults.getJobModel(this.context, domain, jobId); }
