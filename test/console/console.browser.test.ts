@@ -328,6 +328,9 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('console session expiry and -
     await page.getByLabel('Secret access key').fill(srv.credentials.secretAccessKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectHeading(page, 'Domains');
+    // The page's own first load must be done before the clock jumps: a list request still in flight would meet the
+    // expired session itself and send the page to sign-in before the test acts (seen once on a loaded machine).
+    await page.getByText('No domains yet').waitFor();
     clock += 31 * 60_000; // past the 30-minute idle timeout
     await page.getByLabel('Domain name').fill('too-late');
     await page.getByRole('button', { name: 'Create domain' }).click();
