@@ -21,15 +21,19 @@ interface Job {
   /** The sub-blocking order once the main thread has computed it (see SharedHoodOrder). */
   hoodOrder?: SharedHoodOrder;
   orderMinPairs?: number;
+  /** Send back every rule's keys sorted by hash (a saved key index). */
+  keepKeys?: boolean;
 }
 
 const job = workerData as Job;
 const memo: HoodMemo = { published: () => readyHoodOrder(job.hoodOrder) };
-const r = pairsFromKeys(job.n, job.keys, job.rules, job.limits, () => job.hood, memo);
+const r = pairsFromKeys(job.n, job.keys, job.rules, job.limits, () => job.hood, memo, job.keepKeys === true);
 if (r.a.length >= (job.orderMinPairs ?? Infinity)) {
   const pos = (memo.hood ?? memo.published!() ?? neighbourhoodOrder(job.hood, job.n)).order;
   memo.hood = undefined;
   r.order = pairOrder(r.a, r.b, pos, job.n);
 }
 // a and b are transferred; the order's arrays are shared memory.
-parentPort!.postMessage(r, [r.a.buffer as ArrayBuffer, r.b.buffer as ArrayBuffer]);
+const transfer = [r.a.buffer as ArrayBuffer, r.b.buffer as ArrayBuffer];
+for (const k of r.sortedKeys ?? []) transfer.push(k.hash.buffer as ArrayBuffer, k.idx.buffer as ArrayBuffer);
+parentPort!.postMessage(r, transfer);

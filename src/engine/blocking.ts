@@ -346,6 +346,8 @@ export interface CandidatePairs {
   rules: { name: string; pairs: number; cap: number; subBlocks: number; subBlockedProfiles: number }[];
   /** The comparisons' processing order of these pairs, when the blocking worker was asked to make it. */
   order?: PairOrder;
+  /** Every rule's keys sorted by hash (blocks contiguous), when asked for (`keepKeys`: a saved key index, key-index.ts). */
+  sortedKeys?: RuleKeys[];
 }
 
 /** One rule's blocking keys: key hashes and the profile index of each, in ascending profile order. */
@@ -532,9 +534,11 @@ function sizeAwareCap(sizes: Uint32Array, nBlocks: number, cap: number, minFull:
   return c;
 }
 
-export function candidatePairs(v: View, maxBlockSize: number | BlockingLimits, rules = BLOCKING_RULES, keys?: RuleKeys[]): CandidatePairs {
+export function candidatePairs(
+  v: View, maxBlockSize: number | BlockingLimits, rules = BLOCKING_RULES, keys?: RuleKeys[], keepKeys = false,
+): CandidatePairs {
   const limits: BlockingLimits = typeof maxBlockSize === 'number' ? { ...DEFAULT_LIMITS, maxBlockSize } : maxBlockSize;
-  return pairsFromKeys(v.n, keys ?? ruleKeys(v, rules), rules, limits, () => hoodInputOf(v));
+  return pairsFromKeys(v.n, keys ?? ruleKeys(v, rules), rules, limits, () => hoodInputOf(v), {}, keepKeys);
 }
 
 export interface HoodMemo {
@@ -552,15 +556,17 @@ export type RuleShape = Pick<BlockingRule, 'name' | 'capFactor' | 'budgetFactor'
  */
 export function pairsFromKeys(
   n: number, allKeys: RuleKeys[], rules: RuleShape[], limits: BlockingLimits, hoodInput: () => HoodInput,
-  memo: HoodMemo = {},
+  memo: HoodMemo = {}, keepKeys = false,
 ): CandidatePairs {
   const pa = new U32List(), pb = new U32List();
   const stats: CandidatePairs['rules'] = [];
   const members = new U32List();
+  const sortedKeys: RuleKeys[] = [];
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     const { hash, idx } = sortByHash(allKeys[r]!);
     allKeys[r] = { hash: new Uint32Array(0), idx: new Uint32Array(0) };
+    if (keepKeys) sortedKeys.push({ hash, idx });
     const ne = hash.length;
     // Block boundaries and sizes.
     const starts = new U32List();
@@ -616,7 +622,7 @@ export function pairsFromKeys(
     stats.push({ name: rule.name, pairs: rulePairs, cap, subBlocks, subBlockedProfiles });
   }
   const { a, b } = dedupPairs(pa, pb, n);
-  return { a, b, rules: stats };
+  return { a, b, rules: stats, ...(keepKeys ? { sortedKeys } : {}) };
 }
 
 /** Distinct pairs sorted by (a, b): a counting sort by a, then each a's short run of b sorted and de-duplicated. */
@@ -679,9 +685,9 @@ export const BLOCKING_THREADS = 1;
  */
 export async function candidatePairsOffThread(
   v: View, limits: BlockingLimits, keys: RuleKeys[] | undefined, useWorker: boolean, rules = BLOCKING_RULES,
-  minProfiles = WORKER_MIN_PROFILES, threads = BLOCKING_THREADS, orderMinPairs = Infinity,
+  minProfiles = WORKER_MIN_PROFILES, threads = BLOCKING_THREADS, orderMinPairs = Infinity, keepKeys = false,
 ): Promise<CandidatePairs> {
-  if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys);
+  if (!useWorker || v.n < minProfiles) return candidatePairs(v, limits, rules, keys, keepKeys);
   const allKeys = keys ?? ruleKeys(v, rules);
   const hood = hoodInputOf(v);
   const hoodOrder = sharedHoodOrderOf(v);
@@ -707,6 +713,7 @@ export async function candidatePairsOffThread(
         // With one worker its pairs are the result: it also makes their processing order (pair-order.ts), from the
         // sub-blocking order it has already computed, instead of the main thread afterwards.
         orderMinPairs: groups.length === 1 ? orderMinPairs : Infinity,
+        keepKeys,
       },
       transferList: transfer,
     });
@@ -726,7 +733,12 @@ export async function candidatePairsOffThread(
   let merged = { a: parts[0]!.result.a, b: parts[0]!.result.b };
   for (let k = 1; k < parts.length; k++) merged = mergePairs(merged, parts[k]!.result);
   const order = parts.length === 1 ? parts[0]!.result.order : undefined;
-  return { a: merged.a, b: merged.b, rules: stats, ...(order ? { order } : {}) };
+  let sortedKeys: RuleKeys[] | undefined;
+  if (keepKeys) {
+    sortedKeys = new Array<RuleKeys>(rules.length);
+    for (const { group, result } of parts) group.forEach((r, k) => (sortedKeys![r] = result.sortedKeys![k]!));
+  }
+  return { a: merged.a, b: merged.b, rules: stats, ...(order ? { order } : {}), ...(sortedKeys ? { sortedKeys } : {}) };
 }
 
 /** Union of two pair lists, each sorted by (a, b) without duplicates: the same, merged. */

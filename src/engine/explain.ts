@@ -14,13 +14,26 @@ export function isModel(x: unknown): x is Model {
 }
 
 export function explainGroup(saved: unknown, profiles: EngineProfile[]): PairEvidence[] {
-  if (!isModel(saved)) throw new Error('explainGroup: not a Coalesce engine model');
+  return scorePairs(saved, profiles, 'explainGroup', (a) => a + 1);
+}
+
+/**
+ * Single-profile matching: `profile` against each of `others` (e.g. the candidates key-index.ts found), scored with
+ * the saved model through the same code as explainGroup; one PairEvidence per other profile, in their order.
+ */
+export function scoreProfile(saved: unknown, profile: EngineProfile, others: EngineProfile[]): PairEvidence[] {
+  return scorePairs(saved, [profile, ...others], 'scoreProfile', (a) => (a === 0 ? 1 : Infinity));
+}
+
+/** Evidence of the pairs (a, b), b from firstB(a) on, of `profiles` under the saved model. */
+function scorePairs(saved: unknown, profiles: EngineProfile[], caller: string, firstB: (a: number) => number): PairEvidence[] {
+  if (!isModel(saved)) throw new Error(`${caller}: not a Coalesce engine model`);
   const model = withCurrentLevels(saved);
   const cols = buildColumns(profiles, model.normalize);
   const scorer = new Scorer(model, cols, savedTf(model.comparisons.map((c) => c.tf), cols, model.fullName?.tf));
   const out: PairEvidence[] = [];
   for (let a = 0; a < cols.n; a++) {
-    for (let b = a + 1; b < cols.n; b++) out.push(scorer.evidence(patternOf(cols, a, b), a, b));
+    for (let b = firstB(a); b < cols.n; b++) out.push(scorer.evidence(patternOf(cols, a, b), a, b));
   }
   releaseViewCaches();
   return out;

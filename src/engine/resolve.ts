@@ -10,6 +10,7 @@ import { COMPARISONS, releaseViewCaches } from './compare.js';
 import { estimateU, log2, PATTERN_CODES, trainEm, type ComparisonParams, type Model } from './model.js';
 import { fullNameCounts, fullNameTable, fullNameU, liveTf, tfTableOf, type LiveTf } from './tf.js';
 import { cluster } from './cluster.js';
+import { keyIndexOf } from './key-index.js';
 import { LOCALITY_MIN_PAIRS, prepareLocality, startPatternsLocal } from './locality.js';
 import { DEFAULT_EMAIL_RULES } from './normalize/email.js';
 import type { CandidateSet, EngineInput, EngineOptions, EngineProfile, LinkedPair, ResolveResult } from './types.js';
@@ -116,7 +117,7 @@ export async function resolve(profiles: EngineInput, options: EngineOptions = {}
   };
   const progress = options.onProgress ?? (() => {});
   const threshold = options.threshold ?? DEFAULTS.threshold;
-  const { ids, cand, probs, linked, linkedP, model } = await scoreCandidates(profiles, options, lap, progress);
+  const { ids, cand, probs, linked, linkedP, model, keyIndex } = await scoreCandidates(profiles, options, lap, progress);
   const nPairs = cand.a.length;
 
   progress('cluster', 0);
@@ -147,6 +148,7 @@ export async function resolve(profiles: EngineInput, options: EngineOptions = {}
   } as Omit<ResolveResult, 'pairs'> as ResolveResult;
   lazyPairs(result, ids, la, lb, linkedP);
   if (options.returnCandidates) result.candidates = { left: cand.a, right: cand.b };
+  if (keyIndex) result.keyIndex = keyIndex;
   return result;
 }
 
@@ -222,7 +224,9 @@ export async function scoreCandidates(
   progress('block', 0);
   const limits = blockingLimitsOf(options);
   const offThread = (options.workers ?? 1) > 0 && cols.n >= WORKER_MIN_PROFILES;
-  const blocking = candidatePairsOffThread(cols, limits, keys, offThread, BLOCKING_RULES, WORKER_MIN_PROFILES, BLOCKING_THREADS, LOCALITY_MIN_PAIRS);
+  const blocking = candidatePairsOffThread(
+    cols, limits, keys, offThread, BLOCKING_RULES, WORKER_MIN_PROFILES, BLOCKING_THREADS, LOCALITY_MIN_PAIRS, options.keyIndex === true,
+  );
   // While pair generation runs on its thread, the main thread prepares the comparisons' locality order, then what
   // training needs that does not depend on the comparison patterns (it would otherwise wait for the blocking worker,
   // and in the train stage the comparison worker waits for it).
@@ -230,6 +234,9 @@ export async function scoreCandidates(
   const samples = options.uSamples ?? Math.min(DEFAULTS.uSamples, (cols.n * (cols.n - 1)) / 2);
   const inputs = trainingInputs(cols, samples, seed);
   const cand = await blocking;
+  // The saved key index (key-index.ts): blocking's sorted keys and the profiles' neighbourhood keys.
+  const keyIndex = cand.sortedKeys ? keyIndexOf(cols, cand.sortedKeys) : undefined;
+  delete cand.sortedKeys;
   // The pairs' processing order the blocking worker made goes with the run (dropped once scored), not with cand.
   if (prep && cand.order) prep.order = cand.order;
   delete cand.order;
@@ -294,7 +301,7 @@ export async function scoreCandidates(
     // The linked pairs stay typed arrays (candidate indices and probabilities) until resolve makes their objects.
     releaseViewCaches();
     lap('score');
-    return { ids: cols.ids, cand, probs, linked, linkedP, model };
+    return { ids: cols.ids, cand, probs, linked, linkedP, model, keyIndex };
   } catch (e) {
     run.close();
     throw e;

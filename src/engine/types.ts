@@ -6,6 +6,7 @@
  */
 import type { FieldMeta, ProfileData } from '../model/profile.js';
 import type { EmailProviderRule } from './normalize/email.js';
+import type { KeyIndex } from './key-index.js';
 
 export interface EngineProfile {
   id: string;
@@ -69,6 +70,11 @@ export interface EngineOptions {
   uEstimation?: 'em' | 'random';
   /** Also return the candidate pairs (profile indices) so blocking recall can be measured. */
   returnCandidates?: boolean;
+  /**
+   * Also return the blocking-key index (key-index.ts) that single-profile matching needs: what a job saves with its
+   * model (~90 bytes a profile at a million).
+   */
+  keyIndex?: boolean;
 }
 
 export interface CandidateSet {
@@ -126,6 +132,8 @@ export interface ResolveResult {
   stats: ResolveStats;
   /** Present when options.returnCandidates is set. */
   candidates?: CandidateSet;
+  /** Present when options.keyIndex is set: profile positions are the input's order. */
+  keyIndex?: KeyIndex;
 }
 
 export type Resolve = (profiles: EngineInput, options?: EngineOptions) => Promise<ResolveResult>;
