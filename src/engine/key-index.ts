@@ -144,18 +144,44 @@ function neighbours(index: KeyIndex, members: Uint32Array, place: HoodPlace, rea
 
 // ---- Binary form (what a job stores) ----------------------------------------------------------------------------
 
-const MAGIC = 'coalesce-key-index/1';
+const MAGIC = 'coalesce-key-index/2';
+
+/** What a stored index carries besides the index: each position's profile id, and its match group in the run. */
+export interface KeyIndexProfiles {
+  ids: string[];
+  /** MatchIds of the run's groups; groupOf[position] indexes it (−1: in no group). */
+  matchIds: string[];
+  groupOf: Int32Array;
+}
+
+/** `groupOf` / `matchIds` of a run's groups (groups of one profile count as none). */
+export function groupsByPosition(ids: string[], groups: Array<{ matchId: string; profileIds: string[] }>): Pick<KeyIndexProfiles, 'matchIds' | 'groupOf'> {
+  const position = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) position.set(ids[i]!, i);
+  const groupOf = new Int32Array(ids.length).fill(-1);
+  const matchIds: string[] = [];
+  for (const g of groups) {
+    if (g.profileIds.length < 2) continue;
+    for (const id of g.profileIds) {
+      const i = position.get(id);
+      if (i !== undefined) groupOf[i] = matchIds.length;
+    }
+    matchIds.push(g.matchId);
+  }
+  return { matchIds, groupOf };
+}
 
 /**
- * The index and its profiles' ids as bytes: a JSON header (sizes, rules, names, ids) then the typed arrays, each at
- * a 4-byte-aligned offset so that loading wraps them without copying.
+ * The index and its profiles (ids, groups) as bytes: a JSON header (sizes, rules, names, ids, MatchIds) then the
+ * typed arrays, each at a 4-byte-aligned offset so that loading wraps them without copying.
  */
-export function encodeKeyIndex(index: KeyIndex, ids: string[]): Buffer {
-  if (ids.length !== index.n) throw new Error('key index: one id per profile');
-  const arrays: Uint32Array[] = [index.hoodLast, index.hoodFirst, index.hoodMonth];
+export function encodeKeyIndex(index: KeyIndex, profiles: KeyIndexProfiles): Buffer {
+  const { ids, matchIds, groupOf } = profiles;
+  if (ids.length !== index.n || groupOf.length !== index.n) throw new Error('key index: one id and group per profile');
+  const arrays: Array<Uint32Array | Int32Array> = [index.hoodLast, index.hoodFirst, index.hoodMonth, groupOf];
   for (const k of index.keys) arrays.push(k.hash, k.idx);
   const header = Buffer.from(JSON.stringify({
-    magic: MAGIC, n: index.n, rules: index.rules, lengths: index.keys.map((k) => k.hash.length), names: index.names, ids,
+    magic: MAGIC, n: index.n, rules: index.rules, lengths: index.keys.map((k) => k.hash.length), names: index.names, ids, matchIds,
   }));
   const headerBytes = 8 + Math.ceil(header.length / 4) * 4;
   let total = headerBytes;
@@ -172,12 +198,12 @@ export function encodeKeyIndex(index: KeyIndex, ids: string[]): Buffer {
   return out;
 }
 
-export function decodeKeyIndex(bytes: Uint8Array): { index: KeyIndex; ids: string[] } {
+export function decodeKeyIndex(bytes: Uint8Array): { index: KeyIndex } & KeyIndexProfiles {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 8 || buf.readUInt32LE(0) !== 0x4b495831) throw new Error('key index: not a Coalesce key index');
   const headerLength = buf.readUInt32LE(4);
   const header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as {
-    magic: string; n: number; rules: string[]; lengths: number[]; names: string[]; ids: string[];
+    magic: string; n: number; rules: string[]; lengths: number[]; names: string[]; ids: string[]; matchIds: string[];
   };
   if (header.magic !== MAGIC) throw new Error(`key index: unknown format ${header.magic}`);
   // Aligned copy when the bytes do not start at a multiple of 4 (typed arrays need it).
@@ -191,6 +217,11 @@ export function decodeKeyIndex(bytes: Uint8Array): { index: KeyIndex; ids: strin
   };
   const n = header.n;
   const hoodLast = take(n), hoodFirst = take(n), hoodMonth = take(n);
+  const groupWords = take(n);
+  const groupOf = new Int32Array(groupWords.buffer, groupWords.byteOffset, n);
   const keys = header.lengths.map((len) => ({ hash: take(len), idx: take(len) }));
-  return { index: { n, rules: header.rules, keys, hoodLast, hoodFirst, hoodMonth, names: header.names }, ids: header.ids };
+  return {
+    index: { n, rules: header.rules, keys, hoodLast, hoodFirst, hoodMonth, names: header.names },
+    ids: header.ids, matchIds: header.matchIds, groupOf,
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * A minimal SigV4-signed client for the Coalesce extension operations (not in the published AWS SDKs), used by the
- * CLI and the tests: StartIdentityResolutionJob and GetMatchExplanation.
+ * CLI and the tests: StartIdentityResolutionJob, GetMatchExplanation and MatchProfile.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -45,3 +45,13 @@ export const getMatchExplanation = (o: ExtensionClientOptions, domainName: strin
     MatchId: string; JobId: string; ConfidenceScore: number; ProfileIds: string[];
     Pairs: Array<{ ProfileIdA: string; ProfileIdB: string; Probability: number; TotalWeight: number; Attributes: Array<{ Attribute: string; Level: string; Weight: number; ValueA?: string; ValueB?: string }> }>;
   }>(o, 'GET', `/domains/${encodeURIComponent(domainName)}/matches/${encodeURIComponent(matchId)}/explanation`);
+
+export interface ProfileMatchOutput {
+  ProfileId: string; MatchId?: string; Probability: number; TotalWeight: number; BlockingRules: string[];
+  Attributes: Array<{ Attribute: string; Level: string; Weight: number; ValueA?: string; ValueB?: string }>;
+}
+
+/** MatchProfile: `request` holds ProfileId or Profile (a profile's fields), and optionally MinProbability, MaxResults. */
+export const matchProfile = (o: ExtensionClientOptions, domainName: string, request: Record<string, unknown>) =>
+  signedRequest<{ JobId: string; CandidatesCompared: number; Matches: ProfileMatchOutput[] }>(
+    o, 'POST', `/domains/${encodeURIComponent(domainName)}/profiles/match`, request);

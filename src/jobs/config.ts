@@ -54,6 +54,11 @@ export interface JobsConfig {
   /** Profiles per store read in PREPROCESSING. */
   scanBatch: number;
   /**
+   * Save the engine's blocking-key index with the job (COALESCE_JOBS_KEY_INDEX, default on; 0 = off): what
+   * MatchProfile needs to match one profile against the job's profiles (docs/jobs.md, "Matching one profile").
+   */
+  keyIndex: boolean;
+  /**
    * Test hook (COALESCE_JOBS_TEST_PAUSE): 'FIND_MATCHING' pauses a job right after it enters FIND_MATCHING;
    * 'MERGING' pauses after half of the eligible groups were merged. Used by crash tests to SIGKILL at a known point.
    */
@@ -69,6 +74,7 @@ export const DEFAULT_JOBS_CONFIG: JobsConfig = {
   inline: false,
   engineSeed: 1,
   scanBatch: 5_000,
+  keyIndex: true,
   walCheckpointPages: 16_000,
   mergeCommitEvery: 1000,
   mergeCommitMs: 250,
@@ -116,6 +122,9 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   else if (restart === '0' || restart === 'false') out.mergeWalRestart = false;
   const minGroups = num(env.COALESCE_MERGE_PLANNER_MIN_GROUPS);
   if (minGroups !== undefined && minGroups >= 0) out.mergePlannerMinGroups = Math.floor(minGroups);
+  const keyIndex = env.COALESCE_JOBS_KEY_INDEX;
+  if (keyIndex === '0' || keyIndex === 'false') out.keyIndex = false;
+  else if (keyIndex === '1' || keyIndex === 'true') out.keyIndex = true;
   const pause = env.COALESCE_JOBS_TEST_PAUSE;
   if (pause === 'FIND_MATCHING' || pause === 'MERGING') out.testPauseAt = pause;
   return out;

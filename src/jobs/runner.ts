@@ -44,6 +44,8 @@ export interface RunParams {
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
 const MERGE_BATCH = 500;
 const SAVE_MATCHES_CHUNK = 5_000;
+/** Part size of a saved key index (a million profiles: ~120 MB, 8 parts). */
+const KEY_INDEX_PART_BYTES = 16 * 1024 * 1024;
 /** ~20 WAL pages per merge: a background flush per ~5 MB written. */
 const WAL_FLUSH_EVERY = 16;
 
@@ -175,8 +177,13 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   const engine = await loadEngine().catch((e: Error) => { throw new JobError(`The matching engine is not available: ${e.message}`); });
   const result = await engine.resolve({ ids, data: texts }, {
     seed: config.engineSeed, ...(config.engineWorkers !== undefined ? { workers: config.engineWorkers } : {}),
+    keyIndex: config.keyIndex,
   });
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
+  // The key index's bytes (positions are `ids`' order) are made now, while the ids are at hand; saved below.
+  const keyIndexBytes = result.keyIndex
+    ? engine.encodeKeyIndex(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) }) : undefined;
+  delete result.keyIndex;
   // Only grouped profiles are exported: keep their row cells (as the export would write them now) and drop the rest.
   const grouped = new Set<string>();
   for (const g of groups) for (const id of g.profileIds) grouped.add(id);
@@ -194,12 +201,23 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
     await store.saveJobMatches(domainName, jobId, groups.slice(i, i + SAVE_MATCHES_CHUNK), i + 1);
   }
   await store.saveJobRun(domainName, jobId, { model: result.model });
+  if (keyIndexBytes) await saveKeyIndex(store, p, keyIndexBytes);
   onResultsSaved();
   stats.NumberOfMatchesFound = groups.length;
   timings.FIND_MATCHING = performance.now() - t;
   logMemory(p, 'FIND_MATCHING');
   await store.saveJobRun(domainName, jobId, { stageTimings: timings });
   return exportCells;
+}
+
+/** The key index in parts of KEY_INDEX_PART_BYTES, one transaction each, API writers let in between. */
+async function saveKeyIndex(store: Repository, p: RunParams, bytes: Buffer): Promise<void> {
+  let part = 0;
+  for (let o = 0; o < bytes.length || o === 0; o += KEY_INDEX_PART_BYTES, part++) {
+    if (part > 0) await p.yieldToWriters?.();
+    await store.saveJobKeyIndexPart(p.domainName, p.jobId, part, bytes.subarray(o, o + KEY_INDEX_PART_BYTES));
+  }
+  await store.completeJobKeyIndex(p.domainName, p.jobId, part);
 }
 
 async function* iterateGroups(store: Repository, domainName: string, jobId: string) {

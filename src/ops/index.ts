@@ -12,6 +12,7 @@ import * as keys from './profile-keys.js';
 import * as matches from './matches.js';
 import * as profiles from './profiles.js';
 import * as tags from './tags.js';
+import { matchProfile } from './match-profile.js';
 import * as uploads from './upload-jobs.js';
 import type { HandlerMap } from './types.js';
 
@@ -52,6 +53,7 @@ const jobsHandlers: HandlerMap = {
   GetAutoMergingPreview: matches.getAutoMergingPreview,
   StartIdentityResolutionJob: matches.startIdentityResolutionJob,
   GetMatchExplanation: matches.getMatchExplanation,
+  MatchProfile: matchProfile,
 };
 
 /** Bulk ingestion area (upload jobs). */

@@ -84,6 +84,14 @@ export interface JobsResultsRepository {
   saveJobRun(domainName: string, jobId: string, patch: Partial<Omit<JobRunInfo, 'hasModel'>> & { model?: unknown }): Promise<void>;
   getJobRun(domainName: string, jobId: string): Promise<JobRunInfo | undefined>;
   getJobModel(domainName: string, jobId: string): Promise<unknown | undefined>;
+  /** One part (0, 1, …) of a job's blocking-key index (src/engine/key-index.ts), in its own transaction. */
+  saveJobKeyIndexPart(domainName: string, jobId: string, part: number, data: Uint8Array): Promise<void>;
+  /** Makes a job's key index (parts 0 … parts − 1) the domain's one index; the others are deleted. */
+  completeJobKeyIndex(domainName: string, jobId: string, parts: number): Promise<void>;
+  /** The domain's complete key index (the newest a job saved) as its parts in order. */
+  loadJobKeyIndex(domainName: string): Promise<{ jobId: string; parts: Buffer[] } | undefined>;
+  /** The job of the domain's complete key index, if any. */
+  keyIndexJobId(domainName: string): Promise<string | undefined>;
   /**
    * Replaces a job's match groups (in the given order) in one transaction; with `firstSeq` > 1, appends them as
    * groups firstSeq, firstSeq+1, … instead (a large result saved in several short transactions).

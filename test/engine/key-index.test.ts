@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidatesOf, decodeKeyIndex, encodeKeyIndex, explainGroup, resolve, scoreProfile } from '../../src/engine/index.js';
+import { candidatesOf, decodeKeyIndex, encodeKeyIndex, explainGroup, groupsByPosition, resolve, scoreProfile } from '../../src/engine/index.js';
 import { buildColumns } from '../../src/engine/columns.js';
 import { candidatePairs, candidatePairsOffThread, ruleKeys } from '../../src/engine/blocking.js';
 import { blockingLimitsOf, normalizeOptionsOf } from '../../src/engine/resolve.js';
@@ -111,12 +111,19 @@ describe('key index (single-profile matching)', () => {
 
   it('survives its binary form', () => {
     const ids = base.map((p) => p.id);
-    const bytes = encodeKeyIndex(index, ids);
+    const groups = groupsByPosition(ids, result.groups);
+    expect(groups.matchIds.length).toBe(result.groups.filter((g) => g.profileIds.length >= 2).length);
+    const bytes = encodeKeyIndex(index, { ids, ...groups });
     // Stored bytes may come back at any offset (a copy into a larger buffer at an odd position).
     const shifted = Buffer.alloc(bytes.length + 3);
     bytes.copy(shifted, 3);
     const back = decodeKeyIndex(shifted.subarray(3));
     expect(back.ids).toEqual(ids);
+    expect(back.matchIds).toEqual(groups.matchIds);
+    expect(Array.from(back.groupOf)).toEqual(Array.from(groups.groupOf));
+    for (const g of result.groups.filter((x) => x.profileIds.length >= 2).slice(0, 30)) {
+      for (const id of g.profileIds) expect(back.matchIds[back.groupOf[ids.indexOf(id)]!]).toBe(g.matchId);
+    }
     expect(back.index.names).toEqual(index.names);
     expect(back.index.rules).toEqual(index.rules);
     expect(Buffer.from(back.index.hoodLast.buffer, back.index.hoodLast.byteOffset, back.index.hoodLast.byteLength))

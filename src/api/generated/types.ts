@@ -1736,6 +1736,48 @@ export interface MatchPairEvidence {
   Attributes?: Array<MatchAttributeEvidence>;
 }
 
+export interface MatchProfileFields {
+  AccountNumber?: string;
+  AdditionalInformation?: string;
+  PartyType?: "INDIVIDUAL" | "BUSINESS" | "OTHER";
+  BusinessName?: string;
+  FirstName?: string;
+  MiddleName?: string;
+  LastName?: string;
+  BirthDate?: string;
+  Gender?: "MALE" | "FEMALE" | "UNSPECIFIED";
+  PhoneNumber?: string;
+  MobilePhoneNumber?: string;
+  HomePhoneNumber?: string;
+  BusinessPhoneNumber?: string;
+  EmailAddress?: string;
+  PersonalEmailAddress?: string;
+  BusinessEmailAddress?: string;
+  Address?: Address;
+  ShippingAddress?: Address;
+  MailingAddress?: Address;
+  BillingAddress?: Address;
+  Attributes?: Record<string, string>;
+  PartyTypeString?: string;
+  GenderString?: string;
+  ProfileType?: "ACCOUNT_PROFILE" | "PROFILE";
+  EngagementPreferences?: EngagementPreferences;
+}
+
+export interface MatchProfileRequest {
+  DomainName: string;
+  ProfileId?: string;
+  Profile?: MatchProfileFields;
+  MinProbability?: number;
+  MaxResults?: number;
+}
+
+export interface MatchProfileResponse {
+  JobId?: string;
+  CandidatesCompared?: number;
+  Matches?: Array<ProfileMatch>;
+}
+
 export interface MatchingRequest {
   Enabled: boolean;
   JobSchedule?: JobSchedule;
@@ -1879,6 +1921,15 @@ export interface ProfileHistoryRecord {
   ActionType: "ADDED_PROFILE_KEY" | "DELETED_PROFILE_KEY" | "CREATED" | "UPDATED" | "INGESTED" | "DELETED_BY_CUSTOMER" | "EXPIRED" | "MERGED" | "DELETED_BY_MERGE";
   ProfileObjectUniqueKey?: string;
   PerformedBy?: string;
+}
+
+export interface ProfileMatch {
+  ProfileId?: string;
+  MatchId?: string;
+  Probability?: number;
+  TotalWeight?: number;
+  BlockingRules?: Array<string>;
+  Attributes?: Array<MatchAttributeEvidence>;
 }
 
 export interface ProfileQueryFailures {
@@ -2591,6 +2642,7 @@ export interface Operations {
   UpdateRecommender: { input: UpdateRecommenderRequest; output: UpdateRecommenderResponse };
   StartIdentityResolutionJob: { input: StartIdentityResolutionJobRequest; output: StartIdentityResolutionJobResponse };
   GetMatchExplanation: { input: GetMatchExplanationRequest; output: GetMatchExplanationResponse };
+  MatchProfile: { input: MatchProfileRequest; output: MatchProfileResponse };
 }
 
 export type OperationName = keyof Operations;

@@ -57,6 +57,48 @@ export function getJobModel(c: SqliteContext, domainName: string, jobId: string)
   return r?.model ? JSON.parse(r.model) : undefined;
 }
 
+/** One part of a job's blocking-key index (saveJobKeyIndexPart in jobs-results.ts). */
+export function saveJobKeyIndexPart(c: SqliteContext, domainName: string, jobId: string, part: number, data: Uint8Array): void {
+  c.tx(() => {
+    c.stmt('INSERT OR REPLACE INTO job_key_index (domain_name, job_id, part, data) VALUES (?, ?, ?, ?)')
+      .run(domainName, jobId, part, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+}
+
+/** Marks a job's key index complete and drops the domain's other indexes (only the newest is kept). */
+export function completeJobKeyIndex(c: SqliteContext, domainName: string, jobId: string, parts: number): void {
+  c.tx(() => {
+    c.stmt('UPDATE job_runs SET key_index_parts = ? WHERE domain_name = ? AND job_id = ?').run(parts, domainName, jobId);
+    c.stmt('DELETE FROM job_key_index WHERE domain_name = ? AND (job_id != ? OR part >= ?)').run(domainName, jobId, parts);
+    c.stmt('UPDATE job_runs SET key_index_parts = NULL WHERE domain_name = ? AND job_id != ? AND key_index_parts IS NOT NULL')
+      .run(domainName, jobId);
+  });
+}
+
+/** The job whose complete key index the domain has (a cheap check before reloading a cached index). */
+export function keyIndexJobId(c: SqliteContext, domainName: string): string | undefined {
+  return c.stmt<[string], { job_id: string }>(
+    'SELECT job_id FROM job_runs WHERE domain_name = ? AND key_index_parts IS NOT NULL',
+  ).get(domainName)?.job_id;
+}
+
+/**
+ * The domain's complete key index: its job and its parts in order. (A newer job completing its own index in between
+ * the two reads deletes these parts: then fewer parts come back and the answer is undefined, as if just replaced.)
+ */
+export function loadJobKeyIndex(c: SqliteContext, domainName: string): { jobId: string; parts: Buffer[] } | undefined {
+  {
+    const run = c.stmt<[string], { job_id: string; key_index_parts: number }>(
+      'SELECT job_id, key_index_parts FROM job_runs WHERE domain_name = ? AND key_index_parts IS NOT NULL',
+    ).get(domainName);
+    if (!run) return undefined;
+    const parts = c.stmt<[string, string], { data: Buffer }>(
+      'SELECT data FROM job_key_index WHERE domain_name = ? AND job_id = ? ORDER BY part',
+    ).all(domainName, run.job_id).map((r) => r.data);
+    return parts.length === run.key_index_parts ? { jobId: run.job_id, parts } : undefined;
+  }
+}
+
 export function saveJobMatches(c: SqliteContext, domainName: string, jobId: string, groups: MatchGroupRecord[], firstSeq = 1): void {
   c.tx(() => {
     if (firstSeq <= 1) c.stmt('DELETE FROM job_matches WHERE domain_name = ? AND job_id = ?').run(domainName, jobId);

@@ -136,6 +136,10 @@ export class SqliteStore implements Repository {
   async saveJobRun(domain: string, jobId: string, patch: Parameters<typeof jobResults.saveJobRun>[3]) { jobResults.saveJobRun(this.context, domain, jobId, patch); }
   async getJobRun(domain: string, jobId: string) { return jobResults.getJobRun(this.context, domain, jobId); }
   async getJobModel(domain: string, jobId: string) { return jobResults.getJobModel(this.context, domain, jobId); }
+  async saveJobKeyIndexPart(domain: string, jobId: string, part: number, data: Uint8Array) { jobResults.saveJobKeyIndexPart(this.context, domain, jobId, part, data); }
+  async completeJobKeyIndex(domain: string, jobId: string, parts: number) { jobResults.completeJobKeyIndex(this.context, domain, jobId, parts); }
+  async loadJobKeyIndex(domain: string) { return jobResults.loadJobKeyIndex(this.context, domain); }
+  async keyIndexJobId(domain: string) { return jobResults.keyIndexJobId(this.context, domain); }
   async saveJobMatches(domain: string, jobId: string, groups: MatchGroupRecord[], firstSeq?: number) { jobResults.saveJobMatches(this.context, domain, jobId, groups, firstSeq); }
   async listJobMatches(domain: string, jobId: string, afterSeq: number, limit: number, mergeState?: 0 | 1 | 2) {
     return jobResults.listJobMatches(this.context, domain, jobId, afterSeq, limit, mergeState);

@@ -10,6 +10,7 @@ import { m002HistoryIndex } from './002-history-index.js';
 import { m003DomainDeleting } from './003-domain-deleting.js';
 import { m010Jobs } from './010-jobs.js';
 import { m011MergeLogLean } from './011-merge-log-lean.js';
+import { m012JobKeyIndex } from './012-job-key-index.js';
 import { m020Uploads } from './020-uploads.js';
 import { m021ProfileKeyBacklog } from './021-profile-key-backlog.js';
 
@@ -25,6 +26,7 @@ export const migrations: Migration[] = [
   m003DomainDeleting,
   m010Jobs,
   m011MergeLogLean,
+  m012JobKeyIndex,
   m020Uploads,
   m021ProfileKeyBacklog,
 ];
