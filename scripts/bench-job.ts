@@ -10,6 +10,7 @@
  * Meanwhile a second client writes (CreateProfile into another domain of the same data dir, one every ~20 ms) and
  * records each latency: API writers share SQLite's write lock with the job's merge commits (`BENCH_WRITES=0`: no
  * writer).
+ * After the job: MatchProfile for 200 of the loaded profiles' contents (first call = loading the job's key index).
  * Options (env): BENCH_PROFILES (default 1000000), BENCH_SEED (default 1), BENCH_KEEP=1 keeps the data dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { CreateDomainCommand, CreateProfileCommand, CustomerProfilesClient, GetI
 const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
 const { startServer } = (await import(dist('server.js'))) as typeof import('../src/server.js');
 const { jobsPlugin } = (await import(dist('jobs/plugin.js'))) as typeof import('../src/jobs/plugin.js');
-const { startIdentityResolutionJob } = (await import(dist('jobs/client.js'))) as typeof import('../src/jobs/client.js');
+const { matchProfile, startIdentityResolutionJob } = (await import(dist('jobs/client.js'))) as typeof import('../src/jobs/client.js');
 const { generateRecords } = (await import(dist('engine/generate/index.js'))) as typeof import('../src/engine/generate/index.js');
 const { insertProfile } = (await import(dist('store/sqlite/profiles.js'))) as typeof import('../src/store/sqlite/profiles.js');
 const { applyProfileWrite } = (await import(dist('store/profile-write.js'))) as typeof import('../src/store/profile-write.js');
@@ -71,7 +72,13 @@ const flush = () => {
   });
   batch = [];
 };
+// Probes for MatchProfile after the job: every PROBE_EVERY-th record's content (itself and its duplicates to find).
+const PROBE_COUNT = 200;
+const PROBE_EVERY = Math.max(1, Math.floor(N / PROBE_COUNT));
+const probes: Array<import('../src/model/profile.js').ProfileData> = [];
+let seen = 0;
 for (const r of generateRecords(N, SEED)) {
+  if (seen++ % PROBE_EVERY === 0 && probes.length < PROBE_COUNT) probes.push(r.profile.data);
   batch.push({ data: r.profile.data, updatedAt: r.updatedAt });
   if (batch.length === 10_000) {
     flush();
@@ -157,6 +164,25 @@ console.log(`CreateProfile (another domain) while running: n=${writeLatencies.le
 for (const [st, l] of Object.entries(writesByStage)) {
   l.sort((a, b) => a - b);
   console.log(`  in ${st.padEnd(14)} n=${l.length} p99=${l[Math.min(l.length - 1, Math.floor(0.99 * l.length))]!.toFixed(1)} ms max=${l[l.length - 1]!.toFixed(1)} ms`);
+}
+// MatchProfile against the job's saved key index (the first call loads and decodes the index into the server).
+{
+  const times: number[] = [];
+  let candidates = 0, matched = 0, first = NaN;
+  for (let i = 0; i < probes.length; i++) {
+    const s = performance.now();
+    const out = await matchProfile(ext, DOMAIN, { Profile: probes[i] });
+    const ms = performance.now() - s;
+    if (i === 0) first = ms;
+    else times.push(ms);
+    candidates += out.CandidatesCompared;
+    if (out.Matches.length > 0) matched++;
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
+  console.log(`MatchProfile after the job: first call ${first.toFixed(0)} ms (loads the key index), then n=${times.length} p50=${q(50).toFixed(1)} ms p99=${q(99).toFixed(1)} ms; ${(candidates / probes.length).toFixed(1)} candidates compared per profile, ${matched} of ${probes.length} with a match`);
+  const stored = await server.store.loadJobKeyIndex(DOMAIN);
+  console.log(`  key index saved with the job: ${((stored?.parts.reduce((n, b) => n + b.length, 0) ?? 0) / 2 ** 20).toFixed(1)} MiB in ${stored?.parts.length ?? 0} parts`);
 }
 writer.destroy();
 client.destroy();

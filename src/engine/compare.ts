@@ -135,13 +135,21 @@ function namesFar(v: View, x: number, y: number, min: number): boolean {
  * view's value. kind 0 = jaroWinkler, 1 = jaroWinklerAtLeast 0.8, 2 = jaroWinklerAtLeast 0.9.
  */
 const MEMO_BITS = 16;
+/**
+ * Slots of a view's memo: up to 2^max, fewer for a view of few values (explanations and single-profile matching
+ * build views of a handful of profiles, for which megabytes of memo cost more than their comparisons). A memo is a
+ * cache: its size changes no result.
+ */
+function memoBits(values: number, max: number): number {
+  return Math.min(max, Math.max(6, Math.ceil(Math.log2(values + 1)) + 2));
+}
 /** Memo kinds: 0–2 similarities (see MEMO_MIN), 3 = first-name level, 4 = last-name level. */
 const MEMO_KINDS = 5;
 /**
  * Slot s is 16 bytes: ids (x, y) at keys[4s], keys[4s + 1] and the value at vals[2s + 1] (two views of one buffer),
  * so a lookup touches one cache line, not one in each of three arrays (the memo is megabytes: most lookups miss).
  */
-interface NameMemo { keys: Int32Array; vals: Float64Array }
+interface NameMemo { keys: Int32Array; vals: Float64Array; shift: number }
 const nameMemos = new WeakMap<View, NameMemo>();
 const MEMO_MIN = [0, 0.8, 0.9];
 let memoView: View | undefined;
@@ -151,14 +159,15 @@ let memoSlot = 0;
 function memoGet(v: View, x: number, y: number, kind: number): number {
   let memo = v === memoView ? memoOfView : nameMemos.get(v);
   if (!memo) {
-    const buffer = new ArrayBuffer((1 << MEMO_BITS) * MEMO_KINDS * 16);
-    memo = { keys: new Int32Array(buffer), vals: new Float64Array(buffer) };
+    const bits = memoBits(v.tables.name.values.length, MEMO_BITS);
+    const buffer = new ArrayBuffer((1 << bits) * MEMO_KINDS * 16);
+    memo = { keys: new Int32Array(buffer), vals: new Float64Array(buffer), shift: 32 - bits };
     for (let s = 0; s < memo.keys.length; s += 4) memo.keys[s] = -1;
     nameMemos.set(v, memo);
   }
   memoView = v;
   memoOfView = memo;
-  const slot = (memoSlot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - MEMO_BITS)) * MEMO_KINDS + kind);
+  const slot = (memoSlot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> memo.shift) * MEMO_KINDS + kind);
   const keys = memo.keys;
   return keys[4 * slot] === x && keys[4 * slot + 1] === y ? memo.vals[2 * slot + 1]! : NaN;
 }
@@ -403,14 +412,17 @@ const EMAIL_JW_MIN = 0.88;
 function emailEditLevel(v: View, x: number, y: number): number {
   let memo = v === emailMemoView ? emailMemoOfView! : emailMemos.get(v);
   if (!memo) {
-    memo = new Int32Array(4 << EMAIL_MEMO_BITS);
-    for (let s = 0; s < memo.length; s += 4) memo[s] = -1;
+    // Slot count 2^bits; the shift sits in the last word (never a slot's first word: slots are 4 words).
+    const bits = memoBits(v.tables.emailLoose.values.length, EMAIL_MEMO_BITS);
+    memo = new Int32Array((4 << bits) + 1);
+    for (let s = 0; s < memo.length - 1; s += 4) memo[s] = -1;
+    memo[memo.length - 1] = 32 - bits;
     emailMemos.set(v, memo);
   }
   emailMemoView = v;
   emailMemoOfView = memo;
   // Slot: (x, y, level) in one 16-byte entry (one cache line per lookup).
-  const slot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - EMAIL_MEMO_BITS)) * 4;
+  const slot = ((Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> memo[memo.length - 1]!) * 4;
   if (memo[slot] === x && memo[slot + 1] === y) return memo[slot + 2]!;
   const s = v.tables.emailLoose.values;
   const sx = s[x]!, sy = s[y]!;

@@ -27,8 +27,9 @@ export class Interner {
   private h1: U32List | undefined = new U32List();
   private h2: U32List | undefined = new U32List();
   /** Per slot: id + 1 (0 = free) and the value's first hash, side by side (a probe reads one cache line). */
-  private slots: Int32Array | undefined = new Int32Array(2 << 10);
-  private mask = (1 << 10) - 1;
+  // Small at first (tables grow by doubling; explanations and single-profile matching build many tiny ones).
+  private slots: Int32Array | undefined = new Int32Array(2 << 6);
+  private mask = (1 << 6) - 1;
   /** Number of counted occurrences (profiles carrying a value). */
   total = 0;
 
@@ -139,7 +140,7 @@ export class Interner {
 
 /** Growable Int32 list. */
 export class IntList {
-  data = new Int32Array(1024);
+  data = new Int32Array(64);
   length = 0;
   push(v: number): void {
     if (this.length === this.data.length) {
@@ -161,7 +162,7 @@ export class IntList {
 
 /** Growable Uint32 list. */
 export class U32List {
-  data = new Uint32Array(1024);
+  data = new Uint32Array(64);
   length = 0;
   push(v: number): void {
     if (this.length === this.data.length) {

@@ -30,4 +30,21 @@ describe('coalesce jobs start', () => {
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/does not exist/);
   });
+
+  it('matches one profile against the job\'s profiles (coalesce match)', async () => {
+    const env = { COALESCE_ACCESS_KEY_ID: t.credentials.accessKeyId, COALESCE_SECRET_ACCESS_KEY: t.credentials.secretAccessKey };
+    const profile = JSON.stringify({ FirstName: 'Ann', LastName: 'Lee' });
+    const r = await cli(['match', '--domain', 'cli-jobs', '--profile', profile, '--min-probability', '0', '--endpoint', t.url], env);
+    expect(r.out).toMatch(/Job [a-f0-9]{32}: 1 candidate\(s\) compared, 1 match\(es\)/);
+    expect(r.out).toMatch(/^[a-f0-9]{32} {2}p=\d\.\d{4} {2}group=- {2}.*firstName=/m);
+    expect(r.code).toBe(0);
+    const json = await cli(['match', '--domain', 'cli-jobs', '--profile', profile, '--json', '--endpoint', t.url], env);
+    expect(JSON.parse(json.out).CandidatesCompared).toBe(1);
+    const both = await cli(['match', '--domain', 'cli-jobs', '--endpoint', t.url], env);
+    expect(both.code).toBe(1);
+    expect(both.out).toMatch(/exactly one of --profile-id and --profile/);
+    const missing = await cli(['match', '--domain', 'cli-jobs', '--profile-id', 'f'.repeat(32), '--endpoint', t.url], env);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/does not exist in domain cli-jobs/);
+  });
 });

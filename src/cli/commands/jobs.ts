@@ -14,7 +14,7 @@ interface JobView {
 
 const FINAL = new Set(['COMPLETED', 'PARTIAL_SUCCESS', 'FAILED']);
 
-function clientOptions(endpoint: string | undefined, region: string | undefined): ExtensionClientOptions {
+export function clientOptions(endpoint: string | undefined, region: string | undefined): ExtensionClientOptions {
   const env = process.env;
   const accessKeyId = env.AWS_ACCESS_KEY_ID || env.COALESCE_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || env.COALESCE_SECRET_ACCESS_KEY;
