@@ -16,6 +16,7 @@ import {
 import { createConsolePlugin } from '../../src/console-server/plugin.js';
 import { ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureConsoleBuilt } from './build.js';
+import { matchProfile } from '../../src/jobs/client.js';
 import { sampleProfiles } from './sample-data.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -248,6 +249,33 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('web console in Chromium', ()
     await page.getByText('This profile no longer exists').waitFor();
     await page.getByTestId('history-table').locator('th[data-action="DELETED_BY_MERGE"]').waitFor();
     await shot('13b-merged-away-profile');
+  });
+
+  it('lists a profile\'s similar profiles (MatchProfile) with their probability and evidence', async () => {
+    const ext = { endpoint: srv.url, region: 'us-east-1', credentials: srv.credentials };
+    // A live profile with at least one similar profile (the sample has known duplicates that are not all merged).
+    let target: { id: string; matches: Awaited<ReturnType<typeof matchProfile>>['Matches'] } | undefined;
+    for (const id of ids.values()) {
+      const out = await matchProfile(ext, DOMAIN, { ProfileId: id, MaxResults: 10 }).catch(() => undefined);
+      if (out && out.Matches.length > 0) {
+        target = { id, matches: out.Matches };
+        break;
+      }
+    }
+    expect(target, 'a profile with a similar profile').toBeDefined();
+    await go(`#/domains/${DOMAIN}/profiles/${target!.id}`);
+    await expectHeading(page, /Profile/);
+    const rows = page.getByTestId('similar-profiles').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(target!.matches.length);
+    const first = target!.matches[0]!;
+    expect(await rows.first().textContent()).toContain(first.ProfileId);
+    expect(await rows.first().textContent()).toContain(first.Probability.toFixed(4));
+    expect(await page.getByTestId('similar-summary').textContent()).toMatch(/Compared with \d+ candidate profile/);
+    await shot('13c-similar-profiles');
+    await rows.first().getByRole('link').click();
+    await expectHeading(page, /Profile/);
+    await expect.poll(() => page.locator('h1').textContent()).toContain(first.ProfileId);
   });
 
   it('searches profiles by email', async () => {

@@ -2,7 +2,7 @@
 import { call, seg } from './client.js';
 import type {
   Domain, DomainItem, HistoryRecord, HistoryRecordDetail, Job, JobItem, MatchItem, MatchesPage, MatchingRequest,
-  MatchExplanation, MergeRequest, ObjectType, ObjectTypeItem, PreviewRequest, PreviewResponse, Profile, ProfileObject,
+  MatchExplanation, MatchProfileResult, MergeRequest, ObjectType, ObjectTypeItem, PreviewRequest, PreviewResponse, Profile, ProfileObject,
 } from './wire.js';
 
 const d = (name: string) => `/domains/${seg(name)}`;
@@ -113,6 +113,10 @@ export const getHistoryRecord = (domain: string, profileId: string, id: string) 
 export const explainMatch = (domain: string, matchId: string) =>
   call<MatchExplanation>(
     'GET', `${d(domain)}/matches/${seg(matchId)}/explanation`);
+
+/** Coalesce extension: the latest job's profiles most like a stored profile (its saved blocking keys and model). */
+export const matchStoredProfile = (domain: string, profileId: string) =>
+  call<MatchProfileResult>('POST', `${d(domain)}/profiles/match`, { body: { ProfileId: profileId, MaxResults: 10 } });
 
 /** Coalesce console endpoint: how the job was started and its server-measured stage timings. */
 export interface JobRun { JobId: string; Kind?: 'FIRST' | 'SCHEDULED' | 'ON_DEMAND'; StageTimingsMs: Record<string, number>; ExportError?: string }

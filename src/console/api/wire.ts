@@ -54,3 +54,14 @@ export interface MatchExplanation {
   ProfileIds?: string[];
   Pairs?: PairEvidence[];
 }
+
+/** The MatchProfile extension's answer (model/coalesce-extensions.json). */
+export interface ProfileMatch {
+  ProfileId: string;
+  MatchId?: string;
+  Probability: number;
+  TotalWeight: number;
+  BlockingRules?: string[];
+  Attributes?: AttributeEvidence[];
+}
+export interface MatchProfileResult { JobId?: string; CandidatesCompared?: number; Matches?: ProfileMatch[] }

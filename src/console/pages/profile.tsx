@@ -1,8 +1,10 @@
 /** One profile: its fields, its objects per object type, and its history (including merges). */
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { batchGetProfiles, getHistoryRecord, listHistory, listObjectTypes, listProfileObjects } from '../api/ops.js';
-import type { HistoryRecord } from '../api/wire.js';
+import { batchGetProfiles, getHistoryRecord, listHistory, listObjectTypes, listProfileObjects, matchStoredProfile } from '../api/ops.js';
+import { ApiError } from '../api/client.js';
+import type { HistoryRecord, MatchProfileResult } from '../api/wire.js';
+import { href } from '../router.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/common.js';
 import { unitValues } from '../profile-units.js';
 import { fmtTime, mapLimit, useAsync } from '../util.js';
@@ -47,6 +49,7 @@ export function ProfilePage({ domain, profileId }: { domain: string; profileId: 
           </table>
         </section>
       )}
+      {p && <Similar domain={domain} profileId={profileId} />}
       {p && <section class="card" aria-labelledby="objects-h">
         <h2 id="objects-h">Objects</h2>
         <ErrorBox error={objects.error} title="Could not list the objects" />
@@ -73,6 +76,55 @@ export function ProfilePage({ domain, profileId }: { domain: string; profileId: 
       </section>
     </>
   );
+}
+
+/** The latest job's profiles most like this one (MatchProfile): what a new job would likely group it with. */
+function Similar({ domain, profileId }: { domain: string; profileId: string }) {
+  const r = useAsync<MatchProfileResult | 'no-index'>(() => matchStoredProfile(domain, profileId).catch((e: unknown) => {
+    if (e instanceof ApiError && e.code === 'ResourceNotFoundException' && /run a job first/.test(e.message)) return 'no-index';
+    throw e;
+  }), [domain, profileId]);
+  const data = r.data;
+  return (
+    <section class="card" aria-labelledby="similar-h">
+      <h2 id="similar-h">Similar profiles</h2>
+      <ErrorBox error={r.error} title="Could not match the profile" />
+      {r.loading && !data && <Loading what="similar profiles" />}
+      {data === 'no-index' && <Empty>No identity resolution job has run on this domain yet: run one to find similar profiles.</Empty>}
+      {data && data !== 'no-index' && (
+        <>
+          <p class="muted small" data-testid="similar-summary">
+            Compared with {data.CandidatesCompared ?? 0} candidate profile(s) of job <code>{data.JobId}</code> (its blocking
+            keys and model); listed from a match probability of 0.5.
+          </p>
+          {(data.Matches ?? []).length === 0 && <Empty>No similar profile reaches a match probability of 0.5.</Empty>}
+          {(data.Matches ?? []).length > 0 && (
+            <table class="table" data-testid="similar-profiles">
+              <thead>
+                <tr><th scope="col">Profile</th><th scope="col">Probability</th><th scope="col">Group in that job</th><th scope="col">Strongest evidence</th></tr>
+              </thead>
+              <tbody>
+                {data.Matches!.map((m) => (
+                  <tr key={m.ProfileId}>
+                    <th scope="row"><a href={href.profile(domain, m.ProfileId)}><code>{m.ProfileId}</code></a></th>
+                    <td class="num">{m.Probability.toFixed(4)}</td>
+                    <td>{m.MatchId ? <code>{m.MatchId.slice(0, 16)}</code> : '—'}</td>
+                    <td class="small">{strongest(m.Attributes ?? [])}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The three attributes that weigh most either way, e.g. "email exact +9.1, birthDate else −3.0". */
+function strongest(attrs: Array<{ Attribute: string; Level: string; Weight: number }>): string {
+  return [...attrs].filter((a) => a.Weight !== 0).sort((x, y) => Math.abs(y.Weight) - Math.abs(x.Weight)).slice(0, 3)
+    .map((a) => `${a.Attribute} ${a.Level} ${a.Weight > 0 ? '+' : '−'}${Math.abs(a.Weight).toFixed(1)}`).join(', ');
 }
 
 function History({ domain, profileId, records }: { domain: string; profileId: string; records: HistoryRecord[] }) {
