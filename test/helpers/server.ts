@@ -4,11 +4,11 @@
  * (`node bin/coalesce.js serve`) as a child process, for restart / crash tests.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CustomerProfilesClient } from '@aws-sdk/client-customer-profiles';
+import { makeTempDir } from './temp-dirs.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,9 +19,7 @@ export const TEST_CREDENTIALS = {
 };
 export const TEST_REGION = 'us-east-1';
 
-export function makeTempDir(prefix = 'coalesce-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { makeTempDir } from './temp-dirs.js';
 
 export function clientFor(url: string, credentials = TEST_CREDENTIALS, region = TEST_REGION): CustomerProfilesClient {
   return new CustomerProfilesClient({ endpoint: url, region, credentials, maxAttempts: 1 });

@@ -4,9 +4,6 @@
  * auto-merging (RECENCY) and export to S3 (s3rver): JobStats, merged fields, history, exported CSV.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import S3rver from 's3rver';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -14,7 +11,7 @@ import {
   type CustomerProfilesClient,
 } from '@aws-sdk/client-customer-profiles';
 import { parse } from 'csv-parse/sync';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeTempDir, startTestServer, type TestServer } from '../helpers/server.js';
 import { jobsPlugin } from '../../src/jobs/plugin.js';
 import { generateRecords } from '../../src/engine/generate/index.js';
 import type { StoredProfile } from '../../src/model/profile.js';
@@ -35,7 +32,7 @@ const entityOfProfile = new Map<string, string>();
 
 beforeAll(async () => {
   s3rver = new S3rver({
-    port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 's3rver-')),
+    port: 0, address: '127.0.0.1', silent: true, directory: makeTempDir('s3rver-'),
     configureBuckets: [{ name: 'coalesce-exports', configs: [] }],
   });
   const addr = await s3rver.run();

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { exportMatches, csvProfileCells, csvRow, CSV_HEADER, PROFILE_COLUMNS } from '../../src/jobs/export-csv.js';
 import { getPath, type ProfileData } from '../../src/model/profile.js';
 import { localSink } from '../../src/jobs/sinks.js';
+import { makeTempDir } from '../helpers/temp-dirs.js';
 
 describe('CSV export', () => {
   it('writes one row per profile in bounded parts under <key>/<domain>/<JobId>/', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coalesce-export-'));
+    const dir = makeTempDir('coalesce-export-');
     const profiles: Record<string, any> = {
       p1: { FirstName: 'Ann, "the" first', Address: { City: 'Paris' }, Attributes: { tier: 'gold' } },
       p2: { FirstName: 'Anne', ShippingAddress: { PostalCode: '75001' } },
@@ -73,7 +73,7 @@ describe('CSV export', () => {
     const groups = Array.from({ length: 12 }, (_, i) => ({ matchId: `g,${i}`, confidenceScore: i / 3, profileIds: ['a', 'b', 'c', 'missing'] }));
     const cells = new Map(Object.entries(profiles).map(([id, d]) => [id, csvProfileCells(d)]));
     const files = async (profileOf: (id: string) => any, jobId: string) => {
-      const dir = mkdtempSync(join(tmpdir(), 'coalesce-export-cells-'));
+      const dir = makeTempDir('coalesce-export-cells-');
       const r = await exportMatches({ sink: localSink(dir), bucket: 'my-bucket', domainName: 'dom', jobId, groups, profileOf, partBytes: 700 });
       return r.keys.map((k) => readFileSync(join(dir, 's3', 'my-bucket', k), 'utf8'));
     };
@@ -84,7 +84,7 @@ describe('CSV export', () => {
   });
 
   it('bounds parts by bytes with multi-byte rows (a row is never split)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coalesce-export-mb-'));
+    const dir = makeTempDir('coalesce-export-mb-');
     const profiles: Record<string, any> = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, { FirstName: 'é😀'.repeat(i) }]));
     const groups = Array.from({ length: 20 }, (_, i) => ({ matchId: `g${i}`, confidenceScore: 1, profileIds: [`p${2 * i}`, `p${2 * i + 1}`] }));
     const partBytes = Buffer.byteLength(CSV_HEADER) + 2 * Buffer.byteLength(reference('g19', 1, 'p39', profiles.p39));
