@@ -20,12 +20,15 @@ const DEFAULT_MAX_RESULTS = 20;
 type LoadedIndex = ReturnType<Engine['decodeKeyIndex']> & { jobId: string; model: unknown };
 
 /**
- * Decoded indexes with their job's parsed model per store and domain (a million profiles: ~120 MB; the model's JSON
- * alone takes ~10 ms to parse), reused while the domain's newest index is the same job's; at most CACHED_INDEXES
- * per store, least recently used dropped first.
+ * Decoded indexes with their job's parsed model per store and domain (a million profiles: ~200 MB in memory; the
+ * model's JSON alone takes ~10 ms to parse), reused while the domain's newest index is the same job's. Bounded:
+ * at most CACHED_INDEXES domains and CACHED_PROFILES indexed profiles per store (the newest always kept), least
+ * recently used dropped first. Concurrent first calls share one load.
  */
 const CACHED_INDEXES = 4;
+const CACHED_PROFILES = 2_000_000;
 const cache = new WeakMap<Repository, Map<string, LoadedIndex>>();
+const loading = new WeakMap<Repository, Map<string, Promise<LoadedIndex | undefined>>>();
 
 async function keyIndexOf(store: Repository, domainName: string, engine: Engine): Promise<LoadedIndex | undefined> {
   const jobId = await store.keyIndexJobId(domainName);
@@ -38,6 +41,18 @@ async function keyIndexOf(store: Repository, domainName: string, engine: Engine)
     byDomain.set(domainName, hit);
     return hit;
   }
+  let pending = loading.get(store);
+  if (!pending) loading.set(store, (pending = new Map()));
+  const key = `${domainName}\n${jobId}`;
+  let p = pending.get(key);
+  if (!p) {
+    p = loadIndex(store, domainName, engine, byDomain).finally(() => pending!.delete(key));
+    pending.set(key, p);
+  }
+  return p;
+}
+
+async function loadIndex(store: Repository, domainName: string, engine: Engine, byDomain: Map<string, LoadedIndex>): Promise<LoadedIndex | undefined> {
   const stored = await store.loadJobKeyIndex(domainName);
   if (!stored) return undefined;
   const model = await store.getJobModel(domainName, stored.jobId);
@@ -46,7 +61,13 @@ async function keyIndexOf(store: Repository, domainName: string, engine: Engine)
   const loaded = { jobId: stored.jobId, model, ...engine.decodeKeyIndex(bytes) };
   byDomain.delete(domainName);
   byDomain.set(domainName, loaded);
-  while (byDomain.size > CACHED_INDEXES) byDomain.delete(byDomain.keys().next().value!);
+  let profiles = 0;
+  for (const e of byDomain.values()) profiles += e.index.n;
+  while (byDomain.size > 1 && (byDomain.size > CACHED_INDEXES || profiles > CACHED_PROFILES)) {
+    const [oldest, entry] = byDomain.entries().next().value!;
+    byDomain.delete(oldest);
+    profiles -= entry.index.n;
+  }
   return loaded;
 }
 
