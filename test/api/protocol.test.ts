@@ -4,7 +4,8 @@ import {
   ListRecommenderRecipesCommand, ListTagsForResourceCommand, ResourceNotFoundException, TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-customer-profiles';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { signedFetch } from './signed-fetch.js';
+import { connect } from 'node:net';
+import { signRequest, signedFetch } from './signed-fetch.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -136,6 +137,68 @@ describe('restJson1 protocol through the official SDK and raw HTTP', () => {
     expect(metrics).toMatch(/coalesce_http_requests_total\{operation="ListDomains",status="200"\} \d+/);
     expect(metrics).toMatch(/coalesce_http_requests_total\{operation="GetDomain",status="404"\} \d+/);
     expect(metrics).toMatch(/coalesce_http_request_duration_seconds_bucket\{le="0.005",operation="ListDomains"\} \d+/);
+  });
+});
+
+/** Status and header lines (names and order, Date and request ids masked) and body of a raw HTTP/1.1 exchange. */
+async function rawExchange(baseUrl: string, method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ head: string[]; body: string }> {
+  const url = new URL(baseUrl);
+  let text = `${method} ${path} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  for (const [k, v] of Object.entries(headers)) if (k !== 'host') text += `${k}: ${v}\r\n`;
+  if (body) text += `content-length: ${Buffer.byteLength(body)}\r\n`;
+  text += `\r\n${body}`;
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+    let out = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      out += d;
+      const end = out.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(out);
+      if (end >= 0 && length && out.length >= end + 4 + Number(length[1])) socket.destroy(), resolve(out);
+    });
+    socket.on('error', reject);
+  });
+  const [head, rest] = raw.split('\r\n\r\n') as [string, string];
+  return {
+    head: head.split('\r\n').map((l) => l.replace(/^(date): .*$/i, '$1: *').replace(/^(x-amzn-requestid): [0-9a-f-]{36}$/i, '$1: *')),
+    body: rest,
+  };
+}
+
+describe('response headers as written on the wire', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ bodyLimit: 100 });
+  });
+  afterAll(async () => t?.close());
+
+  it('API replies, the not-found handler, errors and other routes: x-amzn-RequestId first, then what Fastify writes', async () => {
+    const created = await signRequest(t.url, { method: 'POST', path: '/domains/wire', body: JSON.stringify({ DefaultExpirationDays: 3 }) });
+    const ok = await rawExchange(t.url, 'POST', '/domains/wire', created.headers, created.body as string);
+    // The API route writes its reply itself (src/api/reply.ts sendJson): the same lines Fastify's reply.send wrote.
+    expect(ok.head).toEqual([
+      'HTTP/1.1 200 OK', 'x-amzn-requestid: *', 'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(ok.body)}`, 'Date: *', 'Connection: keep-alive', 'Keep-Alive: timeout=72',
+    ]);
+    expect(JSON.parse(ok.body).DomainName).toBe('wire');
+    const get = await signRequest(t.url, { method: 'GET', path: '/domains/wire/identity-resolution-jobs/0123456789abcdef0123456789abcdef' });
+    const missing = await rawExchange(t.url, 'GET', get.path, get.headers);
+    expect(missing.head).toEqual([
+      'HTTP/1.1 404 Not Found', 'x-amzn-requestid: *', 'x-amzn-errortype: ResourceNotFoundException',
+      'content-type: application/json; charset=utf-8', `content-length: ${Buffer.byteLength(missing.body)}`, 'Date: *',
+      'Connection: keep-alive', 'Keep-Alive: timeout=72',
+    ]);
+    const big = await signRequest(t.url, { method: 'POST', path: '/domains/wire2', body: JSON.stringify({ DefaultExpirationDays: 3, DeadLetterQueueUrl: 'x'.repeat(200) }) });
+    const tooLarge = await rawExchange(t.url, 'POST', '/domains/wire2', big.headers, big.body as string);
+    expect(tooLarge.head.slice(0, 3)).toEqual(['HTTP/1.1 413 Payload Too Large', 'x-amzn-requestid: *', 'connection: close']);
+    const unknown = await rawExchange(t.url, 'TRACE', '/health', {});
+    expect(unknown.head.slice(0, 3)).toEqual(['HTTP/1.1 404 Not Found', 'x-amzn-requestid: *', 'x-amzn-errortype: UnknownOperationException']);
+    const health = await rawExchange(t.url, 'GET', '/health', {});
+    expect(health.head.slice(0, 2)).toEqual(['HTTP/1.1 200 OK', 'x-amzn-requestid: *']);
+    // A route of a plugin scope whose own onRequest hook sets headers before the route's hook: the id still comes first.
+    const consoleRoute = await rawExchange(t.url, 'GET', '/console/api/session', {});
+    expect(consoleRoute.head.slice(0, 3)).toEqual(['HTTP/1.1 200 OK', 'x-amzn-requestid: *', 'x-content-type-options: nosniff']);
   });
 });
 
