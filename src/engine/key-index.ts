@@ -154,16 +154,31 @@ export interface KeyIndexProfiles {
   groupOf: Int32Array;
 }
 
-/** `groupOf` / `matchIds` of a run's groups (groups of one profile count as none). */
+/**
+ * `groupOf` / `matchIds` of a run's groups (groups of one profile count as none). Ids in ascending order (what a job
+ * reads from its store) are found by binary search; otherwise through a map.
+ */
 export function groupsByPosition(ids: string[], groups: Array<{ matchId: string; profileIds: string[] }>): Pick<KeyIndexProfiles, 'matchIds' | 'groupOf'> {
-  const position = new Map<string, number>();
-  for (let i = 0; i < ids.length; i++) position.set(ids[i]!, i);
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
+  const position = sorted ? undefined : new Map(ids.map((id, i) => [id, i]));
+  const find = (id: string): number | undefined => {
+    if (position) return position.get(id);
+    let lo = 0, hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1, x = ids[mid]!;
+      if (x === id) return mid;
+      if (x < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
   const groupOf = new Int32Array(ids.length).fill(-1);
   const matchIds: string[] = [];
   for (const g of groups) {
     if (g.profileIds.length < 2) continue;
     for (const id of g.profileIds) {
-      const i = position.get(id);
+      const i = find(id);
       if (i !== undefined) groupOf[i] = matchIds.length;
     }
     matchIds.push(g.matchId);

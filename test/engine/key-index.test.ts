@@ -124,6 +124,11 @@ describe('key index (single-profile matching)', () => {
     for (const g of result.groups.filter((x) => x.profileIds.length >= 2).slice(0, 30)) {
       for (const id of g.profileIds) expect(back.matchIds[back.groupOf[ids.indexOf(id)]!]).toBe(g.matchId);
     }
+    // Ids in ascending order (as a job reads them) are found by binary search: the same groups.
+    const order = ids.map((_, i) => i).sort((x, y) => (ids[x]! < ids[y]! ? -1 : 1));
+    const sortedGroups = groupsByPosition(order.map((i) => ids[i]!), result.groups);
+    expect(sortedGroups.matchIds).toEqual(groups.matchIds);
+    expect(order.map((i) => groups.groupOf[i])).toEqual(Array.from(sortedGroups.groupOf));
     expect(back.index.names).toEqual(index.names);
     expect(back.index.rules).toEqual(index.rules);
     expect(Buffer.from(back.index.hoodLast.buffer, back.index.hoodLast.byteOffset, back.index.hoodLast.byteLength))
