@@ -35,7 +35,7 @@ const DOMAIN = 'bench-job';
 const dataDir = mkdtempSync(join(tmpdir(), 'coalesce-bench-job-'));
 const server = await startServer({
   // Warnings and errors, plus the jobs' info lines: merge planner thread, final checkpoint, memory after each stage.
-  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'info' }, { write: (line: string) => { if (/"level":[4-6]0/.test(line) || line.includes('planner') || line.includes('background thread') || line.includes('memory after')) process.stdout.write(line); } }),
+  dataDir, port: 0, host: '127.0.0.1', credentials: [CREDS], logger: pino({ level: 'info' }, { write: (line: string) => { if (/"level":[4-6]0/.test(line) || line.includes('planner') || line.includes('background thread') || line.includes('memory after') || line.includes('FIND_MATCHING took')) process.stdout.write(line); } }),
   // The scheduler loop is not needed: the job is started on demand.
   plugins: [jobsPlugin({ s3: null, config: { tickMs: 3_600_000 } })],
 });

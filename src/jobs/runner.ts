@@ -179,11 +179,15 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
     seed: config.engineSeed, ...(config.engineWorkers !== undefined ? { workers: config.engineWorkers } : {}),
     keyIndex: config.keyIndex,
   });
+  const parts: Record<string, number> = { resolve: performance.now() - t };
+  let lap = performance.now();
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
   // The key index's bytes (positions are `ids`' order) are made now, while the ids are at hand; saved below.
   const keyIndexBytes = result.keyIndex
     ? engine.encodeKeyIndex(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) }) : undefined;
   delete result.keyIndex;
+  parts['key index encoded'] = performance.now() - lap;
+  lap = performance.now();
   // Only grouped profiles are exported: keep their row cells (as the export would write them now) and drop the rest.
   const grouped = new Set<string>();
   for (const g of groups) for (const id of g.profileIds) grouped.add(id);
@@ -194,6 +198,8 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   grouped.clear();
   ids = [];
   texts = [];
+  parts['export cells'] = performance.now() - lap;
+  lap = performance.now();
   // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
   // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
   for (let i = 0; i < groups.length || i === 0; i += SAVE_MATCHES_CHUNK) {
@@ -201,7 +207,12 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
     await store.saveJobMatches(domainName, jobId, groups.slice(i, i + SAVE_MATCHES_CHUNK), i + 1);
   }
   await store.saveJobRun(domainName, jobId, { model: result.model });
+  parts['groups and model saved'] = performance.now() - lap;
+  lap = performance.now();
   if (keyIndexBytes) await saveKeyIndex(store, p, keyIndexBytes);
+  parts['key index saved'] = performance.now() - lap;
+  p.log?.(`job ${jobId}: FIND_MATCHING took ${Object.entries(parts).map(([k, ms]) => `${k} ${Math.round(ms)} ms`).join(', ')}`
+    + (keyIndexBytes ? ` (key index ${(keyIndexBytes.length / 2 ** 20).toFixed(1)} MiB)` : ''), 'info');
   onResultsSaved();
   stats.NumberOfMatchesFound = groups.length;
   timings.FIND_MATCHING = performance.now() - t;
