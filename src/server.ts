@@ -194,6 +194,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     setRequestIdHeader(reply, req.id);
     done();
   };
+  // Fallback for a reply sent before the route's own onRequest hook ran (e.g. by a plugin scope's onRequest hook):
+  // it gets the header too (last instead of first). The API route's successful replies do not pass here (sendJson).
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (!reply.hasHeader('x-amzn-requestid')) reply.header('x-amzn-RequestId', req.id);
+    done(null, payload);
+  });
   /** When the request reached Fastify (its lazy logger's creation), for the latency of self-logged replies. */
   const startOf = (req: FastifyRequest) => (req.log instanceof LazyRequestLogger ? req.log.started : performance.now());
   /** The request's log line and metrics; called once per request, after its reply was handed to Node. */

@@ -3,6 +3,7 @@ import {
   BadRequestException, CreateDomainCommand, GetDomainCommand, InternalServerException, ListDomainsCommand,
   ListRecommenderRecipesCommand, ListTagsForResourceCommand, ResourceNotFoundException, TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-customer-profiles';
+import type { ServerPlugin } from '../../src/server.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { connect } from 'node:net';
 import { signRequest, signedFetch } from './signed-fetch.js';
@@ -169,7 +170,14 @@ async function rawExchange(baseUrl: string, method: string, path: string, header
 describe('response headers as written on the wire', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ bodyLimit: 100 });
+    // A plugin scope whose own onRequest hook answers before the route's hooks run.
+    const early: ServerPlugin = async (app) => {
+      await app.register(async (scope) => {
+        scope.addHook('onRequest', async (_req, reply) => reply.code(401).header('x-early', 'yes').send('early'));
+        scope.get('/early-reply', async () => 'never');
+      });
+    };
+    t = await startTestServer({ bodyLimit: 100, plugins: [early] });
   });
   afterAll(async () => t?.close());
 
@@ -199,6 +207,11 @@ describe('response headers as written on the wire', () => {
     // A route of a plugin scope whose own onRequest hook sets headers before the route's hook: the id still comes first.
     const consoleRoute = await rawExchange(t.url, 'GET', '/console/api/session', {});
     expect(consoleRoute.head.slice(0, 3)).toEqual(['HTTP/1.1 200 OK', 'x-amzn-requestid: *', 'x-content-type-options: nosniff']);
+    // A reply sent by a plugin scope's hook before the route's own hook ran still carries the id.
+    const early = await rawExchange(t.url, 'GET', '/early-reply', {});
+    expect(early.head[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(early.head).toContain('x-amzn-requestid: *');
+    expect(early.body).toBe('early');
   });
 });
 
