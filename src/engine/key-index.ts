@@ -156,7 +156,7 @@ export interface KeyIndexProfiles {
 
 /**
  * `groupOf` / `matchIds` of a run's groups (groups of one profile count as none). Ids in ascending order (what a job
- * reads from its store) are found by binary search; otherwise through a map.
+ * reads from its store) are found by binary search (no map of a million strings); otherwise through a map.
  */
 export function groupsByPosition(ids: string[], groups: Array<{ matchId: string; profileIds: string[] }>): Pick<KeyIndexProfiles, 'matchIds' | 'groupOf'> {
   let sorted = true;
@@ -187,30 +187,28 @@ export function groupsByPosition(ids: string[], groups: Array<{ matchId: string;
 }
 
 /**
- * The index and its profiles (ids, groups) as bytes: a JSON header (sizes, rules, names, ids, MatchIds) then the
- * typed arrays, each at a 4-byte-aligned offset so that loading wraps them without copying.
+ * The index and its profiles (ids, groups) as bytes, in pieces that are written one after the other: a JSON header
+ * (sizes, rules, names, ids, MatchIds; padded to 4 bytes) then the typed arrays' own bytes (views, not copies), so
+ * that every array starts at a 4-byte-aligned offset and loading wraps them without copying.
  */
-export function encodeKeyIndex(index: KeyIndex, profiles: KeyIndexProfiles): Buffer {
+export function encodeKeyIndexParts(index: KeyIndex, profiles: KeyIndexProfiles): Buffer[] {
   const { ids, matchIds, groupOf } = profiles;
   if (ids.length !== index.n || groupOf.length !== index.n) throw new Error('key index: one id and group per profile');
   const arrays: Array<Uint32Array | Int32Array> = [index.hoodLast, index.hoodFirst, index.hoodMonth, groupOf];
   for (const k of index.keys) arrays.push(k.hash, k.idx);
-  const header = Buffer.from(JSON.stringify({
+  const json = Buffer.from(JSON.stringify({
     magic: MAGIC, n: index.n, rules: index.rules, lengths: index.keys.map((k) => k.hash.length), names: index.names, ids, matchIds,
   }));
-  const headerBytes = 8 + Math.ceil(header.length / 4) * 4;
-  let total = headerBytes;
-  for (const a of arrays) total += a.byteLength;
-  const out = Buffer.alloc(total);
-  out.writeUInt32LE(0x4b495831, 0); // "1XIK"
-  out.writeUInt32LE(header.length, 4);
-  header.copy(out, 8);
-  let o = headerBytes;
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
-    o += a.byteLength;
-  }
-  return out;
+  const header = Buffer.alloc(8 + Math.ceil(json.length / 4) * 4);
+  header.writeUInt32LE(0x4b495831, 0); // "1XIK"
+  header.writeUInt32LE(json.length, 4);
+  json.copy(header, 8);
+  return [header, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))];
+}
+
+/** encodeKeyIndexParts as one buffer. */
+export function encodeKeyIndex(index: KeyIndex, profiles: KeyIndexProfiles): Buffer {
+  return Buffer.concat(encodeKeyIndexParts(index, profiles));
 }
 
 export function decodeKeyIndex(bytes: Uint8Array): { index: KeyIndex } & KeyIndexProfiles {

@@ -9,7 +9,7 @@ export interface Engine {
   resolve: Resolve;
   explainGroup: ExplainGroup;
   /** Single-profile matching (src/engine/key-index.ts). */
-  encodeKeyIndex: typeof EngineModule.encodeKeyIndex;
+  encodeKeyIndexParts: typeof EngineModule.encodeKeyIndexParts;
   decodeKeyIndex: typeof EngineModule.decodeKeyIndex;
   candidatesOf: typeof EngineModule.candidatesOf;
   scoreProfile: typeof EngineModule.scoreProfile;
@@ -21,7 +21,7 @@ let cached: Promise<Engine> | undefined;
 export function loadEngine(): Promise<Engine> {
   cached ??= (async () => {
     const mod = (await import('../engine/index.js')) as Partial<Engine>;
-    const names = ['resolve', 'explainGroup', 'encodeKeyIndex', 'decodeKeyIndex', 'candidatesOf', 'scoreProfile', 'groupsByPosition'] as const;
+    const names = ['resolve', 'explainGroup', 'encodeKeyIndexParts', 'decodeKeyIndex', 'candidatesOf', 'scoreProfile', 'groupsByPosition'] as const;
     const missing = names.filter((k) => typeof mod[k] !== 'function');
     if (missing.length) throw new Error(`the engine module does not export ${missing.join(', ')}`);
     return mod as Engine;

@@ -183,8 +183,8 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   let lap = performance.now();
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
   // The key index's bytes (positions are `ids`' order) are made now, while the ids are at hand; saved below.
-  const keyIndexBytes = result.keyIndex
-    ? engine.encodeKeyIndex(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) }) : undefined;
+  const keyIndexParts = result.keyIndex
+    ? engine.encodeKeyIndexParts(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) }) : undefined;
   delete result.keyIndex;
   parts['key index encoded'] = performance.now() - lap;
   lap = performance.now();
@@ -209,10 +209,11 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   await store.saveJobRun(domainName, jobId, { model: result.model });
   parts['groups and model saved'] = performance.now() - lap;
   lap = performance.now();
-  if (keyIndexBytes) await saveKeyIndex(store, p, keyIndexBytes);
+  if (keyIndexParts) await saveKeyIndex(store, p, keyIndexParts);
   parts['key index saved'] = performance.now() - lap;
+  const indexBytes = keyIndexParts?.reduce((n, b) => n + b.length, 0);
   p.log?.(`job ${jobId}: FIND_MATCHING took ${Object.entries(parts).map(([k, ms]) => `${k} ${Math.round(ms)} ms`).join(', ')}`
-    + (keyIndexBytes ? ` (key index ${(keyIndexBytes.length / 2 ** 20).toFixed(1)} MiB)` : ''), 'info');
+    + (indexBytes !== undefined ? ` (key index ${(indexBytes / 2 ** 20).toFixed(1)} MiB)` : ''), 'info');
   onResultsSaved();
   stats.NumberOfMatchesFound = groups.length;
   timings.FIND_MATCHING = performance.now() - t;
@@ -221,12 +222,17 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   return exportCells;
 }
 
-/** The key index in parts of KEY_INDEX_PART_BYTES, one transaction each, API writers let in between. */
-async function saveKeyIndex(store: Repository, p: RunParams, bytes: Buffer): Promise<void> {
+/**
+ * The key index's pieces (encodeKeyIndexParts) as stored parts of at most KEY_INDEX_PART_BYTES (a larger piece is
+ * split; small ones are written as they are), one transaction each, API writers let in between.
+ */
+async function saveKeyIndex(store: Repository, p: RunParams, pieces: Buffer[]): Promise<void> {
   let part = 0;
-  for (let o = 0; o < bytes.length || o === 0; o += KEY_INDEX_PART_BYTES, part++) {
-    if (part > 0) await p.yieldToWriters?.();
-    await store.saveJobKeyIndexPart(p.domainName, p.jobId, part, bytes.subarray(o, o + KEY_INDEX_PART_BYTES));
+  for (const piece of pieces) {
+    for (let o = 0; o < piece.length || o === 0; o += KEY_INDEX_PART_BYTES, part++) {
+      if (part > 0) await p.yieldToWriters?.();
+      await store.saveJobKeyIndexPart(p.domainName, p.jobId, part, piece.subarray(o, o + KEY_INDEX_PART_BYTES));
+    }
   }
   await store.completeJobKeyIndex(p.domainName, p.jobId, part);
 }
