@@ -128,18 +128,33 @@ function hoodPlace(index: KeyIndex, cols: Columns): HoodPlace {
   return { last: rank2(cols.last[0]!), first: rank2(cols.first[0]!), month: monthOf(cols.dob[0]!) };
 }
 
-/** Members within `reach` places of the new profile in the block's neighbourhood order. */
+/**
+ * Members within `reach` places of the new profile in the block's neighbourhood order: the `reach` largest keys at
+ * or before its place and the `reach` smallest after it — one pass over the block, no sort (an oversized block at a
+ * million profiles has thousands of members).
+ */
 function neighbours(index: KeyIndex, members: Uint32Array, place: HoodPlace, reach: number): number[] {
   const cmp = (i: number, j: number) =>
     index.hoodLast[i]! - index.hoodLast[j]! || index.hoodFirst[i]! - index.hoodFirst[j]!
     || index.hoodMonth[i]! - index.hoodMonth[j]! || i - j;
-  const sorted = Array.from(new Set(members)).sort(cmp);
-  // Members at or before the new profile's place: their key ≤ its key (it comes after its ties).
+  // At or before the new profile's place: key ≤ its key (it comes after its ties).
   const before = (i: number) =>
     2 * index.hoodLast[i]! - place.last || 2 * index.hoodFirst[i]! - place.first || index.hoodMonth[i]! - place.month;
-  let p = 0;
-  while (p < sorted.length && before(sorted[p]!) <= 0) p++;
-  return sorted.slice(Math.max(0, p - reach), p + reach);
+  const low: number[] = [];  // nearest before, largest first
+  const high: number[] = []; // nearest after, smallest first
+  const keep = (list: number[], i: number, nearer: (x: number, y: number) => boolean) => {
+    if (list.includes(i)) return; // a profile with two keys of one hash
+    let k = list.length;
+    while (k > 0 && nearer(i, list[k - 1]!)) k--;
+    if (k >= reach) return;
+    list.splice(k, 0, i);
+    if (list.length > reach) list.pop();
+  };
+  for (const i of members) {
+    if (before(i) <= 0) keep(low, i, (x, y) => cmp(x, y) > 0);
+    else keep(high, i, (x, y) => cmp(x, y) < 0);
+  }
+  return [...low.reverse(), ...high];
 }
 
 // ---- Binary form (what a job stores) ----------------------------------------------------------------------------
