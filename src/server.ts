@@ -23,7 +23,7 @@ import { ApiMetrics } from './api/metrics.js';
 import { loadModel, type ServiceModel } from './api/model.js';
 import { RateLimiter } from './api/rate-limit.js';
 import { LazyRequestLogger, lazyChildLoggerFactory, pinoLoggerOf } from './api/request-logger.js';
-import { sendError, setRequestIdHeader, toErrorBody } from './api/reply.js';
+import { sendError, toErrorBody } from './api/reply.js';
 import { Router } from './api/router.js';
 import { DEFAULTS, type ServerConfig } from './config.js';
 import { handlers as defaultHandlers } from './ops/index.js';
@@ -164,7 +164,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     requestTimeout: 10 * 60_000,
     frameworkErrors: (err, req, reply) => {
       const started = performance.now();
-      setRequestIdHeader(reply, req.id);
+      reply.header('x-amzn-RequestId', req.id);
       sendError(reply, { status: 400, code: 'BadRequestException', message: `Bad request: ${err.message}` });
       requestDone(req, reply.statusCode, performance.now() - started);
     },
@@ -185,23 +185,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 
   app.decorateRequest('coalesceOp', '');
-  /**
-   * x-amzn-RequestId on every response: routes get it from a route-level onRequest hook (added by the onRoute hook
-   * below); the API route writes it with its reply (no hook run per API request); the not-found handler, the error
-   * handler and frameworkErrors set it themselves.
-   */
-  const requestIdHeader = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    setRequestIdHeader(reply, req.id);
+  app.decorateRequest('coalesceStart', 0);
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (req, reply, done) => {
+    req.coalesceStart = performance.now();
+    reply.header('x-amzn-RequestId', req.id);
     done();
-  };
-  // Fallback for a reply sent before the route's own onRequest hook ran (e.g. by a plugin scope's onRequest hook):
-  // it gets the header too (last instead of first). The API route's successful replies do not pass here (sendJson).
-  app.addHook('onSend', (req, reply, payload, done) => {
-    if (!reply.hasHeader('x-amzn-requestid')) reply.header('x-amzn-RequestId', req.id);
-    done(null, payload);
   });
-  /** When the request reached Fastify (its lazy logger's creation), for the latency of self-logged replies. */
-  const startOf = (req: FastifyRequest) => (req.log instanceof LazyRequestLogger ? req.log.started : performance.now());
   /** The request's log line and metrics; called once per request, after its reply was handed to Node. */
   const requestDone = (req: FastifyRequest, status: number, elapsedMs: number) => {
     const operation = req.coalesceOp || req.routeOptions.url || 'unmatched';
@@ -221,20 +211,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // registered by plugins get it too (onRoute is inherited by child scopes).
   app.addHook('onRoute', (route) => {
     if ((route.config as { selfLogged?: boolean } | undefined)?.selfLogged) return;
-    const list = (h: unknown): unknown[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
-    const onResponse = list(route.onResponse);
-    // (a GET route's automatic HEAD route is made from the GET's options: it has the hooks already)
-    if (!onResponse.includes(onResponseLog)) route.onResponse = [...onResponse, onResponseLog] as never;
-    const onRequest = list(route.onRequest);
-    if (!onRequest.includes(requestIdHeader)) route.onRequest = [requestIdHeader, ...onRequest] as never;
+    const own = route.onResponse;
+    const hooks = own === undefined ? [] : Array.isArray(own) ? own : [own];
+    // (a GET route's automatic HEAD route is made from the GET's options: it has the hook already)
+    if (!hooks.includes(onResponseLog as never)) route.onResponse = [...hooks, onResponseLog] as never;
   });
   /** For replies sent where no onResponse hook runs (the API route, the not-found handler, framework errors). */
   const selfLoggedDone = (req: FastifyRequest, reply: FastifyReply) => {
-    if (selfLogged(req)) requestDone(req, reply.statusCode, performance.now() - startOf(req));
+    if (selfLogged(req)) requestDone(req, reply.statusCode, performance.now() - req.coalesceStart);
   };
   app.setErrorHandler((err: unknown, req, reply) => {
-    // (routes other than the API's have it already: setting it again keeps its place among the headers)
-    setRequestIdHeader(reply, req.id);
     // Fastify's own 4xx (body too large, unreadable body…) keep their status in the AWS shape.
     const fe = err as { statusCode?: number; code?: string; message?: string };
     if (!(err instanceof AwsError) && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -252,9 +238,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     return reply;
   });
   app.setNotFoundHandler((req, reply) => {
-    setRequestIdHeader(reply, req.id);
     sendError(reply, { status: 404, code: 'UnknownOperationException', message: `No route matches ${req.method} ${(req.raw.url ?? '').slice(0, 200)}` });
-    requestDone(req, reply.statusCode, performance.now() - startOf(req));
+    requestDone(req, reply.statusCode, performance.now() - req.coalesceStart);
   });
 
   app.get('/health', async (req, reply) => {
@@ -287,7 +272,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     rateLimiter: new RateLimiter(config.rateLimit),
     bodyLimit: config.bodyLimit,
     opContext: deps.opContext,
-    requestDone: (req: FastifyRequest, reply: FastifyReply) => requestDone(req, reply.statusCode, performance.now() - startOf(req)),
+    requestDone: (req: FastifyRequest, reply: FastifyReply) => requestDone(req, reply.statusCode, performance.now() - req.coalesceStart),
   };
   try {
     await registerApiRoutes(app, api);

@@ -11,7 +11,7 @@ import type { AuthRequest, Principal } from './auth/types.js';
 import type { Codec } from './codec.js';
 import type { CompiledOperation } from './model.js';
 import type { RateLimiter } from './rate-limit.js';
-import { sendError, sendJson, toErrorBody } from './reply.js';
+import { sendError, toErrorBody } from './reply.js';
 import { parseQuery, type Router } from './router.js';
 
 export interface ApiDeps {
@@ -22,10 +22,7 @@ export interface ApiDeps {
   rateLimiter: RateLimiter;
   bodyLimit: number;
   opContext(req: FastifyRequest, principal: Principal): OpContext;
-  /**
-   * Writes the request's log line and metrics (the API route has no onResponse hook: see src/server.ts). The API
-   * route also has no onRequest hook: its replies carry x-amzn-RequestId because it writes the header itself.
-   */
+  /** Writes the request's log line and metrics (the API route has no onResponse hook: see src/server.ts). */
   requestDone(req: FastifyRequest, reply: FastifyReply): void;
 }
 
@@ -33,6 +30,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Operation (or route) name for logs and metrics; set by the API route and plugins. */
     coalesceOp: string;
+    /** performance.now() when the request reached Fastify's hooks (for the latency of self-logged routes). */
+    coalesceStart: number;
   }
   interface FastifyContextConfig {
     /** The route writes its own per-request log line (no onResponse hook is added to it). */
@@ -128,7 +127,7 @@ function dispatch(
     req.coalesceOp = 'UnknownOperation';
     const match = deps.router.match(req.method, rawPath, query);
     if (!match.op) {
-      sendError(reply.header('x-amzn-RequestId', req.id), {
+      sendError(reply, {
         status: 404,
         code: 'UnknownOperationException',
         message: match.pathMatched
@@ -162,7 +161,9 @@ function dispatch(
 function sendOutput(deps: ApiDeps, op: CompiledOperation, req: FastifyRequest, reply: FastifyReply, output: unknown): undefined {
   try {
     const encoded = deps.codec.encode(op, output);
-    sendJson(reply, req.id, encoded.status, encoded.headers, encoded.body);
+    reply.code(encoded.status).header('content-type', 'application/json');
+    for (const k in encoded.headers) reply.header(k, encoded.headers[k]!);
+    reply.send(encoded.body);
   } catch (err) {
     fail(req, reply, err);
   }
@@ -173,7 +174,7 @@ function sendOutput(deps: ApiDeps, op: CompiledOperation, req: FastifyRequest, r
 function fail(req: FastifyRequest, reply: FastifyReply, err: unknown): undefined {
   const e = toErrorBody(err);
   if (e.internal) req.log.error({ err, operation: req.coalesceOp }, 'unexpected error in API request');
-  sendError(reply.header('x-amzn-RequestId', req.id), e);
+  sendError(reply, e);
   return undefined;
 }
 

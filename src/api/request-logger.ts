@@ -11,11 +11,6 @@ type LogArgs = Parameters<Logger['info']>;
 
 export class LazyRequestLogger implements FastifyBaseLogger {
   private real?: Logger;
-  /**
-   * performance.now() when Fastify made the request's logger, i.e. when the request reached Fastify (before routing,
-   * hooks and body reading): the start of the latency of self-logged replies (no onRequest hook per API request).
-   */
-  readonly started = performance.now();
 
   constructor(
     private readonly parent: Logger,
