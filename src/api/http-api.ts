@@ -94,9 +94,10 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
 }
 
 /**
- * One API request. Synchronous from start to reply when every step is (SigV4 with a cached signing key, a handler
- * that answers without a promise, e.g. a cached job): then it returns undefined with the reply sent, and no promise
- * or microtask is made for the request. Otherwise it returns a promise that settles once the reply is sent.
+ * One API request. Synchronous from start to reply when every step is (e.g. --no-auth and a handler that answers
+ * without a promise, such as a cached job): then it returns undefined with the reply sent. Otherwise (a SigV4
+ * header signature is checked at the end of the event loop's I/O phase, together with those of the other requests
+ * read in it: see sigv4.ts checkSoon) it returns a promise that settles once the reply is sent.
  */
 function handle(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
   req.coalesceOp = 'Unauthenticated';

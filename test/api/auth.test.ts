@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedException, ListDomainsCommand, ThrottlingException } from '@aws-sdk/client-customer-profiles';
-import { clientFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { signedFetch } from './signed-fetch.js';
+import { connect } from 'node:net';
+import { TEST_CREDENTIALS, clientFor, startTestServer, type TestServer } from '../helpers/server.js';
+import { encodeQuery, signRequest, signedFetch } from './signed-fetch.js';
 
 describe('SigV4 authentication', () => {
   let t: TestServer;
@@ -41,6 +42,39 @@ describe('SigV4 authentication', () => {
     // …without it (botocore's style), the body hash is part of the signature.
     expectDenied(await signedFetch(t.url, createDomain('authbody2'), { tamper, applyChecksum: false }), /signature we calculated does not match/);
     expect((await signedFetch(t.url, createDomain('authbody3'), { applyChecksum: false })).status).toBe(200);
+  });
+
+  it('requests checked together (pipelined: one event-loop pass) each get their own verdict', async () => {
+    // Header-signed requests read in one pass of the event loop are checked back to back (sigv4.ts checkSoon).
+    const url = new URL(t.url);
+    const good = await signRequest(t.url, listDomains);
+    const bad = await signRequest(t.url, listDomains, { credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong-secret' } });
+    const order = [good, bad, bad, good, good, bad, good, bad];
+    let text = '';
+    for (const r of order) {
+      text += `GET ${r.path}?${encodeQuery(r.query)} HTTP/1.1\r\n`;
+      for (const [k, v] of Object.entries(r.headers)) text += `${k}: ${v}\r\n`;
+      text += '\r\n';
+    }
+    const statuses = await new Promise<number[]>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+      let out = '';
+      const found: number[] = [];
+      socket.setEncoding('latin1');
+      socket.on('data', (d: string) => {
+        out += d;
+        for (;;) {
+          const end = out.indexOf('\r\n\r\n');
+          const length = /\r\ncontent-length: (\d+)/i.exec(out.slice(0, end));
+          if (end < 0 || !length || out.length < end + 4 + Number(length[1])) break;
+          found.push(Number(out.slice(9, 12)));
+          out = out.slice(end + 4 + Number(length[1]));
+        }
+        if (found.length === order.length) socket.destroy(), resolve(found);
+      });
+      socket.on('error', reject);
+    });
+    expect(statuses).toEqual(order.map((r) => (r === good ? 200 : 403)));
   });
 
   it('rejects an unsigned request', async () => {
