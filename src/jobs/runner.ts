@@ -182,11 +182,16 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   const parts: Record<string, number> = { resolve: performance.now() - t };
   let lap = performance.now();
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
-  // The key index's bytes (positions are `ids`' order) are made now, while the ids are at hand; saved below.
-  const keyIndexParts = result.keyIndex
-    ? engine.encodeKeyIndexParts(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) }) : undefined;
-  delete result.keyIndex;
-  parts['key index encoded'] = performance.now() - lap;
+  // The key index (positions are `ids`' order) is written first, so that its arrays can go before the export cells
+  // are made; it becomes the domain's index (completeJobKeyIndex) once the model is saved too.
+  let indexParts = 0, indexBytes = -1;
+  if (result.keyIndex) {
+    const pieces = engine.encodeKeyIndexParts(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) });
+    delete result.keyIndex;
+    indexBytes = pieces.reduce((n, b) => n + b.length, 0);
+    indexParts = await saveKeyIndexParts(store, p, pieces);
+  }
+  parts['key index saved'] = performance.now() - lap;
   lap = performance.now();
   // Only grouped profiles are exported: keep their row cells (as the export would write them now) and drop the rest.
   const grouped = new Set<string>();
@@ -207,13 +212,10 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
     await store.saveJobMatches(domainName, jobId, groups.slice(i, i + SAVE_MATCHES_CHUNK), i + 1);
   }
   await store.saveJobRun(domainName, jobId, { model: result.model });
+  if (indexBytes >= 0) await store.completeJobKeyIndex(domainName, jobId, indexParts);
   parts['groups and model saved'] = performance.now() - lap;
-  lap = performance.now();
-  if (keyIndexParts) await saveKeyIndex(store, p, keyIndexParts);
-  parts['key index saved'] = performance.now() - lap;
-  const indexBytes = keyIndexParts?.reduce((n, b) => n + b.length, 0);
   p.log?.(`job ${jobId}: FIND_MATCHING took ${Object.entries(parts).map(([k, ms]) => `${k} ${Math.round(ms)} ms`).join(', ')}`
-    + (indexBytes !== undefined ? ` (key index ${(indexBytes / 2 ** 20).toFixed(1)} MiB)` : ''), 'info');
+    + (indexBytes >= 0 ? ` (key index ${(indexBytes / 2 ** 20).toFixed(1)} MiB)` : ''), 'info');
   onResultsSaved();
   stats.NumberOfMatchesFound = groups.length;
   timings.FIND_MATCHING = performance.now() - t;
@@ -224,17 +226,20 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
 
 /**
  * The key index's pieces (encodeKeyIndexParts) as stored parts of at most KEY_INDEX_PART_BYTES (a larger piece is
- * split; small ones are written as they are), one transaction each, API writers let in between.
+ * split; small ones are written as they are), one transaction each, API writers let in between. Returns the number
+ * of parts (for completeJobKeyIndex). Each piece is dropped from the list once written.
  */
-async function saveKeyIndex(store: Repository, p: RunParams, pieces: Buffer[]): Promise<void> {
+async function saveKeyIndexParts(store: Repository, p: RunParams, pieces: Array<Buffer | undefined>): Promise<number> {
   let part = 0;
-  for (const piece of pieces) {
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = pieces[k]!;
+    pieces[k] = undefined;
     for (let o = 0; o < piece.length || o === 0; o += KEY_INDEX_PART_BYTES, part++) {
       if (part > 0) await p.yieldToWriters?.();
       await store.saveJobKeyIndexPart(p.domainName, p.jobId, part, piece.subarray(o, o + KEY_INDEX_PART_BYTES));
     }
   }
-  await store.completeJobKeyIndex(p.domainName, p.jobId, part);
+  return part;
 }
 
 async function* iterateGroups(store: Repository, domainName: string, jobId: string) {
