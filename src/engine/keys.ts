@@ -1,6 +1,6 @@
 /**
- * Blocking keys per profile, as "rule:key" strings — what a job saves next to the model so that one new profile can
- * later be matched against the stored ones by looking up its keys (the same rules as resolve's blocking).
+ * Blocking keys per profile, as readable "rule:key" strings (the same rules as resolve's blocking). A job saves them
+ * in compact form instead: the key index of key-index.ts (hashes and positions), which single-profile matching reads.
  */
 import { buildColumns } from './columns.js';
 import { BLOCKING_RULES } from './blocking.js';

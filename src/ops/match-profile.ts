@@ -9,6 +9,7 @@ import { loadEngine, type Engine } from '../jobs/engine.js';
 import type { EngineProfile } from '../engine/types.js';
 import type { Repository } from '../store/repository.js';
 import { compact, requireDomain } from './common.js';
+import { attributeEvidence } from './matches.js';
 import { createInputToData } from './profile-input.js';
 import type { OpContext } from './types.js';
 
@@ -117,7 +118,6 @@ export async function matchProfile(input: In, ctx: OpContext): Promise<Out> {
   }
   const evidence = engine.scoreProfile(model, subject, others);
   const min = input.MinProbability ?? (model as { threshold?: number }).threshold ?? 0.5;
-  const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : v.slice(0, 1000));
   const matches = evidence
     .filter((e) => e.probability >= min)
     .sort((x, y) => y.probability - x.probability || (x.b < y.b ? -1 : 1))
@@ -128,7 +128,7 @@ export async function matchProfile(input: In, ctx: OpContext): Promise<Out> {
       Probability: e.probability,
       TotalWeight: e.totalWeight,
       BlockingRules: [...byLive.get(e.b)!.rules],
-      Attributes: e.attributes.map((a) => compact({ Attribute: a.attribute, Level: a.level, Weight: a.weight, ValueA: opt(a.valueA), ValueB: opt(a.valueB) })),
+      Attributes: attributeEvidence(e.attributes),
     }));
   return { JobId: loaded.jobId, CandidatesCompared: others.length, Matches: matches };
 }

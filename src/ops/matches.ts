@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../errors.js';
 import { fieldSourcesToUnits, resolveManual } from '../jobs/fields.js';
 import { loadEngine } from '../jobs/engine.js';
 import { previewCounts, type PlannerProfile } from '../jobs/planner.js';
-import type { EngineProfile } from '../engine/types.js';
+import type { EngineProfile, PairEvidence } from '../engine/types.js';
 import type { ProfileData, StoredProfile } from '../model/profile.js';
 import { compact, nowMs, performedBy, requireDomain, toDate } from './common.js';
 import type { OpContext } from './types.js';
@@ -120,6 +120,12 @@ export async function startIdentityResolutionJob(input: In<'StartIdentityResolut
   return { JobId: await ctx.jobs.startNow(input.DomainName) };
 }
 
+/** The engine's per-attribute evidence in the extensions' wire shape (values cut to the model's 1,000 characters). */
+export function attributeEvidence(attrs: PairEvidence['attributes']) {
+  const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : v.slice(0, 1000));
+  return attrs.map((a) => compact({ Attribute: a.attribute, Level: a.level, Weight: a.weight, ValueA: opt(a.valueA), ValueB: opt(a.valueB) }));
+}
+
 /** Profile content for an explanation: live, or as it was when merged away (its DELETED_BY_MERGE history record). */
 async function contentForExplanation(ctx: OpContext, domainName: string, id: string): Promise<ProfileData | undefined> {
   const p = await ctx.store.getProfile(domainName, id);
@@ -146,12 +152,11 @@ export async function getMatchExplanation(input: In<'GetMatchExplanation'>, ctx:
   }
   const engine = await loadEngine();
   const pairs = engine.explainGroup(model, profiles);
-  const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : v.slice(0, 1000));
   return {
     MatchId: group.matchId, JobId: jobId, ConfidenceScore: group.confidenceScore, ProfileIds: group.profileIds,
     Pairs: pairs.map((p) => ({
       ProfileIdA: p.a, ProfileIdB: p.b, Probability: p.probability, TotalWeight: p.totalWeight,
-      Attributes: p.attributes.map((a) => compact({ Attribute: a.attribute, Level: a.level, Weight: a.weight, ValueA: opt(a.valueA), ValueB: opt(a.valueB) })),
+      Attributes: attributeEvidence(p.attributes),
     })),
   };
 }

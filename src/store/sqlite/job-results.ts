@@ -75,11 +75,16 @@ export function completeJobKeyIndex(c: SqliteContext, domainName: string, jobId:
   });
 }
 
+/** The domain's complete key index: its job and how many parts it has. */
+function keyIndexRun(c: SqliteContext, domainName: string): { job_id: string; key_index_parts: number } | undefined {
+  return c.stmt<[string], { job_id: string; key_index_parts: number }>(
+    'SELECT job_id, key_index_parts FROM job_runs WHERE domain_name = ? AND key_index_parts IS NOT NULL',
+  ).get(domainName);
+}
+
 /** The job whose complete key index the domain has (a cheap check before reloading a cached index). */
 export function keyIndexJobId(c: SqliteContext, domainName: string): string | undefined {
-  return c.stmt<[string], { job_id: string }>(
-    'SELECT job_id FROM job_runs WHERE domain_name = ? AND key_index_parts IS NOT NULL',
-  ).get(domainName)?.job_id;
+  return keyIndexRun(c, domainName)?.job_id;
 }
 
 /**
@@ -87,16 +92,12 @@ export function keyIndexJobId(c: SqliteContext, domainName: string): string | un
  * the two reads deletes these parts: then fewer parts come back and the answer is undefined, as if just replaced.)
  */
 export function loadJobKeyIndex(c: SqliteContext, domainName: string): { jobId: string; parts: Buffer[] } | undefined {
-  {
-    const run = c.stmt<[string], { job_id: string; key_index_parts: number }>(
-      'SELECT job_id, key_index_parts FROM job_runs WHERE domain_name = ? AND key_index_parts IS NOT NULL',
-    ).get(domainName);
-    if (!run) return undefined;
-    const parts = c.stmt<[string, string], { data: Buffer }>(
-      'SELECT data FROM job_key_index WHERE domain_name = ? AND job_id = ? ORDER BY part',
-    ).all(domainName, run.job_id).map((r) => r.data);
-    return parts.length === run.key_index_parts ? { jobId: run.job_id, parts } : undefined;
-  }
+  const run = keyIndexRun(c, domainName);
+  if (!run) return undefined;
+  const parts = c.stmt<[string, string], { data: Buffer }>(
+    'SELECT data FROM job_key_index WHERE domain_name = ? AND job_id = ? ORDER BY part',
+  ).all(domainName, run.job_id).map((r) => r.data);
+  return parts.length === run.key_index_parts ? { jobId: run.job_id, parts } : undefined;
 }
 
 export function saveJobMatches(c: SqliteContext, domainName: string, jobId: string, groups: MatchGroupRecord[], firstSeq = 1): void {
