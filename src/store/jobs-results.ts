@@ -150,6 +150,12 @@ export interface JobsResultsRepository {
   mergeProfiles(domainName: string, mainProfileId: string, mergedProfileIds: string[], resolve: (main: StoredProfile, merged: StoredProfile[]) => MergedContent, now: number, performedBy?: string): Promise<MergeOutcome>;
   /** For each id: itself when live, the live profile it was (transitively) merged into, or undefined (deleted). */
   resolveLiveProfileIds(domainName: string, profileIds: string[]): Promise<Map<string, string | undefined>>;
+  /**
+   * The stored JSON data texts of the given profiles as a job reviewed them, aligned with `profileIds`: from the job's
+   * merge log (each profile's content before the first merge of this job that involved it), else the live profile,
+   * else undefined (merged or deleted otherwise since). For the export of a job resumed in MERGING.
+   */
+  reviewedProfileTexts(domainName: string, jobId: string, profileIds: string[]): Promise<Array<string | undefined>>;
   /** The newest job (by JobStartTime) in COMPLETED or PARTIAL_SUCCESS that has results. */
   latestCompletedJobId(domainName: string): Promise<string | undefined>;
   /** Jobs in the given statuses across all domains (scheduler, crash recovery). */

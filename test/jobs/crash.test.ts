@@ -4,14 +4,18 @@
  * recorded as merged into a live one, the job must be resolved, and SQLite's integrity check must pass.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
 import {
   CreateDomainCommand, CreateProfileCommand, GetIdentityResolutionJobCommand, type CustomerProfilesClient,
 } from '@aws-sdk/client-customer-profiles';
 import { clientFor, makeTempDir, spawnServer, TEST_CREDENTIALS, type ChildServer } from '../helpers/server.js';
 import { startIdentityResolutionJob } from '../../src/jobs/client.js';
 import { generateRecords } from '../../src/engine/generate/index.js';
+import { csvProfileCells, PROFILE_COLUMNS } from '../../src/jobs/export-csv.js';
+import type { ProfileData } from '../../src/model/profile.js';
 import { waitForJob } from './fixtures.js';
 
 const D = 'crash';
@@ -28,11 +32,15 @@ async function spawn(dataDir: string, pause?: string, env: Record<string, string
   return { s, client: clientFor(s.url) };
 }
 
-async function prepare(client: CustomerProfilesClient): Promise<string[]> {
+/** Where the local default export writes this job's parts (docs/jobs.md, "Export"). */
+const exportDir = (dataDir: string, jobId: string) => join(dataDir, 's3', 'crash-exports', 'out', D, jobId);
+
+async function prepare(client: CustomerProfilesClient, sent?: Map<string, ProfileData>): Promise<string[]> {
   await client.send(new CreateDomainCommand({
     DomainName: D, DefaultExpirationDays: 30,
     Matching: {
       Enabled: true,
+      ExportingConfig: { S3Exporting: { S3BucketName: 'crash-exports', S3KeyName: 'out' } },
       AutoMerging: {
         Enabled: true, MinAllowedConfidenceScoreForMerging: 0,
         Consolidation: { MatchingAttributesList: [['LastName'], ['EmailAddress']] },
@@ -44,6 +52,7 @@ async function prepare(client: CustomerProfilesClient): Promise<string[]> {
   const recs = [...generateRecords(N, 5)];
   for (let i = 0; i < recs.length; i += 10) {
     const out = await Promise.all(recs.slice(i, i + 10).map((r) => client.send(new CreateProfileCommand({ DomainName: D, ...(r.profile.data as object) }))));
+    out.forEach((o, k) => sent?.set(o.ProfileId!, recs[i + k]!.profile.data as ProfileData));
     ids.push(...out.map((o) => o.ProfileId!));
   }
   return ids;
@@ -114,7 +123,8 @@ describe('crash recovery (SIGKILL)', () => {
         COALESCE_MERGE_COMMIT_EVERY: every, COALESCE_MERGE_COMMIT_MS: '60000', COALESCE_MERGE_PLANNER_MIN_GROUPS: '0', LOG_LEVEL: 'info',
       };
       let { s, client } = await spawn(dataDir, 'MERGING', env);
-      const ids = await prepare(client);
+      const sent = new Map<string, ProfileData>();
+      const ids = await prepare(client, sent);
       const { JobId } = await startIdentityResolutionJob({ endpoint: s.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }, D);
       let pause: RegExpExecArray | null = null;
       for (let i = 0; i < 1200 && !pause; i++) {
@@ -141,6 +151,8 @@ describe('crash recovery (SIGKILL)', () => {
       assertNothingLost(ids, mid);
       // The open batch's merges are gone as a whole: exactly the committed merges are in the file.
       expect(mid.merges).toBe(committed);
+      // The first run's export (beside MERGING) may have been written: removed, so that the resumed job's is checked.
+      rmSync(exportDir(dataDir, JobId), { recursive: true, force: true });
 
       ({ s, client } = await spawn(dataDir, undefined, env));
       const { job } = await waitForJob(client, D, JobId, 60_000);
@@ -154,6 +166,20 @@ describe('crash recovery (SIGKILL)', () => {
       // The lost batch's groups were planned and merged again by the resumed job.
       expect(state.merges).toBeGreaterThanOrEqual(mid.merges + open);
       expect(job.JobStats!.NumberOfMergesDone).toBe(state.merges);
+      // The resumed job's export shows every grouped profile as the job reviewed it — those merged away before the
+      // crash too (rebuilt from the merge log), not only their ids.
+      expect(job.ExportingLocation?.S3Exporting?.S3KeyName).toBe(`out/${D}/${JobId}/`);
+      const dir = exportDir(dataDir, JobId);
+      expect(existsSync(dir)).toBe(true);
+      const rows: Array<Record<string, string>> = [];
+      for (const f of readdirSync(dir).sort()) rows.push(...parse(readFileSync(join(dir, f), 'utf8'), { columns: true }));
+      expect(rows.length).toBeGreaterThan(0);
+      const mergedAway = rows.filter((r) => !state.live.has(r.ProfileId!));
+      expect(mergedAway.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        const cells = parse(csvProfileCells(sent.get(r.ProfileId!)), { columns: PROFILE_COLUMNS })[0] as Record<string, string>;
+        for (const col of PROFILE_COLUMNS) expect(r[col] ?? '', `${col} of ${r.ProfileId}`).toBe(cells[col] ?? '');
+      }
     });
   }
 });

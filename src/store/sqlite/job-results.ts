@@ -478,6 +478,21 @@ export function resolveLiveProfileIds(c: SqliteContext, domainName: string, prof
   return out;
 }
 
+export function reviewedProfileTexts(c: SqliteContext, domainName: string, jobId: string, profileIds: string[]): Array<string | undefined> {
+  const wanted = new Set(profileIds);
+  const before = new Map<string, string>();
+  // The merge log has no index by job (migration 011): one pass over the table, in merge order, for a rare recovery.
+  const rows = c.stmt<[string, string], { before: string }>('SELECT before FROM merge_log WHERE domain_name = ? AND job_id = ? ORDER BY seq')
+    .iterate(domainName, jobId);
+  for (const r of rows) {
+    for (const p of JSON.parse(r.before) as Array<{ profileId: string; data: unknown }>) {
+      if (wanted.has(p.profileId) && !before.has(p.profileId)) before.set(p.profileId, JSON.stringify(p.data));
+    }
+  }
+  const live = c.stmt<[string, string], { data: string }>('SELECT data FROM profiles WHERE domain_name = ? AND profile_id = ?');
+  return profileIds.map((id) => before.get(id) ?? live.get(domainName, id)?.data);
+}
+
 export function latestCompletedJobId(c: SqliteContext, domainName: string): string | undefined {
   return c.stmt<[string], { job_id: string }>(`SELECT j.job_id FROM jobs j JOIN job_runs r
       ON r.domain_name = j.domain_name AND r.job_id = j.job_id

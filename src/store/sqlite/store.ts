@@ -168,6 +168,7 @@ export class SqliteStore implements Repository {
     return jobResults.mergeProfiles(this.context, domain, mainId, mergedIds, resolve, now, performedBy);
   }
   async resolveLiveProfileIds(domain: string, ids: string[]) { return jobResults.resolveLiveProfileIds(this.context, domain, ids); }
+  async reviewedProfileTexts(domain: string, jobId: string, ids: string[]) { return jobResults.reviewedProfileTexts(this.context, domain, jobId, ids); }
   async latestCompletedJobId(domain: string) { return jobResults.latestCompletedJobId(this.context, domain); }
   async listJobsByStatus(statuses: JobStatus[]) { return jobResults.listJobsByStatus(this.context, statuses); }
   async listRunJobStartTimes(domain: string, since: number) { return jobResults.listRunJobStartTimes(this.context, domain, since); }
