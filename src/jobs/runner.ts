@@ -4,11 +4,12 @@
  * own store connection (or inline); every state change is written to the store, so a crash can be recovered.
  */
 import type { AutoMerging, JobStats } from '../api/generated/types.js';
+import type { ProfileData } from '../model/profile.js';
 import { MergeBatchBroken, type PreparedGroup, type StoredMatchGroup } from '../store/jobs-results.js';
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
-import { runExport, type ExportContent, type StartExport } from './export-run.js';
+import { csvProfileCells, exportMatches } from './export-csv.js';
 import type { StartMergePlanner } from './merge-planner.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
 import { eligible, planGroup } from './planner.js';
@@ -38,8 +39,6 @@ export interface RunParams {
   startWalCheckpointer?: () => WalCheckpointer;
   /** Plans MERGING's groups ahead on another thread (merge-planner.ts); absent: each group is planned in its merge. */
   startMergePlanner?: StartMergePlanner;
-  /** Runs the export on another thread (export-run.ts); absent: on this one, beside MERGING. */
-  startExport?: StartExport;
 }
 
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
@@ -85,16 +84,15 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
     stage = status;
     await store.updateJob(domainName, jobId, { status, lastUpdatedAt: p.now(), jobStats: stats, ...extra });
   };
-  let exporting: { done: Promise<ExportOutcome> } | undefined;
   try {
-    // The grouped profiles as reviewed (the rest of PREPROCESSING's data is released), for the export.
-    let content: ExportContent | undefined;
+    // Export cells of the profiles in match groups, as reviewed (the rest of PREPROCESSING's data is released).
+    let exportCells = new Map<string, string>();
     if (p.mode === 'run') {
-      content = await preprocessAndMatch(store, p, stats, timings, transition, () => { resultsSaved = true; });
+      exportCells = await preprocessAndMatch(store, p, stats, timings, transition, () => { resultsSaved = true; });
+    } else if ((await store.getDomain(domainName))?.matching?.ExportingConfig?.S3Exporting) {
+      // Resumed in MERGING: PREPROCESSING's profiles are gone; the export's are rebuilt before any more merges.
+      exportCells = await reviewedExportCells(store, domainName, jobId);
     }
-    // The export runs beside MERGING: its rows are the groups as found, whatever MERGING does next.
-    exporting = await startExport(store, p, content);
-    content = undefined;
 
     const problems: string[] = [];
     if (autoMerging?.Enabled) {
@@ -107,16 +105,25 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
       logMemory(p, 'MERGING');
     }
 
+    const domain = await store.getDomain(domainName);
+    const s3 = domain?.matching?.ExportingConfig?.S3Exporting;
     let exportingLocation: JobRecord['exportingLocation'];
-    if (exporting) {
+    if (s3) {
       const t = performance.now();
-      const out = await exporting.done;
-      timings.EXPORT = out.ms;
-      p.log?.(`job ${jobId}: the export took ${Math.round(out.ms)} ms beside the other stages; waited ${Math.round(performance.now() - t)} ms for it at the end`, 'info');
-      if (out.error !== undefined) {
-        problems.push(out.error);
-        await store.saveJobRun(domainName, jobId, { exportError: out.error });
-      } else exportingLocation = out.location;
+      try {
+        const r = await exportMatches({
+          sink: p.sink, bucket: s3.S3BucketName, keyName: s3.S3KeyName, domainName, jobId,
+          groups: iterateGroups(store, domainName, jobId),
+          profileOf: (id) => exportCells.get(id),
+          partBytes: config.exportPartBytes,
+        });
+        exportingLocation = { S3Exporting: { S3BucketName: s3.S3BucketName, S3KeyName: r.prefix } };
+      } catch (err) {
+        const msg = `Exporting the results to s3://${s3.S3BucketName}/${s3.S3KeyName ?? ''} failed: ${(err as Error).message}`;
+        problems.push(msg);
+        await store.saveJobRun(domainName, jobId, { exportError: msg });
+      }
+      timings.EXPORT = performance.now() - t;
       logMemory(p, 'export');
     }
     await store.saveJobRun(domainName, jobId, { stageTimings: timings });
@@ -133,10 +140,7 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
     const why = err instanceof JobError ? err.message : `${(err as Error).message ?? String(err)}`;
     p.log?.(`job ${jobId} of ${domainName} failed in ${stage}: ${why}`);
     const merged = (stats.NumberOfMergesDone ?? 0) > 0;
-    // A started export still finishes (its files are complete when the job ends); reported if the job has results.
-    const out = await exporting?.done;
     return await store.updateJob(domainName, jobId, {
-      ...(out?.location && (resultsSaved || merged) ? { exportingLocation: out.location } : {}),
       status: resultsSaved || merged ? 'PARTIAL_SUCCESS' : 'FAILED',
       message: `The job stopped during ${stage}: ${why}`.slice(0, 2048),
       jobEndTime: end, lastUpdatedAt: end, jobExpirationTime: end + config.retentionMs, jobStats: stats,
@@ -147,10 +151,10 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
 /**
  * PREPROCESSING and FIND_MATCHING. A function of its own so that the profiles, the engine's input and its result
  * (pairs, model) are unreachable once it returns: an async function's suspended frame keeps every local it still
- * holds, and MERGING runs for a long time after this. Returns the groups and their profiles' texts for the export.
+ * holds, and MERGING runs for a long time after this. Returns the export cells of the profiles in match groups.
  */
 async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobStats, timings: Record<string, number>,
-  transition: (status: JobStatus) => Promise<void>, onResultsSaved: () => void): Promise<ExportContent> {
+  transition: (status: JobStatus) => Promise<void>, onResultsSaved: () => void): Promise<Map<string, string>> {
   const { domainName, jobId, config } = p;
   // PREPROCESSING: stream every live profile's stored JSON text, unparsed: the engine's normalize workers read the
   // texts (docs/jobs.md, "PREPROCESSING"), so this thread neither parses a million profiles nor holds their objects.
@@ -192,22 +196,17 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   }
   parts['key index saved'] = performance.now() - lap;
   lap = performance.now();
-  // Only grouped profiles are exported: keep their texts (parsed by the export, beside MERGING) and drop the rest.
+  // Only grouped profiles are exported: keep their row cells (as the export would write them now) and drop the rest.
   const grouped = new Set<string>();
   for (const g of groups) for (const id of g.profileIds) grouped.add(id);
-  const exported: ExportContent = {
-    groups: groups.map((g) => ({ matchId: g.matchId, profileIds: g.profileIds, confidenceScore: g.confidenceScore })),
-    ids: [], texts: [],
-  };
+  const exportCells = new Map<string, string>();
   for (let i = 0; i < ids.length; i++) {
-    if (!grouped.has(ids[i]!)) continue;
-    exported.ids.push(ids[i]!);
-    exported.texts.push(texts[i]!);
+    if (grouped.has(ids[i]!)) exportCells.set(ids[i]!, csvProfileCells(JSON.parse(texts[i]!) as ProfileData));
   }
   grouped.clear();
   ids = [];
   texts = [];
-  parts['export input'] = performance.now() - lap;
+  parts['export cells'] = performance.now() - lap;
   lap = performance.now();
   // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
   // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
@@ -225,46 +224,7 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   timings.FIND_MATCHING = performance.now() - t;
   logMemory(p, 'FIND_MATCHING');
   await store.saveJobRun(domainName, jobId, { stageTimings: timings });
-  return exported;
-}
-
-/** How the export ended: where it wrote, or why it failed; its own duration. */
-interface ExportOutcome { location?: JobRecord['exportingLocation']; error?: string; ms: number }
-
-/**
- * Starts the export when the domain exports (ExportingConfig.S3Exporting, as set now): the content FIND_MATCHING
- * kept, or — in a job resumed in MERGING — the profiles as the job reviewed them, rebuilt from the store (the merge
- * log's snapshots of the profiles this job merged, else the live profiles). `done` never rejects.
- */
-async function startExport(store: Repository, p: RunParams, content: ExportContent | undefined): Promise<{ done: Promise<ExportOutcome> } | undefined> {
-  const { domainName, jobId } = p;
-  const s3 = (await store.getDomain(domainName))?.matching?.ExportingConfig?.S3Exporting;
-  if (!s3) return undefined;
-  const t = performance.now();
-  const failed = (err: unknown): ExportOutcome => ({
-    error: `Exporting the results to s3://${s3.S3BucketName}/${s3.S3KeyName ?? ''} failed: ${(err as Error).message}`,
-    ms: performance.now() - t,
-  });
-  try {
-    content ??= await reviewedContent(store, domainName, jobId);
-  } catch (err) {
-    return { done: Promise.resolve(failed(err)) };
-  }
-  const run = p.startExport ?? ((req) => runExport(p.sink, req));
-  const done = run({ bucket: s3.S3BucketName, keyName: s3.S3KeyName, domainName, jobId, partBytes: p.config.exportPartBytes, ...content })
-    .then((r) => ({ location: { S3Exporting: { S3BucketName: s3.S3BucketName, S3KeyName: r.prefix } }, ms: performance.now() - t }), failed);
-  return { done };
-}
-
-/** A resumed job's export content: its saved groups and their profiles as reviewed (see startExport). */
-async function reviewedContent(store: Repository, domainName: string, jobId: string): Promise<ExportContent> {
-  const groups: ExportContent['groups'] = [];
-  const ids: string[] = [];
-  for await (const g of iterateGroups(store, domainName, jobId)) {
-    groups.push({ matchId: g.matchId, profileIds: g.profileIds, confidenceScore: g.confidenceScore });
-    ids.push(...g.profileIds);
-  }
-  return { groups, ids, texts: await store.reviewedProfileTexts(domainName, jobId, ids) };
+  return exportCells;
 }
 
 /**
@@ -283,6 +243,21 @@ async function saveKeyIndexParts(store: Repository, p: RunParams, pieces: Array<
     }
   }
   return part;
+}
+
+/**
+ * A resumed job's export cells: its groups' profiles as the job reviewed them — the merge log's snapshot before the
+ * first merge of this job that involved the profile, else the live profile (store.reviewedProfileTexts).
+ */
+async function reviewedExportCells(store: Repository, domainName: string, jobId: string): Promise<Map<string, string>> {
+  const ids: string[] = [];
+  for await (const g of iterateGroups(store, domainName, jobId)) ids.push(...g.profileIds);
+  const texts = await store.reviewedProfileTexts(domainName, jobId, ids);
+  const cells = new Map<string, string>();
+  texts.forEach((text, i) => {
+    if (text !== undefined) cells.set(ids[i]!, csvProfileCells(JSON.parse(text) as ProfileData));
+  });
+  return cells;
 }
 
 async function* iterateGroups(store: Repository, domainName: string, jobId: string) {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DB_FILE, openSqliteStore } from '../store/index.js';
 import { DEFAULT_JOBS_CONFIG, type JobsConfig } from './config.js';
-import { exportThread } from './export-run.js';
 import { mergePlannerThread } from './merge-planner.js';
 import { runJob } from './runner.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
@@ -44,8 +43,6 @@ try {
   const job = await runJob(store, {
     domainName: d.domainName, jobId: d.jobId, mode: d.mode, config: d.config,
     sink: d.s3 ? s3Sink(d.s3) : localSink(d.dataDir),
-    // The export's parsing and writing on a thread of its own, beside MERGING's writer and planner.
-    startExport: exportThread({ dataDir: d.dataDir, ...(d.s3 ? { s3: d.s3 } : {}) }),
     now: () => Date.now() + d.clockOffsetMs,
     log: (msg, level) => parentPort?.postMessage({ type: 'log', msg, level }),
     flushWal: () => flusher.flush(),

@@ -151,7 +151,7 @@ describe('crash recovery (SIGKILL)', () => {
       assertNothingLost(ids, mid);
       // The open batch's merges are gone as a whole: exactly the committed merges are in the file.
       expect(mid.merges).toBe(committed);
-      // The first run's export (beside MERGING) may have been written: removed, so that the resumed job's is checked.
+      // (The export follows MERGING, so none was written before the crash; removed anyway: only the resumed job's counts.)
       rmSync(exportDir(dataDir, JobId), { recursive: true, force: true });
 
       ({ s, client } = await spawn(dataDir, undefined, env));
