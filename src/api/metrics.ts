@@ -40,7 +40,9 @@ export class ApiMetrics {
       },
     });
     this.registry.registerMetric(new LatencyHistogram(operations) as never);
-    if (collectProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'coalesce_' });
+    // The event-loop lag histogram samples every 100 ms, not prom-client's 10: its timer woke an idle server 100
+    // times a second (~half of its idle CPU). Lags shorter than that are not resolved; stalls are still seen.
+    if (collectProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'coalesce_', eventLoopMonitoringPrecision: 100 });
   }
 
   observe(operation: string, status: number, seconds: number): void {
