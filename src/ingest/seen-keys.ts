@@ -1,11 +1,10 @@
 /**
- * The in-file duplicate check's memory of unique keys (key → first line), kept in a private temporary SQLite file
+ * The in-file duplicate check's memory of unique keys (key → first line), kept in a private temporary SQLite database
  * instead of a Map, so that an import's memory stays flat however many rows the file has (a Map took ~100 bytes per
- * distinct key: ~200 MB at 2M rows). The file lives in the system temp directory and is removed when the import ends.
+ * distinct key: ~200 MB at 2M rows). It is SQLite's anonymous database (empty file name): its file, in SQLite's temp
+ * directory (SQLITE_TMPDIR, TMPDIR, else /var/tmp), is unlinked as soon as it is opened, so nothing outlives the
+ * import, even a killed one (a named file in a temp dir used to stay behind then).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import '../store/sqlite/native-lifetime.js'; // Node 24: see there
 import type { Statement } from 'better-sqlite3';
@@ -14,16 +13,14 @@ import type { Statement } from 'better-sqlite3';
 const KEYS_PER_TRANSACTION = 50_000;
 
 export class SeenKeys {
-  private readonly dir: string;
   private readonly db: Database.Database;
   private readonly insert: Statement<[string, number]>;
   private readonly lookup: Statement<[string], number>;
   private pending = 0;
 
-  constructor(parentDir: string = tmpdir()) {
-    this.dir = mkdtempSync(join(parentDir, 'coalesce-import-keys-'));
+  constructor() {
+    this.db = new Database('');
     try {
-      this.db = new Database(join(this.dir, 'seen.db'));
       this.db.pragma('journal_mode = OFF');
       this.db.pragma('synchronous = OFF');
       this.db.pragma('locking_mode = EXCLUSIVE');
@@ -33,7 +30,7 @@ export class SeenKeys {
       this.lookup = this.db.prepare<[string], number>('SELECT line FROM seen WHERE key = ?').pluck();
       this.db.exec('BEGIN');
     } catch (err) {
-      rmSync(this.dir, { recursive: true, force: true });
+      this.db.close();
       throw err;
     }
   }
@@ -51,10 +48,6 @@ export class SeenKeys {
   }
 
   close(): void {
-    try {
-      this.db.close();
-    } finally {
-      rmSync(this.dir, { recursive: true, force: true });
-    }
+    this.db.close();
   }
 }

@@ -1,17 +1,23 @@
-/** The in-file duplicate check's key memory (a temporary SQLite file, so that import memory stays flat). */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+/** The in-file duplicate check's key memory (SQLite's anonymous temporary database, so that import memory stays flat). */
+import { readdirSync, readlinkSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { SeenKeys } from '../../src/ingest/seen-keys.js';
 
-describe('SeenKeys', () => {
-  const parent = mkdtempSync(join(tmpdir(), 'seen-keys-test-'));
-  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+/** This process's open files that are already unlinked (Linux /proc): where SQLite's anonymous databases live. */
+function unlinkedOpenFiles(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.endsWith(' (deleted)')) out.push(target);
+    } catch { /* closed meanwhile */ }
+  }
+  return out;
+}
 
+describe('SeenKeys', () => {
   it('answers the first line of a repeated key, exactly (case, whitespace, NUL, non-ASCII), across transactions', () => {
-    const seen = new SeenKeys(parent);
-    expect(readdirSync(parent)).toHaveLength(1);
+    const seen = new SeenKeys();
     const n = 120_000; // more than two of its write transactions
     for (let i = 0; i < n; i++) expect(seen.firstLineOrAdd(`key-${i}`, i + 2)).toBeUndefined();
     expect(seen.firstLineOrAdd('key-0', n + 2)).toBe(2);
@@ -20,14 +26,18 @@ describe('SeenKeys', () => {
     expect(seen.firstLineOrAdd('kéy-0', 8)).toBe(7);
     expect(seen.firstLineOrAdd('key-0\u0000', 9)).toBe(7);
     seen.close();
-    expect(readdirSync(parent)).toHaveLength(0);
   });
 
-  it('removes its file even when closed right away', () => {
-    const seen = new SeenKeys(parent);
-    const dir = join(parent, readdirSync(parent)[0]!);
-    expect(existsSync(join(dir, 'seen.db'))).toBe(true);
+  it('keeps its keys in a file that is unlinked while open (nothing left behind, even by a killed import) and closed at the end', () => {
+    const before = new Set(unlinkedOpenFiles());
+    const seen = new SeenKeys();
+    // Past the 32 MB page cache, so that the pages really go to the file.
+    for (let i = 0; i < 400_000; i++) seen.firstLineOrAdd(`a fairly long key number ${i} with some padding to fill pages`, i);
+    const held = unlinkedOpenFiles().filter((f) => !before.has(f));
+    expect(held.length).toBeGreaterThan(0);
+    expect(seen.firstLineOrAdd('a fairly long key number 123 with some padding to fill pages', 1)).toBe(123);
     seen.close();
-    expect(existsSync(dir)).toBe(false);
+    const left = unlinkedOpenFiles().filter((f) => !before.has(f));
+    expect(left).toEqual([]);
   });
 });
