@@ -9,6 +9,7 @@ import { MergeBatchBroken, type PreparedGroup, type StoredMatchGroup } from '../
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
+import { exportCellsHere, type MakeExportCells } from './export-cells.js';
 import { csvProfileCells, exportMatches } from './export-csv.js';
 import type { StartMergePlanner } from './merge-planner.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
@@ -39,6 +40,8 @@ export interface RunParams {
   startWalCheckpointer?: () => WalCheckpointer;
   /** Plans MERGING's groups ahead on another thread (merge-planner.ts); absent: each group is planned in its merge. */
   startMergePlanner?: StartMergePlanner;
+  /** Makes the export's row cells on another thread (export-cells.ts); absent: on this one. */
+  makeExportCells?: MakeExportCells;
 }
 
 export const RUNNING: JobStatus[] = ['PREPROCESSING', 'FIND_MATCHING', 'MERGING'];
@@ -86,12 +89,9 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
   };
   try {
     // Export cells of the profiles in match groups, as reviewed (the rest of PREPROCESSING's data is released).
-    let exportCells = new Map<string, string>();
+    let exportCells: Map<string, string> | undefined;
     if (p.mode === 'run') {
       exportCells = await preprocessAndMatch(store, p, stats, timings, transition, () => { resultsSaved = true; });
-    } else if ((await store.getDomain(domainName))?.matching?.ExportingConfig?.S3Exporting) {
-      // Resumed in MERGING: PREPROCESSING's profiles are gone; the export's are rebuilt before any more merges.
-      exportCells = await reviewedExportCells(store, domainName, jobId);
     }
 
     const problems: string[] = [];
@@ -111,10 +111,14 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
     if (s3) {
       const t = performance.now();
       try {
+        // Cells not made in FIND_MATCHING (a job resumed in MERGING, or exporting enabled since): the profiles as the
+        // job reviewed them, rebuilt from the store.
+        exportCells ??= await reviewedExportCells(store, domainName, jobId);
+        const cellsOf = exportCells;
         const r = await exportMatches({
           sink: p.sink, bucket: s3.S3BucketName, keyName: s3.S3KeyName, domainName, jobId,
           groups: iterateGroups(store, domainName, jobId),
-          profileOf: (id) => exportCells.get(id),
+          profileOf: (id) => cellsOf.get(id),
           partBytes: config.exportPartBytes,
         });
         exportingLocation = { S3Exporting: { S3BucketName: s3.S3BucketName, S3KeyName: r.prefix } };
@@ -151,10 +155,11 @@ export async function runJob(store: Repository, p: RunParams): Promise<JobRecord
 /**
  * PREPROCESSING and FIND_MATCHING. A function of its own so that the profiles, the engine's input and its result
  * (pairs, model) are unreachable once it returns: an async function's suspended frame keeps every local it still
- * holds, and MERGING runs for a long time after this. Returns the export cells of the profiles in match groups.
+ * holds, and MERGING runs for a long time after this. Returns the export cells of the profiles in match groups (none
+ * when the domain did not export then).
  */
 async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobStats, timings: Record<string, number>,
-  transition: (status: JobStatus) => Promise<void>, onResultsSaved: () => void): Promise<Map<string, string>> {
+  transition: (status: JobStatus) => Promise<void>, onResultsSaved: () => void): Promise<Map<string, string> | undefined> {
   const { domainName, jobId, config } = p;
   // PREPROCESSING: stream every live profile's stored JSON text, unparsed: the engine's normalize workers read the
   // texts (docs/jobs.md, "PREPROCESSING"), so this thread neither parses a million profiles nor holds their objects.
@@ -185,8 +190,25 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   const parts: Record<string, number> = { resolve: performance.now() - t };
   let lap = performance.now();
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
-  // The key index (positions are `ids`' order) is written first, so that its arrays can go before the export cells
-  // are made; it becomes the domain's index (completeJobKeyIndex) once the model is saved too.
+  // Export cells, when the domain exports: only grouped profiles' (as the export would write their rows now), made on
+  // another thread (makeExportCells) while this one saves the key index and the groups.
+  let cells: Promise<Map<string, string>> | undefined;
+  if ((await store.getDomain(domainName))?.matching?.ExportingConfig?.S3Exporting) {
+    const grouped = new Set<string>();
+    for (const g of groups) for (const id of g.profileIds) grouped.add(id);
+    const groupedIds: string[] = [], groupedTexts: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (!grouped.has(ids[i]!)) continue;
+      groupedIds.push(ids[i]!);
+      groupedTexts.push(texts[i]!);
+    }
+    cells = (p.makeExportCells ?? exportCellsHere)(groupedIds, groupedTexts);
+  }
+  texts = [];
+  parts['export input'] = performance.now() - lap;
+  lap = performance.now();
+  // The key index (positions are `ids`' order) becomes the domain's index (completeJobKeyIndex) once the model is
+  // saved too.
   let indexParts = 0, indexBytes = -1;
   if (result.keyIndex) {
     const pieces = engine.encodeKeyIndexParts(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) });
@@ -194,19 +216,8 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
     indexBytes = pieces.reduce((n, b) => n + b.length, 0);
     indexParts = await saveKeyIndexParts(store, p, pieces);
   }
-  parts['key index saved'] = performance.now() - lap;
-  lap = performance.now();
-  // Only grouped profiles are exported: keep their row cells (as the export would write them now) and drop the rest.
-  const grouped = new Set<string>();
-  for (const g of groups) for (const id of g.profileIds) grouped.add(id);
-  const exportCells = new Map<string, string>();
-  for (let i = 0; i < ids.length; i++) {
-    if (grouped.has(ids[i]!)) exportCells.set(ids[i]!, csvProfileCells(JSON.parse(texts[i]!) as ProfileData));
-  }
-  grouped.clear();
   ids = [];
-  texts = [];
-  parts['export cells'] = performance.now() - lap;
+  parts['key index saved'] = performance.now() - lap;
   lap = performance.now();
   // In transactions of SAVE_MATCHES_CHUNK groups, letting waiting API writers in between (a single one of 270k
   // groups held the write lock for seconds). A crash in between leaves the job in FIND_MATCHING: FAILED at restart.
@@ -217,6 +228,9 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   await store.saveJobRun(domainName, jobId, { model: result.model });
   if (indexBytes >= 0) await store.completeJobKeyIndex(domainName, jobId, indexParts);
   parts['groups and model saved'] = performance.now() - lap;
+  lap = performance.now();
+  const exportCells = await cells;
+  parts['waited for the export cells'] = performance.now() - lap;
   p.log?.(`job ${jobId}: FIND_MATCHING took ${Object.entries(parts).map(([k, ms]) => `${k} ${Math.round(ms)} ms`).join(', ')}`
     + (indexBytes >= 0 ? ` (key index ${(indexBytes / 2 ** 20).toFixed(1)} MiB)` : ''), 'info');
   onResultsSaved();
@@ -246,8 +260,9 @@ async function saveKeyIndexParts(store: Repository, p: RunParams, pieces: Array<
 }
 
 /**
- * A resumed job's export cells: its groups' profiles as the job reviewed them — the merge log's snapshot before the
- * first merge of this job that involved the profile, else the live profile (store.reviewedProfileTexts).
+ * Export cells FIND_MATCHING did not make (a job resumed in MERGING, or exporting enabled since): its groups' profiles
+ * as the job reviewed them — the merge log's snapshot before the first merge of this job that involved the profile,
+ * else the live profile (store.reviewedProfileTexts).
  */
 async function reviewedExportCells(store: Repository, domainName: string, jobId: string): Promise<Map<string, string>> {
   const ids: string[] = [];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DB_FILE, openSqliteStore } from '../store/index.js';
 import { DEFAULT_JOBS_CONFIG, type JobsConfig } from './config.js';
+import { exportCellsThread } from './export-cells.js';
 import { mergePlannerThread } from './merge-planner.js';
 import { runJob } from './runner.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
@@ -43,6 +44,8 @@ try {
   const job = await runJob(store, {
     domainName: d.domainName, jobId: d.jobId, mode: d.mode, config: d.config,
     sink: d.s3 ? s3Sink(d.s3) : localSink(d.dataDir),
+    // The export cells on a thread of their own, while this one saves the key index and the groups.
+    makeExportCells: exportCellsThread,
     now: () => Date.now() + d.clockOffsetMs,
     log: (msg, level) => parentPort?.postMessage({ type: 'log', msg, level }),
     flushWal: () => flusher.flush(),
