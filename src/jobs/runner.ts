@@ -192,13 +192,13 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   const groups = result.groups.filter((g) => g.profileIds.length >= 2);
   // Export cells, when the domain exports: only grouped profiles' (as the export would write their rows now), made on
   // another thread (makeExportCells) while this one saves the key index and the groups.
+  // Each profile's group by position (ids are in ascending order: binary searches, no map of a million strings).
+  const byPosition = engine.groupsByPosition(ids, groups);
   let cells: Promise<Map<string, string>> | undefined;
   if ((await store.getDomain(domainName))?.matching?.ExportingConfig?.S3Exporting) {
-    const grouped = new Set<string>();
-    for (const g of groups) for (const id of g.profileIds) grouped.add(id);
     const groupedIds: string[] = [], groupedTexts: string[] = [];
     for (let i = 0; i < ids.length; i++) {
-      if (!grouped.has(ids[i]!)) continue;
+      if (byPosition.groupOf[i]! < 0) continue;
       groupedIds.push(ids[i]!);
       groupedTexts.push(texts[i]!);
     }
@@ -211,7 +211,7 @@ async function preprocessAndMatch(store: Repository, p: RunParams, stats: JobSta
   // saved too.
   let indexParts = 0, indexBytes = -1;
   if (result.keyIndex) {
-    const pieces = engine.encodeKeyIndexParts(result.keyIndex, { ids, ...engine.groupsByPosition(ids, groups) });
+    const pieces = engine.encodeKeyIndexParts(result.keyIndex, { ids, ...byPosition });
     delete result.keyIndex;
     indexBytes = pieces.reduce((n, b) => n + b.length, 0);
     indexParts = await saveKeyIndexParts(store, p, pieces);
