@@ -4,13 +4,12 @@
  * own store connection (or inline); every state change is written to the store, so a crash can be recovered.
  */
 import type { AutoMerging, JobStats } from '../api/generated/types.js';
-import type { ProfileData } from '../model/profile.js';
 import { MergeBatchBroken, type PreparedGroup, type StoredMatchGroup } from '../store/jobs-results.js';
 import type { JobRecord, JobStatus, Repository } from '../store/repository.js';
 import type { JobsConfig } from './config.js';
 import { loadEngine } from './engine.js';
 import { exportCellsHere, type MakeExportCells } from './export-cells.js';
-import { csvProfileCells, exportMatches } from './export-csv.js';
+import { exportMatches } from './export-csv.js';
 import type { StartMergePlanner } from './merge-planner.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
 import { eligible, planGroup } from './planner.js';
@@ -268,11 +267,9 @@ async function reviewedExportCells(store: Repository, domainName: string, jobId:
   const ids: string[] = [];
   for await (const g of iterateGroups(store, domainName, jobId)) ids.push(...g.profileIds);
   const texts = await store.reviewedProfileTexts(domainName, jobId, ids);
-  const cells = new Map<string, string>();
-  texts.forEach((text, i) => {
-    if (text !== undefined) cells.set(ids[i]!, csvProfileCells(JSON.parse(text) as ProfileData));
-  });
-  return cells;
+  // A profile gone since (no text) gets no cells: its rows carry its ids only.
+  const known = ids.flatMap((_, i) => (texts[i] === undefined ? [] : [i]));
+  return exportCellsHere(known.map((i) => ids[i]!), known.map((i) => texts[i]!));
 }
 
 async function* iterateGroups(store: Repository, domainName: string, jobId: string) {
